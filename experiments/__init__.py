@@ -1,0 +1,1 @@
+"""Everything that runs the model: scenarios, runs, designs, analyses, reports and the CLI."""
