@@ -1,0 +1,19 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import small
+
+from experiments.scenario import load_scenario
+from model import Params
+
+
+@pytest.fixture(scope="session")
+def base_params() -> Params:
+    return load_scenario("concept_note_2015").params
+
+
+@pytest.fixture(scope="session")
+def small_params() -> Params:
+    return small()

@@ -1,0 +1,31 @@
+"""Helpers for the tests: small, fast versions of the scenarios and a model runner."""
+
+from __future__ import annotations
+
+from experiments.scenario import load_scenario
+from model import ClusterPolicyModel, Params
+
+SMALL = {
+    "population.n_firms": 2000,
+    "simulation.quarters": 16,
+    "simulation.burn_in_quarters": 4,
+    "policy.project_budget": 1.1e8,  # scaled with the population (2,000 of 5,000 firms)
+}
+
+
+def small(name: str = "concept_note_2015", **overrides) -> Params:
+    """A small version of a scenario with dotted-key overrides (``small(**{"policy.x": 1})``)."""
+    return load_scenario(name).params.replace(**{**SMALL, **overrides})
+
+
+def run_model(params: Params, seed: int = 1, quarters: int | None = None) -> ClusterPolicyModel:
+    """Build and step a model."""
+    m = ClusterPolicyModel(params, rng=seed)
+    for _ in range(params.simulation.quarters if quarters is None else quarters):
+        m.step()
+    return m
+
+
+def final(m: ClusterPolicyModel) -> dict:
+    """The last recorded row of metrics."""
+    return m.datacollector.get_model_vars_dataframe().iloc[-1].to_dict()
