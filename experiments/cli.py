@@ -25,14 +25,16 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(self.prog, f"{message} (see '{self.prog} --help')")
 
 
-def _out_dir(text: str | None, default: str) -> Path:
+def out_dir(text: str | None, default: str) -> Path:
+    """The output folder of ``--out`` (or the default); refuses a path that is a file."""
     out = Path(text or default)
     if out.exists() and not out.is_dir():
         raise UsageError("--out", f"{str(out)!r} is a file; give a folder")
     return out
 
 
-def _seed(value: int) -> int:
+def check_seed(value: int) -> int:
+    """Check ``--seed``."""
     if value < 0 or value >= 2**63:
         raise UsageError("--seed", f"{value}: a whole number from 0 to 2**63-1")
     return value
@@ -43,8 +45,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from experiments.single import run_and_write
 
     scenario = load_scenario(args.scenario, args.set)
-    out = _out_dir(args.out, f"results/{scenario.name}")
-    seed = _seed(args.seed)
+    out = out_dir(args.out, f"results/{scenario.name}")
+    seed = check_seed(args.seed)
     t0 = time.perf_counter()
     text = run_and_write(scenario, seed, out)
     print(text.replace("{elapsed}", f"{time.perf_counter() - t0:.1f} s"))
@@ -72,20 +74,40 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def set_arg(sp: argparse.ArgumentParser) -> None:
+    """The ``--set KEY=VALUE`` option."""
+    sp.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter by its dotted key, e.g. policy.privileged_share=0.5",
+    )
+
+
+def scenario_args(sp: argparse.ArgumentParser) -> None:
+    """A scenario argument and ``--set``."""
+    sp.add_argument("scenario", help="scenario name (in scenarios/) or path to a .toml file")
+    set_arg(sp)
+
+
+def positive_int(flag: str, value: int, lo: int = 1) -> int:
+    """Check an integer flag; raises UsageError naming the flag."""
+    if value < lo:
+        raise UsageError(flag, f"{value}: a whole number of at least {lo}")
+    return value
+
+
+# Modules that add sub-commands: each has ``register(subparsers)``.
+COMMAND_MODULES = ("experiments.cli_compare",)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
+    import importlib
+
     p = _Parser(prog="clusterpolicy", description="Agent-based model of regional cluster policy.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    def scenario_args(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("scenario", help="scenario name (in scenarios/) or path to a .toml file")
-        sp.add_argument(
-            "--set",
-            action="append",
-            default=[],
-            metavar="KEY=VALUE",
-            help="override a parameter by its dotted key, e.g. policy.privileged_share=0.5",
-        )
 
     r = sub.add_parser("run", help="run one scenario once")
     scenario_args(r)
@@ -99,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     ls = sub.add_parser("list", help="list the scenarios")
     ls.set_defaults(func=cmd_list)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return p
 
 

@@ -100,7 +100,8 @@ def fmt(metric: str, value: float | None, signed: bool = False) -> str:
         return "n/a"
     sign = "+" if signed else ""
     if is_money(metric):
-        return f"€{value / 1e6:{sign},.1f}m"
+        text = f"€{abs(value) / 1e6:,.1f}m"
+        return ("-" if value < 0 else "+" if signed else "") + text
     if metric == "mean_selected_quality":
         return f"{value:{sign}.3f}"
     if is_share(metric):
