@@ -6,7 +6,7 @@ import math
 
 from model.metrics import REPORTERS
 
-MONEY_WORDS = ("spend", "cofinancing", "funding_total", "business_rd", "match", "unspent", "gdp")
+MONEY_WORDS = ("spend", "cofinancing", "funding_total", "business_rd", "match", "unspent", "gdp", "rd_per_")
 SHARE_WORDS = ("share", "rate", "intensity", "gini", "quality")
 
 HEADLINE = (
@@ -68,6 +68,8 @@ LABELS = {
     "private_project_match_total": "private match on projects (cum.)",
     "business_rd_nonmembers": "business R&D of non-members (per year)",
     "mean_selected_quality": "quality of recognised clusters",
+    "rd_per_member_firm": "R&D per member firm (per year)",
+    "rd_per_nonmember_firm": "R&D per non-member firm (per year)",
     "gdp": "GDP (per year)",
 }
 

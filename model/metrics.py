@@ -220,6 +220,21 @@ def business_rd_nonmembers(m: ClusterPolicyModel) -> float:
     return float(f.own_rd[out].sum() + m.p.behaviour.subsidy_pass_through * f.subsidy_rate[out].sum())
 
 
+def rd_per_member_firm(m: ClusterPolicyModel) -> float:
+    """Mean business R&D of a member firm (EUR/yr)."""
+    f = m.firms
+    inside = f.member_of != NO_ORG
+    n = int(np.count_nonzero(inside))
+    rd = f.own_rd[inside].sum() + m.p.behaviour.subsidy_pass_through * f.subsidy_rate[inside].sum()
+    return _ratio(float(rd), n)
+
+
+def rd_per_nonmember_firm(m: ClusterPolicyModel) -> float:
+    """Mean business R&D of a firm that is not a member (EUR/yr)."""
+    n = int(np.count_nonzero(m.firms.member_of == NO_ORG))
+    return _ratio(business_rd_nonmembers(m), n)
+
+
 def gdp(m: ClusterPolicyModel) -> float:
     """Regional GDP (EUR/yr), growing at ``gdp_growth``."""
     pop = m.p.population
@@ -298,6 +313,8 @@ REPORTERS = {
         private_cash_cofinancing_total,
         private_project_match_total,
         business_rd_nonmembers,
+        rd_per_member_firm,
+        rd_per_nonmember_firm,
         mean_selected_quality,
         gdp,
     )
