@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint format bench clean help
 
 help:
-	@echo "make run    set up .venv, then compare the main scenarios (report under results/)"
+	@echo "make run    set up .venv, then compare the main scenarios (report in results/main/)"
 	@echo "make test   set up .venv, then run the test suite"
 	@echo "make lint   ruff check + ruff format --check"
 	@echo "make bench  speed and memory benchmarks (benchmarks/)"
@@ -27,8 +27,10 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	@touch $(STAMP)
 
+MAIN_SCENARIOS := concept_note_2015 serv_advice_2015 no_cluster_policy
+
 run: $(STAMP)
-	$(BIN)/clusterpolicy run concept_note_2015 --out results/concept_note_2015
+	$(BIN)/clusterpolicy compare $(MAIN_SCENARIOS) --replications 30 --out results/main --fresh
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     c.add_argument("--out", help="output folder (default results/compare)")
     c.add_argument("--retry-failed", action="store_true", help="run again the runs that failed before")
+    c.add_argument("--fresh", action="store_true", help="discard runs stored in OUT/store and start over")
     set_arg(c)
     c.set_defaults(func=cmd_compare)
 
@@ -59,7 +60,7 @@ def headline_text(comp) -> str:  # type: ignore[no-untyped-def]
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run the comparison, print the headline table, say where the report is."""
-    from experiments.compare import _resolve, run_comparison
+    from experiments.comparison import _resolve, run_comparison
 
     scenarios = _resolve(args.scenarios, args.set)  # validate all input before any work
     reps = positive_int("--replications", args.replications, lo=2)
@@ -67,7 +68,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     workers = positive_int("--workers", args.workers) if args.workers is not None else None
     out = out_dir(args.out, "results/compare")
     t0 = time.perf_counter()
-    comp = run_comparison(scenarios, reps, seed, workers, out, retry_failed=args.retry_failed)
+    comp = run_comparison(
+        scenarios, reps, seed, workers, out, retry_failed=args.retry_failed, fresh=args.fresh
+    )
     elapsed = time.perf_counter() - t0
     last_q = comp.timeseries["quarter"].iloc[-1]
     print(

@@ -149,7 +149,15 @@ def execute(
     window = max(2, 2 * workers)
     done = failed = 0
     t0 = time.perf_counter()
-    bar = tqdm(total=total, desc=desc, unit="run", disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    # on a terminal only (None: tqdm turns itself off when stderr is not a TTY, e.g. in CI logs)
+    bar = tqdm(
+        total=total,
+        desc=desc,
+        unit="run",
+        disable=None if progress else True,
+        file=sys.stderr,
+        mininterval=0.5,
+    )
     try:
         pending: set[Future] = set()
         it = iter(tasks)

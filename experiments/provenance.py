@@ -32,6 +32,16 @@ def git_commit() -> str | None:
         return None
 
 
+def model_version() -> dict[str, str | None]:
+    """What the results depend on besides the design: package version and commit (for resuming safely)."""
+    try:
+        version = metadata.version("clusterpolicy")
+    except metadata.PackageNotFoundError:
+        version = None
+    commit = git_commit()
+    return {"clusterpolicy": version, "git_commit": commit.removesuffix("-dirty") if commit else None}
+
+
 def provenance() -> dict[str, object]:
     """Versions and commit, for ``summary.json`` and manifests."""
     versions = {}

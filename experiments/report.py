@@ -19,7 +19,7 @@ from model.params import field_spec
 if TYPE_CHECKING:
     import matplotlib.pyplot as plt
 
-    from experiments.compare import Comparison
+    from experiments.comparison import Comparison
 
 CSS = """
 body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; max-width: 1180px;
@@ -91,7 +91,11 @@ def statement(metric: str, scenario: str, reference: str, row: pd.Series, ref_me
     size = fmt(metric, abs(d))
     if is_share(metric):
         size = f"{100 * abs(d):.2f} percentage points"
-    rel = f", {100 * abs(d) / abs(ref_mean):.0f} %" if ref_mean and math.isfinite(ref_mean) else ""
+    rel = (
+        f" ({100 * abs(d) / abs(ref_mean):.0f} % of the reference)"
+        if ref_mean and math.isfinite(ref_mean)
+        else ""
+    )
     ci = f"95 % interval of the difference {fmt(metric, lo, True)} to {fmt(metric, hi, True)}"
     return (
         f"<b>{esc(label(metric))}</b> is {direction} under <code>{esc(scenario)}</code> than under "

@@ -65,7 +65,8 @@ class RunStore:
             if _jsonable(old.get(key)) != _jsonable(manifest.get(key)):
                 raise StoreError(
                     str(root),
-                    "holds results of a different design; use another --out (or delete the folder)",
+                    "holds results of a different design or model version; "
+                    "use another --out, or --fresh to start over",
                 )
         else:
             store.root.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ the last quarter, with a Student-t 95 % interval.
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 from experiments.design import Point, replicate_seeds, tasks
 from experiments.execute import RunFn, execute
 from experiments.io import atomic_write
-from experiments.provenance import provenance
+from experiments.provenance import model_version, provenance
 from experiments.scenario import Scenario, ScenarioError, load_scenario
 from experiments.stats import mean_ci, paired_diff_ci
 from experiments.store import RunStore
@@ -81,6 +82,7 @@ def manifest_for(scenarios: list[Scenario], seeds: list[int], root_seed: int) ->
             "root_seed": root_seed,
             "replications": len(seeds),
             "seeds": seeds,
+            "model_version": model_version(),
         },
         "provenance": provenance(),
     }
@@ -143,12 +145,13 @@ def run_comparison(
     run: RunFn | None = None,
     retry_failed: bool = False,
     report: bool = True,
+    fresh: bool = False,
 ) -> Comparison:
     """Run (or resume) a comparison and, with ``out``, write its files.
 
     Output in ``out``: ``summary.csv``, ``timeseries.parquet``, ``timeseries.png``,
     ``differences.png`` and ``report.html``; the runs themselves are kept in ``out/store`` so that the
-    same command on the same folder resumes instead of starting again.
+    same command on the same folder resumes instead of starting again (``fresh=True`` discards them).
     """
     resolved = _resolve(scenarios, overrides)
     if replications < 2:
@@ -162,6 +165,8 @@ def run_comparison(
         out = Path(out)
         if out.exists() and not out.is_dir():
             raise ScenarioError("--out", f"{str(out)!r} is a file; give a folder")
+        if fresh and (out / "store").is_dir():
+            shutil.rmtree(out / "store")
         store = RunStore.open(out / "store", manifest_for(resolved, seeds, seed))
         done = store.done_ids()
         skip = done if retry_failed else done | set(store.failures())
