@@ -99,7 +99,7 @@ def positive_int(flag: str, value: int, lo: int = 1) -> int:
 
 
 # Modules that add sub-commands: each has ``register(subparsers)``.
-COMMAND_MODULES = ("experiments.cli_compare",)
+COMMAND_MODULES = ("experiments.cli_compare", "experiments.cli_sweep")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -64,6 +64,7 @@ LABELS = {
     "members_expelled_total": "members expelled for unpaid dues (cum.)",
     "projects_cluster_open_funded_total": "spearhead projects funded from open pot (cum.)",
     "privileged_unspent_total": "privileged money unspent (cum.)",
+    "privileged_project_spend_total": "privileged project money paid (cum.)",
     "private_cash_cofinancing_total": "members' cash co-financing (cum.)",
     "private_project_match_total": "private match on projects (cum.)",
     "business_rd_nonmembers": "business R&D of non-members (per year)",

@@ -169,6 +169,11 @@ def public_project_spend_total(m: ClusterPolicyModel) -> float:
     return m.agency.paid_projects
 
 
+def privileged_project_spend_total(m: ClusterPolicyModel) -> float:
+    """Project grants paid from the privileged pot (earmarked for spearhead-cluster projects)."""
+    return m.counters.privileged_project_spend
+
+
 def privileged_unspent_total(m: ClusterPolicyModel) -> float:
     """Privileged-pot money no spearhead project used."""
     return m.agency.privileged_unspent_total
@@ -309,6 +314,7 @@ REPORTERS = {
         clusters_merged_total,
         members_expelled_total,
         projects_cluster_open_funded_total,
+        privileged_project_spend_total,
         privileged_unspent_total,
         private_cash_cofinancing_total,
         private_project_match_total,

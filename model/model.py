@@ -85,6 +85,7 @@ class Counters:
     private_in_kind_cofinancing: float = 0.0
     private_project_match: float = 0.0
     eu_funding: float = 0.0
+    privileged_project_spend: float = 0.0
     selected_quality_sum: float = 0.0
     selected_count: int = 0
 
@@ -713,8 +714,10 @@ class ClusterPolicyModel(mesa.Model):
         out = project_call(props.kind, props.request, props.score, props.eligible, privileged, open_pot)
         a = self.agency
         a.privileged_pot, a.open_pot = privileged, open_pot
-        a.privileged_unspent_total += privileged - float(props.request[out.funded_privileged].sum())
+        spent = float(props.request[out.funded_privileged].sum())
+        a.privileged_unspent_total += privileged - spent
         c = self.counters
+        c.privileged_project_spend += spent
         kind = props.kind
         c.projects_privileged_funded += int(out.funded_privileged.sum())
         c.projects_cluster_open_funded += int((out.funded_open & (kind == CLUSTER)).sum())

@@ -383,6 +383,11 @@ def _field_type(cls: type, f: dataclasses.Field) -> Any:
     return _hints(cls)[f.name]
 
 
+def field_type(key: str) -> Any:
+    """The declared type of a dotted key (``int``, ``float``, ``bool``, ``str`` or a tuple type)."""
+    return _field_type(SECTIONS[key.partition(".")[0]], field_spec(key))
+
+
 def describe_allowed(key: str) -> str:
     """What values a key allows, in words."""
     f = field_spec(key)
