@@ -99,7 +99,12 @@ def positive_int(flag: str, value: int, lo: int = 1) -> int:
 
 
 # Modules that add sub-commands: each has ``register(subparsers)``.
-COMMAND_MODULES = ("experiments.cli_compare", "experiments.cli_sweep")
+COMMAND_MODULES = (
+    "experiments.cli_compare",
+    "experiments.cli_sweep",
+    "experiments.cli_hypothesis",
+    "experiments.cli_sensitivity",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
