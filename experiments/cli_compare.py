@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "compare",
         help="compare scenarios over paired replications (the first is the reference)",
         description="Run every scenario with the same replicate seeds (common random numbers) and "
-        "report means, paired differences to the first scenario and 95 %% intervals.",
+        "report means, paired differences to the first scenario and 95 % intervals.",
     )
     c.add_argument(
         "scenarios", nargs="+", metavar="SCENARIO", help="names or paths; the first is the reference"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import subprocess
 import sys
@@ -32,14 +33,26 @@ def git_commit() -> str | None:
         return None
 
 
+def model_source_hash() -> str:
+    """SHA-256 of the model's source files: changes exactly when the model's code changes."""
+    h = hashlib.sha256()
+    for path in sorted((REPO_ROOT / "model").glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def model_version() -> dict[str, str | None]:
-    """What the results depend on besides the design: package version and commit (for resuming safely)."""
+    """What stored results depend on besides the design, so that a resume never mixes model versions.
+
+    The package version and a hash of the model's source (not the git commit: a commit that does not
+    touch the model, e.g. to the docs, leaves stored runs valid; an uncommitted model change does not).
+    """
     try:
         version = metadata.version("clusterpolicy")
     except metadata.PackageNotFoundError:
         version = None
-    commit = git_commit()
-    return {"clusterpolicy": version, "git_commit": commit.removesuffix("-dirty") if commit else None}
+    return {"clusterpolicy": version, "model_source": model_source_hash()}
 
 
 def provenance() -> dict[str, object]:

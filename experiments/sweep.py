@@ -185,6 +185,8 @@ def load_spec(name_or_path: str | Path) -> SweepSpec:
     replications = integer("replications", 1, 1)
     seed = integer("seed", 1, 0)
     morris_levels = integer("levels", 4, 2)
+    if morris_levels % 2:
+        raise _err(src, "sweep.levels", morris_levels, "an even number of Morris grid levels (e.g. 4 or 6)")
     for key in ("common_random_numbers", "second_order"):
         if key in sw and not isinstance(sw[key], bool):
             raise _err(src, f"sweep.{key}", sw[key], "true or false")
@@ -199,9 +201,13 @@ def load_spec(name_or_path: str | Path) -> SweepSpec:
         raise _err(src, "sweep.base", base_name, "the name or path of a scenario")
     try:
         base_path = resolve_path(base_name, relative_to=path.parent)
-        base = load_scenario(base_path, fixed)
+        load_scenario(base_path)
     except ScenarioError as exc:
         raise ScenarioError(src, f"sweep.base = {base_name!r}: {exc}") from None
+    try:
+        base = load_scenario(base_path, fixed)
+    except ScenarioError as exc:
+        raise ScenarioError(src, f"sweep.set: {str(exc).removeprefix('--set: ')}") from None
     outcomes = sw["outcomes"]
     if not isinstance(outcomes, list) or not outcomes:
         raise _err(src, "sweep.outcomes", outcomes, "a non-empty list of metric names")
@@ -216,6 +222,8 @@ def load_spec(name_or_path: str | Path) -> SweepSpec:
     seen = set()
     for i, rp in enumerate(raw_params):
         where = f"parameter[{i}]"
+        if not isinstance(rp, dict):
+            raise _err(src, where, rp, "a [[parameter]] table with key and bounds or levels")
         for k in rp:
             if k not in PARAM_KEYS:
                 raise _err(src, f"{where}.{k}", rp[k], "unknown key; allowed: key, bounds, levels")
@@ -468,7 +476,7 @@ def run_sweep(
         workers: local worker processes (default: all cores; 1 runs in this process).
         executor: any ``concurrent.futures.Executor`` (e.g. a Dask client's) instead of the local pool.
         retry_failed: run again the runs that raised before.
-        fresh: discard the runs stored in ``out`` first.
+        fresh: discard the runs stored in ``out`` first (only if ``out`` is a run directory).
         run: the model, ``task -> timeseries`` (default: the cluster-policy model); must pickle.
         progress: show a progress bar.
         on_start: called with (runs to do, runs already done) before the runs start.
@@ -476,7 +484,11 @@ def run_sweep(
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ScenarioError("--out", f"{str(out)!r} is a file; give a folder")
-    if fresh and out.is_dir():
+    if fresh and out.is_dir() and any(out.iterdir()):
+        if not (out / "manifest.json").is_file():
+            raise ScenarioError(
+                "--fresh", f"{str(out)!r} is not a run directory (no manifest.json); not deleting it"
+            )
         shutil.rmtree(out)
     matrix = design_matrix(spec)
     store = RunStore.open(out, manifest_for(spec, matrix))

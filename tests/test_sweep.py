@@ -276,3 +276,22 @@ def test_cli_sweep_unreachable_scheduler_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--scheduler" in err and err.count("\n") == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_fresh_deletes_only_a_run_directory(tmp_path):
+    spec = load_spec(write_spec(tmp_path, "lhs", 2, reps=1))
+    precious = tmp_path / "home"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    with pytest.raises(Exception, match="not a run directory"):
+        run_sweep(spec, precious, workers=1, run=_synthetic, progress=False, fresh=True)
+    assert (precious / "thesis.tex").read_text() == "years of work"
+    out = tmp_path / "out"
+    run_sweep(spec, out, workers=1, run=_synthetic, progress=False)
+    again = run_sweep(spec, out, workers=1, run=_synthetic, progress=False, fresh=True)
+    assert again.summary.done == 2, "a run directory is started over"
+
+
+def test_morris_levels_must_be_even(tmp_path):
+    with pytest.raises(Exception, match="sweep.levels = 5"):
+        load_spec(write_spec(tmp_path, "morris", 2, extra="levels = 5"))
