@@ -293,5 +293,5 @@ def test_fresh_deletes_only_a_run_directory(tmp_path):
 
 
 def test_morris_levels_must_be_even(tmp_path):
-    with pytest.raises(Exception, match="sweep.levels = 5"):
+    with pytest.raises(Exception, match=r"sweep\.levels = 5"):
         load_spec(write_spec(tmp_path, "morris", 2, extra="levels = 5"))
