@@ -104,6 +104,7 @@ COMMAND_MODULES = (
     "experiments.cli_sweep",
     "experiments.cli_hypothesis",
     "experiments.cli_sensitivity",
+    "experiments.cli_validate",
 )
 
 
