@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 INDIVIDUAL = 0
 CLUSTER = 1  # spearhead-cluster project: competes for the privileged pot first
 IBN_PROJECT = 2
-PROPOSAL_KINDS = {INDIVIDUAL: "individual", CLUSTER: "privileged", IBN_PROJECT: "ibn"}
 
 _EPS = 1e-6
 
@@ -223,8 +222,6 @@ class FundingAgency(mesa.Agent):
         self.paid_operating = 0.0
         self.paid_projects = 0.0
         self.paid_legacy = 0.0
-        self.privileged_pot = 0.0
-        self.open_pot = 0.0
         self.privileged_unspent_total = 0.0
 
     def pay_operating_grant(self, org: ClusterOrganisation, amount: float, legacy: bool) -> None:

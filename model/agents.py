@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 SPEARHEAD = "spearhead"
 IBN = "ibn"
 LEGACY = "legacy"
-ORG_KINDS = (SPEARHEAD, IBN, LEGACY)
 
 NO_ORG = -1
 
@@ -178,8 +177,9 @@ class Application:
 
 @dataclass
 class OrgLedger:
-    """Money an organisation has received, cumulatively (EUR)."""
+    """Money an organisation has received and spent since the start (EUR), and its cash then."""
 
+    opening_cash: float = 0.0
     grants: float = 0.0
     cash_fees: float = 0.0
     in_kind: float = 0.0
@@ -220,7 +220,6 @@ class ClusterOrganisation(mesa.Agent):
         self.recognised = False
         self.supported = False
         self.ever_supported = False
-        self.was_ibn = False
         self.lapsed = False
         self.stopped_by_evaluation = False
         self.merged_into: int | None = None

@@ -86,6 +86,7 @@ class Counters:
     private_project_match: float = 0.0
     eu_funding: float = 0.0
     privileged_project_spend: float = 0.0
+    open_project_spend: float = 0.0
     selected_quality_sum: float = 0.0
     selected_count: int = 0
 
@@ -198,9 +199,9 @@ class ClusterPolicyModel(mesa.Model):
         f.innovations[:] = 0
         for o in self.orgs:
             o.ledger.grants = o.ledger.cash_fees = o.ledger.in_kind = o.ledger.spent = 0.0
+            o.ledger.opening_cash = o.cash
         for ki in self.kis:
             ki.grants_received = 0.0
-        self.links_at_start = len(self.links)
 
     # ------------------------------------------------------------------ membership helpers
     def join(self, rows: np.ndarray, org: ClusterOrganisation | np.ndarray) -> None:
@@ -323,7 +324,7 @@ class ClusterPolicyModel(mesa.Model):
         apps = [
             self._application(kind, d, e, s, o, r, min_members, in_recognised)
             for d, e, s, o, r in candidates
-            if not (kind == SPEARHEAD and d in spear_domains and (o is None or o.kind != SPEARHEAD))
+            if not (kind == SPEARHEAD and d in spear_domains)
         ]
         sel = self.streams["selection"]
         noise = sel.standard_normal(len(apps))
@@ -403,7 +404,6 @@ class ClusterPolicyModel(mesa.Model):
         if org is None:
             org = ClusterOrganisation(self, app.kind, app.domain, app.excellence, app.societal)
         elif org.kind == IBN and app.kind == SPEARHEAD:
-            org.was_ibn = True
             self.counters.ibns_upgraded += 1
         org.kind = app.kind
         org.recognised = True
@@ -557,6 +557,7 @@ class ClusterPolicyModel(mesa.Model):
     def _start_project_year(self, org: ClusterOrganisation) -> None:
         pol = self.p.policy
         f = self.firms
+        self._sunset(org)  # support that ends now ends before the new year is planned
         rows = org.members
         if self.t > org.anchor:
             unpaid = f.dues[rows] > 0
@@ -607,6 +608,16 @@ class ClusterPolicyModel(mesa.Model):
         ):
             org.deposit_required = pol.deposit_share * org.member_money_plan
             org.deposit_deadline = self.t + pol.deposit_window_quarters - 1
+
+    def _sunset(self, org: ClusterOrganisation) -> None:
+        """End support at ``support_until``.
+
+        The sunset clause; for legacy structures, the end of their transitional support.
+        """
+        if org.supported and org.support_until is not None and self.t >= org.support_until:
+            org.supported = False
+            org.grant_annual = 0.0
+            org.note("support ended (sunset)")
 
     def _credit_cap(self, cash: float, credit: float) -> float:
         """In-kind credit that counts: at most ``in_kind_share_max`` of total co-financing."""
@@ -685,10 +696,7 @@ class ClusterPolicyModel(mesa.Model):
         for org in self.orgs:
             if not org.alive:
                 continue
-            if org.supported and org.support_until is not None and self.t >= org.support_until:
-                org.supported = False
-                org.grant_annual = 0.0
-                org.note("support ended (sunset)")
+            self._sunset(org)
             if org.supported and org.grant_annual > 0:
                 self.agency.pay_operating_grant(org, org.grant_annual / 4.0, org.kind == LEGACY)
             spend = min(org.cash, (org.member_money_plan + org.grant_annual) / 4.0)
@@ -712,12 +720,11 @@ class ClusterPolicyModel(mesa.Model):
         open_pot = (1.0 - pol.privileged_share) * pol.project_budget
         props = self._proposals()
         out = project_call(props.kind, props.request, props.score, props.eligible, privileged, open_pot)
-        a = self.agency
-        a.privileged_pot, a.open_pot = privileged, open_pot
         spent = float(props.request[out.funded_privileged].sum())
-        a.privileged_unspent_total += privileged - spent
+        self.agency.privileged_unspent_total += privileged - spent
         c = self.counters
         c.privileged_project_spend += spent
+        c.open_project_spend += float(props.request[out.funded_open].sum())
         kind = props.kind
         c.projects_privileged_funded += int(out.funded_privileged.sum())
         c.projects_cluster_open_funded += int((out.funded_open & (kind == CLUSTER)).sum())
@@ -930,7 +937,7 @@ class ClusterPolicyModel(mesa.Model):
         euros of R&D per euro while they run. Knowledge depreciates and grows with membership of an
         active, excellent organisation. Firms apply for EU money; an excellent organisation raises its
         members' success. Innovation arrives with probability ``1 - exp(-rate * R&D * (1 + knowledge))``
-        (R&D in million euro a quarter; Dosi et al.).
+        (R&D as a yearly rate in million euro; the hazard is per quarter; Dosi et al.).
         """
         b = self.p.behaviour
         f = self.firms

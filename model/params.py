@@ -217,7 +217,10 @@ class BehaviourParams:
     rd_trend_growth: float = param("1/yr", "growth of firms' own R&D absent the policy", -0.1, 0.3)
     knowledge_rd_effect: float = param("1/knowledge", "own R&D rises by this per unit knowledge", 0, 2)
     innovation_rate: float = param(
-        "1/(EUR m * quarter)", "innovation hazard per million euro of R&D (Dosi et al.)", 0, 5
+        "1/(EUR m/yr * quarter)",
+        "quarterly innovation hazard per million euro of yearly R&D (Dosi et al.)",
+        0,
+        5,
     )
     knowledge_gain_project: float = param("knowledge", "knowledge gained from a project", 0, 2)
     knowledge_gain_membership: float = param(
@@ -415,7 +418,10 @@ def coerce_value(key: str, value: Any) -> Any:
     Raises:
         ParameterError: naming the key, the value and what is allowed.
     """
-    f = field_spec(key)
+    try:
+        f = field_spec(key)
+    except ParameterError as exc:
+        raise ParameterError(key, value, exc.allowed) from None
     sec = key.partition(".")[0]
     tp = _field_type(SECTIONS[sec], f)
     md = f.metadata
