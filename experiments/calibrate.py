@@ -40,13 +40,19 @@ import pandas as pd
 from experiments.execute import RunFn
 from experiments.io import atomic_write
 from experiments.provenance import git_commit
-from experiments.scenario import SCENARIO_DIR, Scenario, ScenarioError, _toml_value, load_scenario
+from experiments.scenario import (
+    SCENARIO_DIR,
+    Scenario,
+    ScenarioError,
+    _toml_value,
+    counterfactual,
+    load_scenario,
+)
 from experiments.sweep import SweepSpec, load_spec, n_points, run_sweep
 from experiments.validate import (
     RunMatrix,
     Target,
     TargetSet,
-    counterfactual_of,
     load_targets,
     recorded_quarters,
     run_validation,
@@ -93,6 +99,7 @@ class Calibration:
     failures: dict[str, str] = field(default_factory=dict)
     stages: list[SweepSpec] = field(default_factory=list)
     confirmed: pd.DataFrame | None = None
+    refine_top: float = 0.05
 
     @property
     def accepted(self) -> int:
@@ -203,7 +210,7 @@ def fitted_targets(targets: TargetSet, spec: SweepSpec) -> tuple[TargetSet, list
 def counterfactual_spec(spec: SweepSpec, targets: TargetSet) -> tuple[SweepSpec, Scenario]:
     """The same design over the counterfactual: the base's world under the counterfactual's policy."""
     rel = targets.path.parent if targets.path is not None else None
-    cf = counterfactual_of(spec.base, targets.counterfactual, relative_to=rel)
+    cf = counterfactual(spec.base, targets.counterfactual, relative_to=rel)
     return dataclasses.replace(spec, name=f"{spec.name}-counterfactual", base=cf), cf
 
 
@@ -364,7 +371,7 @@ def calibrate(
         import shutil
 
         for sub in ("runs", "counterfactual", "refine"):
-            if (out / sub).is_dir():
+            if (out / sub / "manifest.json").is_file():  # a run store, nothing else
                 shutil.rmtree(out / sub)
     cf_spec: SweepSpec | None = None
     cf: Scenario | None = None
@@ -425,6 +432,7 @@ def calibrate(
         failures,
         stages,
         confirmed,
+        refine_top,
     )
     atomic_write(out / "calibration.csv", lambda p: points.to_csv(p, index=False))
     from experiments import plots
@@ -466,7 +474,7 @@ def design_text(cal: Calibration) -> str:
     if len(cal.stages) > 1:
         second = cal.stages[1]
         n1 = n_points(first)
-        top = max(5, math.ceil(0.05 * n1))
+        top = max(5, math.ceil(cal.refine_top * n1))
         text += f", then a second of {second.n} sets within the box of the best {top} sets of the first"
     return text
 

@@ -22,7 +22,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(self.prog, f"{message} (see '{self.prog} --help')")
+        command = self.prog.removeprefix("clusterpolicy").strip() or "arguments"
+        raise UsageError(command, f"{message} (see '{self.prog} --help')")
 
 
 def out_dir(text: str | None, default: str) -> Path:

@@ -164,11 +164,11 @@ def cmd_crowding_out(args: argparse.Namespace) -> int:
 
 def cmd_additionality(args: argparse.Namespace) -> int:
     """Additionality of a scenario against its counterfactual."""
-    from experiments.hypothesis import additionality_text, counterfactual_for, run_additionality
-    from experiments.scenario import load_scenario
+    from experiments.hypothesis import additionality_text, run_additionality
+    from experiments.scenario import counterfactual, load_scenario
 
     sc = load_scenario(args.scenario, args.set)
-    counterfactual_for(sc, args.counterfactual, args.set)  # validate before any work
+    counterfactual(sc, args.counterfactual)  # validate before any work
     reps = positive_int("--replications", args.replications, lo=2)
     seed = check_seed(args.seed)
     workers = positive_int("--workers", args.workers) if args.workers is not None else None

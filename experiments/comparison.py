@@ -165,7 +165,7 @@ def run_comparison(
         out = Path(out)
         if out.exists() and not out.is_dir():
             raise ScenarioError("--out", f"{str(out)!r} is a file; give a folder")
-        if fresh and (out / "store").is_dir():
+        if fresh and (out / "store" / "manifest.json").is_file():  # a run store, nothing else
             shutil.rmtree(out / "store")
         store = RunStore.open(out / "store", manifest_for(resolved, seeds, seed))
         done = store.done_ids()
@@ -203,6 +203,11 @@ def run_comparison(
             else:
                 failures[r.run_id] = r.error
         ts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if len(ts):  # results arrive in completion order; store them in run order
+            ts = ts.sort_values(["run_id", "quarter"], kind="stable").reset_index(drop=True)
+    if not len(ts):
+        first = next(iter(failures.values()), "no runs")
+        raise ScenarioError("compare", f"every run failed; the first: {first}")
     metrics = [m for m in metrics if m in ts.columns]
     finals = ts.groupby("run_id", sort=True).tail(1) if len(ts) else ts
     summary = summarise(finals, [s.name for s in resolved], metrics)

@@ -29,10 +29,8 @@ the naive member-versus-non-member estimate from the policy run alone.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import shutil
-import tomllib
 import warnings
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -46,11 +44,20 @@ from experiments.design import Point, replicate_seeds, tasks
 from experiments.execute import RunFailure, RunFn, RunOutput, execute
 from experiments.io import atomic_write, write_text
 from experiments.provenance import model_version, provenance
-from experiments.scenario import Scenario, ScenarioError, load_scenario, parse_override
+from experiments.scenario import (
+    COUNTERFACTUAL,
+    Scenario,
+    ScenarioError,
+    display_path,
+    load_scenario,
+    parse_override,
+    read_toml,
+)
+from experiments.scenario import counterfactual as counterfactual_of
 from experiments.stats import mean_ci, paired_diff_ci
 from experiments.store import ID_COLUMNS, RunStore
 from model.metrics import REPORTERS
-from model.params import SECTIONS, ParameterError, Params, coerce_value, field_spec, params_from_dict
+from model.params import SECTIONS, ParameterError, Params, coerce_value, field_spec
 
 HYPOTHESIS_DIR = Path(__file__).resolve().parent / "hypotheses"
 SCENARIO_LEVER = "scenario"
@@ -226,13 +233,6 @@ def resolve_hypothesis_path(name_or_path: str | Path) -> Path:
     )
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """``{"policy": {"x": 1}}`` and ``{"policy.x": 1}`` both become ``{"policy.x": 1}``."""
     out: dict[str, Any] = {}
@@ -306,14 +306,8 @@ def load_hypothesis(
         ScenarioError: one line naming the file (or flag), the key, the value and what is allowed.
     """
     path = resolve_hypothesis_path(name_or_path)
-    src = _display(path)
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(src, f"not valid TOML ({exc})") from None
-    except OSError as exc:
-        raise ScenarioError(src, f"cannot be read ({exc.strerror})") from None
+    src = display_path(path)
+    data = read_toml(path, src)
     for key in data:
         if key not in TOP_KEYS:
             raise ScenarioError(
@@ -705,7 +699,7 @@ def _runs(
     todo = tasks(points, seeds)
     design = {**design, "model_version": model_version()}
     if out is not None:
-        if fresh and (out / "store").is_dir():
+        if fresh and (out / "store" / "manifest.json").is_file():  # a run store, nothing else
             shutil.rmtree(out / "store")
         store = RunStore.open(out / "store", {"design": design, "provenance": provenance()})
         done = store.done_ids()
@@ -1098,7 +1092,6 @@ ADDITIONALITY_METRICS = [
     "members_total",
 ]
 ADDITIONALITY_COLUMNS = ["estimate", "value", "ci_low", "ci_high", "class", "n", "method"]
-COUNTERFACTUAL = "no_cluster_policy"
 ESTIMATES = {
     "counterfactual": "change in business R&D per public euro, against the counterfactual",
     "naive": "members' R&D above non-members' per public euro, from the policy run alone",
@@ -1138,25 +1131,6 @@ class Additionality:
     def row(self, estimate: str) -> pd.Series:
         """One row of the table by its ``estimate`` name."""
         return self.table.set_index("estimate").loc[estimate]
-
-
-def counterfactual_for(
-    scenario: Scenario, counterfactual: str | Path = COUNTERFACTUAL, overrides: list[str] | None = None
-) -> Scenario:
-    """The counterfactual of a scenario: the counterfactual's ``[policy]`` in the scenario's world.
-
-    ``[simulation]``, ``[population]`` and ``[behaviour]`` come from the scenario (the same economy and
-    the same behaviour), ``[policy]`` from the counterfactual file (default ``no_cluster_policy``: the
-    policy off, the regular open pot of the concept note), with the same ``--set`` overrides.
-    """
-    cf = load_scenario(counterfactual, overrides)
-    data = scenario.params.to_dict()
-    data["policy"] = cf.params.to_dict()["policy"]
-    try:
-        params = params_from_dict(data)
-    except ParameterError as exc:  # pragma: no cover - both halves are valid on their own
-        raise ScenarioError(str(counterfactual), str(exc)) from None
-    return dataclasses.replace(cf, params=params)
 
 
 def _bootstrap(arrays: list[np.ndarray], statistic, level: float, seed: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -1295,7 +1269,7 @@ def run_additionality(
     naive gap of every pair), ``additionality.png`` and ``report.html``; runs in ``out/store`` (resumable).
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
-    cf = counterfactual_for(sc, counterfactual, overrides)
+    cf = counterfactual_of(sc, counterfactual)
     if sc.params == cf.params:
         raise ScenarioError(
             str(scenario if not isinstance(scenario, Scenario) else scenario.name),

@@ -7,7 +7,7 @@ import math
 from model.metrics import REPORTERS
 
 MONEY_WORDS = ("spend", "cofinancing", "funding_total", "business_rd", "match", "unspent", "gdp", "rd_per_")
-SHARE_WORDS = ("share", "rate", "intensity", "gini", "quality")
+SHARE_WORDS = ("share", "rate", "intensity", "gini")
 
 HEADLINE = (
     "spearheads_active",
@@ -118,8 +118,10 @@ def unit_label(metric: str) -> str:
     """Axis label for a metric."""
     if is_money(metric):
         return "€ million"
-    if is_share(metric) and metric != "mean_selected_quality":
+    if is_share(metric):
         return "%"
+    if metric == "mean_selected_quality":
+        return "score (0-1)"
     return "count"
 
 
@@ -127,6 +129,6 @@ def scale(metric: str) -> float:
     """Factor to apply before plotting a metric in its :func:`unit_label`."""
     if is_money(metric):
         return 1e-6
-    if is_share(metric) and metric != "mean_selected_quality":
+    if is_share(metric):
         return 100.0
     return 1.0

@@ -46,7 +46,8 @@ def available() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A path as people like to read it: relative to the working directory when it is below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -71,22 +72,26 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
     raise ScenarioError(text, f"no such scenario file or name; known scenarios: {', '.join(available())}")
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, source: str | None = None) -> dict[str, Any]:
+    """Read a TOML file; any problem becomes a one-line :class:`ScenarioError` naming the file."""
+    src = source or display_path(Path(path))
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        text = Path(path).read_bytes().decode("utf-8")
+        return tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ScenarioError(src, "is not UTF-8 text (is it a TOML file?)") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(_display(path), f"not valid TOML ({exc})") from None
+        raise ScenarioError(src, f"not valid TOML ({exc})") from None
     except OSError as exc:
-        raise ScenarioError(_display(path), f"cannot be read ({exc.strerror})") from None
+        raise ScenarioError(src, f"cannot be read ({exc.strerror})") from None
 
 
 def _load_raw(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, str]]:
     """Merged raw tables of a file and the files it extends, and which file set each key."""
-    src = _display(path)
+    src = display_path(path)
     if path.resolve() in chain:
         raise ScenarioError(src, "extends itself (a cycle of 'extends')")
-    data = _read(path)
+    data = read_toml(path)
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             raise ScenarioError(
@@ -147,7 +152,7 @@ def load_scenario(name_or_path: str | Path, overrides: list[str] | dict[str, Any
     """
     path = resolve_path(name_or_path)
     merged, origin = _load_raw(path, ())
-    top = _read(path)
+    top = read_toml(path)
     items = (
         list(overrides.items())
         if isinstance(overrides, dict)
@@ -170,7 +175,7 @@ def load_scenario(name_or_path: str | Path, overrides: list[str] | dict[str, Any
     try:
         params = params_from_dict(merged)
     except ParameterError as exc:
-        raise ScenarioError(origin.get(exc.key, _display(path)), str(exc)) from None
+        raise ScenarioError(origin.get(exc.key, display_path(path)), str(exc)) from None
     name = top.get("name", path.stem)
     return Scenario(
         name=str(name),
@@ -179,6 +184,29 @@ def load_scenario(name_or_path: str | Path, overrides: list[str] | dict[str, Any
         params=params,
         overrides=applied,
     )
+
+
+COUNTERFACTUAL = "no_cluster_policy"
+
+
+def counterfactual(
+    scenario: Scenario, name_or_path: str | Path = COUNTERFACTUAL, relative_to: Path | None = None
+) -> Scenario:
+    """The counterfactual of a scenario: the other scenario's ``[policy]`` in this scenario's world.
+
+    ``[simulation]``, ``[population]`` and ``[behaviour]`` come from ``scenario`` (the same economy and the
+    same behaviour); ``[policy]`` comes from the counterfactual (default ``no_cluster_policy``: the policy
+    off, the regular open pot of the concept note), loaded with the scenario's own overrides, so that a
+    ``--set`` of a policy key applies to both.
+    """
+    other = load_scenario(resolve_path(name_or_path, relative_to=relative_to), scenario.overrides)
+    data = scenario.params.to_dict()
+    data["policy"] = other.params.to_dict()["policy"]
+    try:
+        params = params_from_dict(data)
+    except ParameterError as exc:  # pragma: no cover - both halves are valid on their own
+        raise ScenarioError(str(name_or_path), str(exc)) from None
+    return Scenario(other.name, other.path, other.description, params, dict(scenario.overrides))
 
 
 def _toml_value(v: Any) -> str:

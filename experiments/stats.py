@@ -17,11 +17,6 @@ class Interval:
     high: float
     n: int
 
-    @property
-    def excludes_zero(self) -> bool:
-        """The interval lies entirely above or below zero."""
-        return bool(self.low > 0 or self.high < 0)
-
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> Interval:
     """Mean and Student-t confidence interval of the finite values.

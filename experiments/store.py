@@ -166,7 +166,8 @@ class RunStore:
         if not files:
             return
         table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="default")
-        n = len(self._chunk_files())
+        chunks = self._chunk_files()
+        n = int(chunks[-1].stem.split("-")[1]) + 1 if chunks else 0  # never reuse a name
         atomic_write(self.chunks_dir / f"chunk-{n:05d}.parquet", lambda p: pq.write_table(table, p))
         for f in files:
             f.unlink()

@@ -29,7 +29,6 @@ from __future__ import annotations
 import itertools
 import math
 import shutil
-import tomllib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ import pandas as pd
 from experiments.design import Point, Task, replicate_seeds
 from experiments.execute import ExecSummary, RunFn, execute
 from experiments.provenance import model_version, provenance
-from experiments.scenario import Scenario, ScenarioError, load_scenario, resolve_path
+from experiments.scenario import Scenario, ScenarioError, load_scenario, read_toml, resolve_path
 from experiments.store import RunStore
 from model.metrics import REPORTERS
 from model.params import ParameterError, Params, coerce_value, field_spec, field_type
@@ -151,10 +150,7 @@ def load_spec(name_or_path: str | Path) -> SweepSpec:
     """
     path = resolve_spec_path(name_or_path)
     src = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(src, f"not valid TOML ({exc})") from None
+    data = read_toml(path, src)
     for key in data:
         if key not in ("sweep", "parameter"):
             raise _err(src, key, data[key], "unknown table; allowed: [sweep], [[parameter]]")
@@ -372,6 +368,24 @@ def points(spec: SweepSpec, matrix: pd.DataFrame | None = None) -> Iterator[Poin
         yield Point(i, f"point-{i}", base.replace(**values), values)
 
 
+def check_points(spec: SweepSpec, matrix: pd.DataFrame) -> None:
+    """Resolve every design point once, before anything is written.
+
+    A point can break a rule that spans two keys (e.g. a leave threshold above the join threshold).
+
+    Raises:
+        ScenarioError: naming the spec, the point and the rule.
+    """
+    base: Params = spec.base.params
+    for i, row in enumerate(matrix.itertuples(index=False)):
+        values = {k: _value(v) for k, v in zip(matrix.columns, row, strict=True)}
+        try:
+            base.replace(**values)
+        except ParameterError as exc:
+            where = str(spec.path) if spec.path else spec.name
+            raise ScenarioError(where, f"design point {i} {values}: {exc}") from None
+
+
 def seeds_for(spec: SweepSpec) -> list[int]:
     """Replicate seeds (common random numbers), or one seed per run without them."""
     if spec.common_random_numbers:
@@ -491,6 +505,7 @@ def run_sweep(
             )
         shutil.rmtree(out)
     matrix = design_matrix(spec)
+    check_points(spec, matrix)
     store = RunStore.open(out, manifest_for(spec, matrix))
     atomic = out / "design.parquet"
     if not atomic.exists():
@@ -505,7 +520,7 @@ def run_sweep(
     todo = total - len(skip & set(range(total)))
     if on_start:
         on_start(todo, len(done))
-    fn: RunFn = FinalOnly(run) if spec.keep == "final" else (run or _full_run)
+    fn: RunFn | None = FinalOnly(run) if spec.keep == "final" else run
     summary = execute(
         sweep_tasks(spec, matrix, skip),
         store.record,
@@ -518,9 +533,3 @@ def run_sweep(
     )
     store.compact()
     return SweepResult(spec, store, matrix, summary, len(skip))
-
-
-def _full_run(task: Task) -> pd.DataFrame:
-    from experiments.execute import _default_run
-
-    return _default_run(task)

@@ -19,7 +19,6 @@ import dataclasses
 import math
 import re
 import time
-import tomllib
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -32,10 +31,10 @@ import pandas as pd
 from experiments.design import Point, replicate_seeds, tasks
 from experiments.execute import RunFailure, RunFn, RunOutput, execute
 from experiments.io import atomic_write
-from experiments.scenario import Scenario, ScenarioError, load_scenario
+from experiments.scenario import Scenario, ScenarioError, counterfactual, load_scenario, read_toml
 from experiments.stats import mean_ci
 from model.metrics import REPORTERS
-from model.params import ParameterError, Params, params_from_dict, quarter_index, quarter_label
+from model.params import Params, quarter_index, quarter_label
 
 TARGETS_FILE = Path(__file__).resolve().parent / "data" / "targets.toml"
 TRANSFORMS = ("level", "mean", "per_year")
@@ -342,12 +341,7 @@ def load_targets(path: str | Path | None = None) -> TargetSet:
     src = str(p)
     if not p.is_file():
         raise ScenarioError(src, "no such targets file")
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(src, f"not valid TOML ({exc})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(src, f"cannot be read ({exc})") from None
+    data = read_toml(p, src)
     for k in data:
         if k not in TOP_KEYS:
             raise _err(src, k, data[k], "unknown top-level key; allowed: [counterfactual], [[target]]")
@@ -511,25 +505,6 @@ def target_matrix(targets: TargetSet, mat: RunMatrix, cf: RunMatrix | None = Non
 
 
 # ---------------------------------------------------------------------------------------------- running
-def counterfactual_of(scenario: Scenario, name_or_path: str, relative_to: Path | None = None) -> Scenario:
-    """The counterfactual of a scenario: its simulation, population and behaviour, the other's policy."""
-    from experiments.scenario import resolve_path
-
-    other = load_scenario(resolve_path(name_or_path, relative_to=relative_to))
-    data = scenario.params.to_dict()
-    data["policy"] = other.params.to_dict()["policy"]
-    try:
-        params = params_from_dict(data)
-    except ParameterError as exc:  # pragma: no cover - both halves are valid on their own
-        raise ScenarioError(name_or_path, str(exc)) from None
-    return Scenario(
-        name=f"{scenario.name} (counterfactual: {other.name})",
-        path=other.path,
-        description=other.description,
-        params=params,
-    )
-
-
 @dataclass
 class Validation:
     """A finished validation.
@@ -684,7 +659,7 @@ def run_validation(
     cf = None
     if usable.needs_counterfactual:
         rel = usable.path.parent if usable.path is not None else None
-        cf = counterfactual_of(sc, usable.counterfactual, relative_to=rel)
+        cf = counterfactual(sc, usable.counterfactual, relative_to=rel)
     points = [Point(0, sc.name, sc.params, {})]
     if cf is not None:
         points.append(Point(1, cf.name, cf.params, {}))

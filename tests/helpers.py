@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html.parser
+
 from experiments.scenario import load_scenario
 from model import ClusterPolicyModel, Params
 
@@ -29,3 +31,30 @@ def run_model(params: Params, seed: int = 1, quarters: int | None = None) -> Clu
 def final(m: ClusterPolicyModel) -> dict:
     """The last recorded row of metrics."""
     return m.datacollector.get_model_vars_dataframe().iloc[-1].to_dict()
+
+
+class _StrictHTML(html.parser.HTMLParser):
+    """Records every end tag that does not close the element opened last (void elements excepted)."""
+
+    VOID = frozenset({"meta", "img", "br", "hr", "link", "input"})
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack.pop() != tag:
+            self.errors.append(f"unbalanced </{tag}>")
+
+
+def html_is_balanced(text: str) -> bool:
+    """Every element of the page is closed, in order."""
+    p = _StrictHTML()
+    p.feed(text)
+    p.close()
+    return not p.errors and not p.stack

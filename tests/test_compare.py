@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html.parser
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import SMALL
+from helpers import SMALL, html_is_balanced
 
 from experiments.cli import main
 from experiments.comparison import compare, run_comparison
@@ -101,6 +100,15 @@ def test_a_failing_run_is_reported_and_the_rest_survive(tmp_path):
     assert "failed" in (tmp_path / "report.html").read_text()
 
 
+def _always_failing(task):
+    raise RuntimeError(f"broken seed {task.seed}")
+
+
+def test_when_every_run_fails_the_comparison_says_so_in_one_line(tmp_path):
+    with pytest.raises(Exception, match="every run failed; the first: RuntimeError: broken seed"):
+        run_comparison(NAMES[:2], replications=2, seed=1, workers=1, run=_always_failing, progress=False)
+
+
 def test_the_same_command_on_the_same_folder_resumes(tmp_path):
     calls = []
 
@@ -117,25 +125,6 @@ def test_the_same_command_on_the_same_folder_resumes(tmp_path):
         run_comparison(
             NAMES[:2], replications=4, seed=1, workers=1, run=counting, out=tmp_path, progress=False
         )
-
-
-class _StrictHTML(html.parser.HTMLParser):
-    """Checks that every non-void element is closed in order."""
-
-    VOID = frozenset({"meta", "img", "br", "hr", "link", "input"})
-
-    def __init__(self):
-        super().__init__()
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if not self.stack or self.stack.pop() != tag:
-            self.errors.append(f"unbalanced </{tag}>")
 
 
 @pytest.fixture(scope="module")
@@ -163,10 +152,7 @@ def test_outputs_have_the_promised_columns(real_comparison):
 def test_the_report_holds_every_scenario_and_metric_and_parses(real_comparison):
     comp, out = real_comparison
     text = (out / "report.html").read_text()
-    parser = _StrictHTML()
-    parser.feed(text)
-    parser.close()
-    assert not parser.errors and not parser.stack
+    assert html_is_balanced(text)
     for name in NAMES:
         assert name in text
     for m in REQUIRED_METRICS:

@@ -29,6 +29,13 @@ def test_the_population_is_the_same_across_scenarios_with_one_seed():
     b = ClusterPolicyModel(small("no_cluster_policy"), rng=3)
     assert (a.firms.base_rd == b.firms.base_rd).all()
     assert (a.firms.domain == b.firms.domain).all()
+    assert (a.firms.capability == b.firms.capability).all() and (a.firms.taste == b.firms.taste).all()
+    assert [(k.kind, k.domains, k.excellence) for k in a.kis] == [
+        (k.kind, k.domains, k.excellence) for k in b.kis
+    ]
+    legacy_a = [(o.domain, o.excellence, o.societal) for o in a.orgs if o.kind == "legacy"]
+    legacy_b = [(o.domain, o.excellence, o.societal) for o in b.orgs if o.kind == "legacy"]
+    assert legacy_a == legacy_b
 
 
 def test_the_model_pickles_with_its_reporters():

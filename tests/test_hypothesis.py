@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html.parser
 import json
 import re
 import tomllib
@@ -11,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import SMALL
+from helpers import SMALL, html_is_balanced
 from scipy import stats
 
 from experiments.cli import main
@@ -23,14 +22,13 @@ from experiments.hypothesis import (
     adjust,
     available_hypotheses,
     classify,
-    counterfactual_for,
     evaluate,
     load_hypothesis,
     paired_test,
     run_additionality,
     run_hypothesis,
 )
-from experiments.scenario import ScenarioError, load_scenario
+from experiments.scenario import ScenarioError, counterfactual, load_scenario
 from experiments.stats import paired_diff_ci
 
 TINY = [f"{k}={v}" for k, v in {**SMALL, "population.n_firms": 600, "simulation.quarters": 8}.items()]
@@ -623,7 +621,7 @@ def test_additionality_classes():
 
 def test_the_counterfactual_is_the_same_economy_without_the_policy():
     sc = load_scenario("serv_advice_2015", ["population.n_firms=600", "behaviour.subsidy_pass_through=0.7"])
-    cf = counterfactual_for(sc)
+    cf = counterfactual(sc)
     assert cf.params.policy == load_scenario("no_cluster_policy").params.policy
     assert cf.params.population == sc.params.population and cf.params.behaviour == sc.params.behaviour
     assert cf.params.simulation == sc.params.simulation and not cf.params.policy.enabled
@@ -699,28 +697,6 @@ def test_the_naive_estimate_is_members_gap_per_public_euro():
 
 
 # ------------------------------------------------------------------------------ end to end, real model
-class _StrictHTML(html.parser.HTMLParser):
-    VOID = frozenset({"meta", "img", "br", "hr", "link", "input"})
-
-    def __init__(self):
-        super().__init__()
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if not self.stack or self.stack.pop() != tag:
-            self.errors.append(f"unbalanced </{tag}>")
-
-
-def _parses(text):
-    p = _StrictHTML()
-    p.feed(text)
-    p.close()
-    return not p.errors and not p.stack
 
 
 def test_cli_crowding_out_end_to_end(tmp_path, capsys):
@@ -746,7 +722,7 @@ def test_cli_crowding_out_end_to_end(tmp_path, capsys):
     assert set(v["comparison"]) == {"0.25 vs 0", "0.4 vs 0", "0.6 vs 0"}
     assert (out / "effects.png").read_bytes()[:4] == b"\x89PNG"
     text = (out / "report.html").read_text()
-    assert _parses(text) and "data:image/png;base64," in text and "https://" not in text
+    assert html_is_balanced(text) and "data:image/png;base64," in text and "https://" not in text
     assert "The answer, outcome by outcome" in text and "individual firm projects funded" in text
     finals = pd.read_csv(out / "finals.csv")
     assert len(finals) == 12 and finals.groupby("replicate")["seed"].nunique().eq(1).all()
@@ -792,4 +768,4 @@ def test_cli_additionality_end_to_end(tmp_path, capsys):
     assert t.loc["counterfactual", "class"] in {"additional", "partial crowding-out", "full crowding-out"}
     assert t.loc["delta_public", "value"] > 0  # the policy spends public money the counterfactual does not
     assert len(pd.read_csv(out / "replicates.csv")) == 3
-    assert _parses((out / "report.html").read_text())
+    assert html_is_balanced((out / "report.html").read_text())

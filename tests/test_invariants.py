@@ -18,11 +18,20 @@ from model.metrics import REQUIRED_METRICS
 def check_invariants(m: ClusterPolicyModel) -> None:
     f = m.firms
     a = m.agency
-    # money conserved: what the agency paid is what organisations, firms and institutions received
-    received_operating = sum(o.ledger.grants for o in m.orgs)
-    assert a.paid_operating + a.paid_legacy == pytest.approx(received_operating, rel=1e-9, abs=1e-3)
-    received_projects = f.project_grants.sum() + sum(k.grants_received for k in m.kis)
-    assert a.paid_projects == pytest.approx(received_projects, rel=1e-9, abs=1e-3)
+    # money conserved: every organisation's account is its opening cash plus what came in minus what went out
+    for o in m.orgs:
+        lg = o.ledger
+        assert o.cash == pytest.approx(
+            lg.opening_cash + lg.grants + lg.cash_fees - lg.spent, rel=1e-9, abs=1e-3
+        )
+    # what the agency paid in operating grants is what organisations received
+    assert a.paid_operating + a.paid_legacy == pytest.approx(sum(o.ledger.grants for o in m.orgs), abs=1e-3)
+    # project money: what the calls funded (from the pots' outcomes) = what the agency paid =
+    # what firms and institutions received
+    funded = m.counters.privileged_project_spend + m.counters.open_project_spend
+    assert a.paid_projects == pytest.approx(funded, rel=1e-9, abs=1e-3)
+    received = f.project_grants.sum() + sum(k.grants_received for k in m.kis)
+    assert received == pytest.approx(funded, rel=1e-9, abs=1e-3)
     # what members paid is what organisations received
     assert m.counters.private_cash_cofinancing == pytest.approx(
         sum(o.ledger.cash_fees for o in m.orgs), rel=1e-9, abs=1e-3

@@ -171,7 +171,7 @@ def test_an_extends_cycle_is_reported(tmp_path):
         ("policy.privileged_share", ["--set", "SECTION.KEY=VALUE"]),
         ("privileged_share=0.5", ["--set", "SECTION.KEY=VALUE"]),
         ("policy.privileged_share=2", ["--set", "policy.privileged_share", "2", "from 0 to 1"]),
-        ("policy.nonsense=2", ["--set", "policy.nonsense", "unknown key"]),
+        ("policy.nonsense=2", ["--set", "policy.nonsense = 2", "unknown key"]),
         ("polcy.enabled=false", ["--set", "polcy", "unknown table"]),
     ],
 )
@@ -179,3 +179,20 @@ def test_bad_overrides_give_one_clear_line(override, expected):
     msg = _error("concept_note_2015", [override])
     for part in expected:
         assert part in msg, (part, msg)
+
+
+def test_a_file_that_is_not_text_is_one_line(tmp_path):
+    path = tmp_path / "binary.toml"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    msg = _error(path)
+    assert "binary.toml" in msg and "not UTF-8" in msg
+
+
+def test_the_counterfactual_keeps_the_world_and_the_overrides():
+    from experiments.scenario import counterfactual
+
+    sc = load_scenario("serv_advice_2015", ["population.n_firms=900", "policy.project_budget=3e8"])
+    cf = counterfactual(sc)
+    assert not cf.params.policy.enabled and cf.name == "no_cluster_policy"
+    assert cf.params.population == sc.params.population and cf.params.behaviour == sc.params.behaviour
+    assert cf.params.policy.project_budget == 3e8, "a --set of a policy key applies to both"

@@ -3,13 +3,13 @@ convergence, failed runs, the output files and report, and the command line."""
 
 from __future__ import annotations
 
-import html.parser
 import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import html_is_balanced
 
 from experiments.cli import main
 from experiments.sensitivity import (
@@ -235,23 +235,6 @@ def test_grid_and_lhs_designs_are_refused(tmp_path):
 
 
 # ------------------------------------------------------------------------------- files and report
-class _StrictHTML(html.parser.HTMLParser):
-    """Checks that every non-void element is closed in order."""
-
-    VOID = frozenset({"meta", "img", "br", "hr", "link", "input"})
-
-    def __init__(self):
-        super().__init__()
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if not self.stack or self.stack.pop() != tag:
-            self.errors.append(f"unbalanced </{tag}>")
 
 
 def test_indices_csv_has_the_promised_columns(noisy):
@@ -272,10 +255,7 @@ def test_indices_csv_has_the_promised_columns(noisy):
 def test_the_report_is_balanced_self_contained_html(noisy):
     spec, out, res = noisy
     text = (out / "sensitivity.html").read_text()
-    parser = _StrictHTML()
-    parser.feed(text)
-    parser.close()
-    assert not parser.errors and not parser.stack
+    assert html_is_balanced(text)
     assert "data:image/png;base64," in text and "http://" not in text and "https://" not in text
     for p in ("policy.privileged_share", "behaviour.service_value"):
         assert f"<code>{p}</code>" in text
@@ -293,9 +273,7 @@ def test_a_morris_analysis_writes_the_mu_star_sigma_figure(tmp_path):
     assert (tmp_path / "o" / "morris.png").read_bytes()[:4] == b"\x89PNG"
     ms = res.table("mu_star").loc["members_total"]
     assert ms["policy.privileged_share"] > ms["behaviour.service_value"]
-    parser = _StrictHTML()
-    parser.feed((tmp_path / "o" / "sensitivity.html").read_text())
-    assert not parser.errors and not parser.stack
+    assert html_is_balanced((tmp_path / "o" / "sensitivity.html").read_text())
 
 
 def _integer_effect(task):

@@ -295,3 +295,46 @@ def test_fresh_deletes_only_a_run_directory(tmp_path):
 def test_morris_levels_must_be_even(tmp_path):
     with pytest.raises(Exception, match=r"sweep\.levels = 5"):
         load_spec(write_spec(tmp_path, "morris", 2, extra="levels = 5"))
+
+
+def test_a_design_point_breaking_a_two_key_rule_is_refused_before_anything_is_written(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        f"""[sweep]
+base = "concept_note_2015"
+design = "lhs"
+n = 20
+set = {TINY_SET}
+outcomes = ["members_total"]
+[[parameter]]
+key = "behaviour.leave_threshold"
+bounds = [-3000, 3000]
+"""
+    )
+    spec = load_spec(path)
+    out = tmp_path / "out"
+    with pytest.raises(Exception, match=r"design point .*leave_threshold.*at most behaviour\.join_threshold"):
+        run_sweep(spec, out, workers=1, run=_synthetic, progress=False)
+    assert not out.exists()
+
+
+def test_compaction_never_overwrites_a_chunk(tmp_path):
+    spec = load_spec(write_spec(tmp_path, "lhs", 3, reps=1))
+    out = tmp_path / "out"
+    run_sweep(spec, out, workers=1, run=_synthetic, progress=False)
+    store = RunStore(out)
+    (store.chunks_dir / "chunk-00000.parquet").rename(store.chunks_dir / "chunk-00007.parquet")
+    run_sweep(spec, out, workers=1, run=_synthetic, progress=False, retry_failed=True)
+    res = run_sweep(
+        load_spec(write_spec(tmp_path, "lhs", 3, reps=1)), out, workers=1, run=_synthetic, progress=False
+    )
+    assert res.summary.done == 0
+    # add a run file by hand and compact: the new chunk is numbered after the highest, not by count
+    (store.runs_dir / "run-000000099.parquet").write_bytes(
+        next(store.chunks_dir.glob("*.parquet")).read_bytes()
+    )
+    store.compact()
+    assert sorted(p.name for p in store.chunks_dir.glob("*.parquet")) == [
+        "chunk-00007.parquet",
+        "chunk-00008.parquet",
+    ]
