@@ -8,7 +8,6 @@ the last quarter, with a Student-t 95 % interval.
 
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.design import Point, replicate_seeds, tasks
-from experiments.execute import RunFn, execute
+from experiments.design import Point, replicate_seeds
+from experiments.execute import RunFn
 from experiments.io import atomic_write
-from experiments.provenance import model_version, provenance
 from experiments.scenario import Scenario, ScenarioError, load_scenario
 from experiments.stats import mean_ci, paired_diff_ci
-from experiments.store import RunStore
+from experiments.store import run_design
 from model.metrics import REPORTERS
 
 SUMMARY_COLUMNS = [
@@ -73,18 +71,14 @@ def _resolve(scenarios: list[str | Path | Scenario], overrides: list[str] | None
     return out
 
 
-def manifest_for(scenarios: list[Scenario], seeds: list[int], root_seed: int) -> dict[str, Any]:
-    """What a comparison asks for (the part that must match to resume) plus provenance."""
+def design_for(scenarios: list[Scenario], seeds: list[int], root_seed: int) -> dict[str, Any]:
+    """What a comparison asks for: the part of its manifest that must match to resume."""
     return {
-        "design": {
-            "kind": "compare",
-            "scenarios": [{"name": s.name, "parameters": s.params.to_dict()} for s in scenarios],
-            "root_seed": root_seed,
-            "replications": len(seeds),
-            "seeds": seeds,
-            "model_version": model_version(),
-        },
-        "provenance": provenance(),
+        "kind": "compare",
+        "scenarios": [{"name": s.name, "parameters": s.params.to_dict()} for s in scenarios],
+        "root_seed": root_seed,
+        "replications": len(seeds),
+        "seeds": seeds,
     }
 
 
@@ -158,53 +152,24 @@ def run_comparison(
         raise ScenarioError("--replications", f"{replications}: at least 2 (intervals need spread)")
     seeds = replicate_seeds(seed, replications)
     points = [Point(i, s.name, s.params, {}) for i, s in enumerate(resolved)]
-    todo = tasks(points, seeds)
-    results: list = []
-    store = None
     if out is not None:
         out = Path(out)
         if out.exists() and not out.is_dir():
             raise ScenarioError("--out", f"{str(out)!r} is a file; give a folder")
-        if fresh and (out / "store" / "manifest.json").is_file():  # a run store, nothing else
-            shutil.rmtree(out / "store")
-        store = RunStore.open(out / "store", manifest_for(resolved, seeds, seed))
-        done = store.done_ids()
-        skip = done if retry_failed else done | set(store.failures())
-        todo = [t for t in todo if t.run_id not in skip]
-        on_result = store.record
-    else:
-        on_result = results.append
-    execute(
-        todo,
-        on_result,
-        total=len(todo),
-        executor=executor,
-        workers=workers,
-        run=run,
-        progress=progress,
+    ts, failures = run_design(
+        points,
+        seeds,
+        design_for(resolved, seeds, seed),
+        out,
         desc="compare",
+        workers=workers,
+        executor=executor,
+        progress=progress,
+        run=run,
+        retry_failed=retry_failed,
+        fresh=fresh,
     )
     metrics = [m for m in REPORTERS if m != "gdp"]
-    if store is not None:
-        store.compact()
-        ts = store.read()
-        failures = store.failures()
-    else:
-        frames = []
-        failures = {}
-        for r in results:
-            if hasattr(r, "timeseries"):
-                df = r.timeseries.copy()
-                df.insert(0, "run_id", r.run_id)
-                df.insert(1, "label", r.label)
-                df.insert(2, "replicate", r.replicate)
-                df.insert(3, "seed", r.seed)
-                frames.append(df)
-            else:
-                failures[r.run_id] = r.error
-        ts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        if len(ts):  # results arrive in completion order; store them in run order
-            ts = ts.sort_values(["run_id", "quarter"], kind="stable").reset_index(drop=True)
     if not len(ts):
         first = next(iter(failures.values()), "no runs")
         raise ScenarioError("compare", f"every run failed; the first: {first}")

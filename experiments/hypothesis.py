@@ -30,7 +30,6 @@ the naive member-versus-non-member estimate from the policy run alone.
 from __future__ import annotations
 
 import math
-import shutil
 import warnings
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -40,10 +39,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.design import Point, replicate_seeds, tasks
-from experiments.execute import RunFailure, RunFn, RunOutput, execute
+from experiments.design import Point, replicate_seeds
+from experiments.execute import RunFn
 from experiments.io import atomic_write, write_text
-from experiments.provenance import model_version, provenance
 from experiments.scenario import (
     COUNTERFACTUAL,
     Scenario,
@@ -55,7 +53,7 @@ from experiments.scenario import (
 )
 from experiments.scenario import counterfactual as counterfactual_of
 from experiments.stats import mean_ci, paired_diff_ci
-from experiments.store import ID_COLUMNS, RunStore
+from experiments.store import run_design
 from model.metrics import REPORTERS
 from model.params import SECTIONS, ParameterError, Params, coerce_value, field_spec
 
@@ -677,76 +675,6 @@ class HypothesisResult:
     last_quarter: str = "?"
 
 
-def _runs(
-    points: list[Point],
-    seeds: list[int],
-    design: dict[str, Any],
-    out: Path | None,
-    *,
-    columns: list[str],
-    desc: str,
-    workers: int | None,
-    executor: Executor | None,
-    progress: bool,
-    run: RunFn | None,
-    retry_failed: bool,
-    fresh: bool,
-) -> tuple[pd.DataFrame, dict[int, str]]:
-    """Run (or resume) a design; return the stored rows (run × quarter, ``columns``) and the failures.
-
-    With ``out``, runs are kept in ``out/store`` and a second call resumes; ``fresh`` discards them first.
-    """
-    todo = tasks(points, seeds)
-    design = {**design, "model_version": model_version()}
-    if out is not None:
-        if fresh and (out / "store" / "manifest.json").is_file():  # a run store, nothing else
-            shutil.rmtree(out / "store")
-        store = RunStore.open(out / "store", {"design": design, "provenance": provenance()})
-        done = store.done_ids()
-        skip = done if retry_failed else done | set(store.failures())
-        todo = [t for t in todo if t.run_id not in skip]
-        execute(
-            todo,
-            store.record,
-            total=len(todo),
-            executor=executor,
-            workers=workers,
-            run=run,
-            progress=progress,
-            desc=desc,
-        )
-        store.compact()
-        return _select(store.read(), columns), store.failures()
-    frames: list[pd.DataFrame] = []
-    failures: dict[int, str] = {}
-
-    def keep(r: RunOutput | RunFailure) -> None:
-        if isinstance(r, RunFailure):
-            failures[r.run_id] = r.error
-            return
-        ids = {
-            "run_id": r.run_id,
-            "point": r.point,
-            "label": r.label,
-            "replicate": r.replicate,
-            "seed": r.seed,
-        }
-        frames.append(_select(r.timeseries.assign(**ids), columns))
-
-    execute(
-        todo, keep, total=len(todo), executor=executor, workers=workers, run=run, progress=progress, desc=desc
-    )
-    if not frames:
-        return pd.DataFrame(columns=[*ID_COLUMNS, "quarter"]), failures
-    ts = pd.concat(frames, ignore_index=True)
-    return ts.sort_values(["run_id", "quarter"], kind="stable").reset_index(drop=True), failures
-
-
-def _select(ts: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The id columns, the quarter and those of ``columns`` that the runs recorded."""
-    return ts[[c for c in dict.fromkeys([*ID_COLUMNS, "quarter", *columns]) if c in ts.columns]]
-
-
 def _check_out(out: Path | str | None) -> Path | None:
     if out is None:
         return None
@@ -788,7 +716,7 @@ def run_hypothesis(
     out = _check_out(out)
     seeds = replicate_seeds(spec.seed, spec.replications)
     metrics = [o.metric for o in spec.outcomes]
-    ts, failures = _runs(
+    ts, failures = run_design(
         list(spec.points),
         seeds,
         spec.design(seeds),
@@ -1291,7 +1219,7 @@ def run_additionality(
         "replications": replications,
         "seeds": seeds,
     }
-    ts, failures = _runs(
+    ts, failures = run_design(
         points,
         seeds,
         design,

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +26,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.execute import RunFailure, RunOutput
+from experiments.design import Point, tasks
+from experiments.execute import RunFailure, RunFn, RunOutput, execute
 from experiments.io import atomic_write, write_json
+from experiments.provenance import model_version, provenance
 from experiments.scenario import ScenarioError
 
 ID_COLUMNS = ("run_id", "point", "label", "replicate", "seed")
@@ -192,3 +196,79 @@ class RunStore:
 def _jsonable(x: Any) -> Any:
     """Normalise for comparison with what was read back from JSON (tuples become lists)."""
     return json.loads(json.dumps(x))
+
+
+def run_design(
+    points: list[Point],
+    seeds: list[int],
+    design: dict[str, Any],
+    out: Path | None,
+    *,
+    columns: list[str] | None = None,
+    desc: str = "runs",
+    workers: int | None = None,
+    executor: Executor | None = None,
+    progress: bool = True,
+    run: RunFn | None = None,
+    retry_failed: bool = False,
+    fresh: bool = False,
+) -> tuple[pd.DataFrame, dict[int, str]]:
+    """Run (or resume) a design; return its rows (one per run and quarter, sorted) and the failures.
+
+    Every point runs with every seed (replicate r has seed r at every point: common random numbers).
+    With ``out``, runs are kept in ``out/store`` (manifest: ``design`` plus the model version) and a
+    second call resumes -- stored runs are not repeated, runs that raised only with ``retry_failed`` --
+    and ``fresh`` discards the store first. Without ``out`` the rows are kept in memory. ``columns``
+    selects the metrics to keep (None: all).
+    """
+    todo = tasks(points, seeds)
+    design = {**design, "model_version": model_version()}
+    if out is not None:
+        if fresh and (out / "store" / "manifest.json").is_file():  # a run store, nothing else
+            shutil.rmtree(out / "store")
+        store = RunStore.open(out / "store", {"design": design, "provenance": provenance()})
+        done = store.done_ids()
+        skip = done if retry_failed else done | set(store.failures())
+        todo = [t for t in todo if t.run_id not in skip]
+        execute(
+            todo,
+            store.record,
+            total=len(todo),
+            executor=executor,
+            workers=workers,
+            run=run,
+            progress=progress,
+            desc=desc,
+        )
+        store.compact()
+        return select_columns(store.read(), columns), store.failures()
+    frames: list[pd.DataFrame] = []
+    failures: dict[int, str] = {}
+
+    def keep(r: RunOutput | RunFailure) -> None:
+        if isinstance(r, RunFailure):
+            failures[r.run_id] = r.error
+            return
+        ids = {
+            "run_id": r.run_id,
+            "point": r.point,
+            "label": r.label,
+            "replicate": r.replicate,
+            "seed": r.seed,
+        }
+        frames.append(select_columns(r.timeseries.assign(**ids), columns))
+
+    execute(
+        todo, keep, total=len(todo), executor=executor, workers=workers, run=run, progress=progress, desc=desc
+    )
+    if not frames:
+        return pd.DataFrame(columns=[*ID_COLUMNS, "quarter"]), failures
+    ts = pd.concat(frames, ignore_index=True)
+    return ts.sort_values(["run_id", "quarter"], kind="stable").reset_index(drop=True), failures
+
+
+def select_columns(ts: pd.DataFrame, columns: list[str] | None) -> pd.DataFrame:
+    """The id columns, the quarter and those of ``columns`` (None: all) that the runs recorded."""
+    if columns is None:
+        return ts
+    return ts[[c for c in dict.fromkeys([*ID_COLUMNS, "quarter", *columns]) if c in ts.columns]]

@@ -28,11 +28,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.design import Point, replicate_seeds, tasks
-from experiments.execute import RunFailure, RunFn, RunOutput, execute
+from experiments.design import Point, replicate_seeds
+from experiments.execute import RunFn
 from experiments.io import atomic_write
 from experiments.scenario import Scenario, ScenarioError, counterfactual, load_scenario, read_toml
 from experiments.stats import mean_ci
+from experiments.store import run_design
 from model.metrics import REPORTERS
 from model.params import Params, quarter_index, quarter_label
 
@@ -597,22 +598,6 @@ def summarise_targets(targets: TargetSet, per_run: pd.DataFrame, level: float = 
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
-def _collect(
-    results: list[RunOutput | RunFailure], metrics: list[str]
-) -> tuple[pd.DataFrame, dict[int, str]]:
-    frames, failures = [], {}
-    for r in results:
-        if isinstance(r, RunFailure):
-            failures[r.run_id] = r.describe()
-            continue
-        df = r.timeseries[["quarter", *[m for m in metrics if m in r.timeseries.columns]]].copy()
-        df.insert(0, "point", r.point)
-        df.insert(1, "replicate", r.replicate)
-        frames.append(df)
-    long = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["point", "replicate"])
-    return long, failures
-
-
 def run_validation(
     scenario: str | Path | Scenario,
     targets: TargetSet | str | Path | None = None,
@@ -664,22 +649,22 @@ def run_validation(
     if cf is not None:
         points.append(Point(1, cf.name, cf.params, {}))
     seeds = replicate_seeds(seed, replications)
-    results: list[RunOutput | RunFailure] = []
     t0 = time.perf_counter()
-    execute(
-        tasks(points, seeds),
-        results.append,
-        total=len(points) * replications,
-        executor=executor,
-        workers=workers,
-        run=run,
-        progress=progress,
+    long, failures = run_design(
+        points,
+        seeds,
+        {},
+        None,
+        columns=usable.metrics,
         desc="validate",
+        workers=workers,
+        executor=executor,
+        progress=progress,
+        run=run,
     )
     seconds = time.perf_counter() - t0
-    long, failures = _collect(results, usable.metrics)
-    if len(failures) == len(results):
-        first = next(iter(failures.values()))
+    if not len(long):
+        first = next(iter(failures.values()), "no runs")
         raise ScenarioError(sc.name, f"every run failed; the first: {first}")
     quarters = recorded_quarters(sc.params)
     mat = RunMatrix.from_long(long[long["point"] == 0], usable.metrics, quarters, id_col="replicate")
