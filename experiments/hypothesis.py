@@ -878,7 +878,7 @@ def hypothesis_report(result: HypothesisResult) -> str:
 
     from experiments.present import describe, fmt, label
     from experiments.provenance import git_commit
-    from experiments.report import esc, page, png_data_uri, table, version
+    from experiments.report import esc, page, png_data_uri, runs_html, table, version
 
     spec = result.spec
     v = result.verdicts
@@ -999,14 +999,7 @@ def hypothesis_report(result: HypothesisResult) -> str:
         "under its assumptions (docs/ODD.md and the scenario files); a verdict is about the model, not a "
         "forecast.</p>"
     )
-    seeds = ", ".join(str(s) for s in result.seeds)
-    parts.append(
-        f"<details><summary>Seeds of the {len(result.seeds)} replications</summary>"
-        f"<p><code>{esc(seeds)}</code></p></details>"
-    )
-    if result.failures:
-        items = "".join(f"<li>run {k}: {esc(e)}</li>" for k, e in sorted(result.failures.items()))
-        parts.append(f"<h2>Failed runs</h2><ul>{items}</ul>")
+    parts.append(runs_html(result.seeds, result.failures))
     return page(f"clusterpolicy hypothesis {spec.id}: {spec.title}", "\n".join(parts))
 
 
@@ -1354,7 +1347,7 @@ def additionality_text(result: Additionality) -> str:
 def additionality_report(result: Additionality) -> str:
     """The HTML report of an additionality run."""
     from experiments.present import fmt
-    from experiments.report import esc, page, png_data_uri, table
+    from experiments.report import esc, page, png_data_uri, runs_html, table
 
     t = result.table
     pct = f"{100 * result.level:.0f} %"
@@ -1374,7 +1367,6 @@ def additionality_report(result: Additionality) -> str:
                 esc(r["method"]),
             ]
         )
-    seeds = ", ".join(str(s) for s in result.seeds)
     text = additionality_text(result)
     body = [
         f"<h1>Additionality of <code>{esc(result.scenario.name)}</code></h1>",
@@ -1406,10 +1398,6 @@ def additionality_report(result: Additionality) -> str:
         "difference between the two estimates shows how much.</p>"
         "<p>R&amp;D that grants paid near the end of the period cause after it is not counted, so the "
         "counterfactual estimate leans low for short horizons.</p>",
-        f"<details><summary>Seeds of the {len(result.seeds)} replications</summary>"
-        f"<p><code>{esc(seeds)}</code></p></details>",
+        runs_html(result.seeds, result.failures),
     ]
-    if result.failures:
-        items = "".join(f"<li>run {k}: {esc(e)}</li>" for k, e in sorted(result.failures.items()))
-        body.append(f"<h2>Failed runs</h2><ul>{items}</ul>")
     return page(f"clusterpolicy additionality: {result.scenario.name}", "\n".join(body))

@@ -79,6 +79,19 @@ def table(header: list[str], rows: list[list[str]], left: int = 1, row_class: li
     return f"<table>\n<thead><tr>{th}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
 
 
+def runs_html(seeds: list[int], failures: dict[int, str]) -> str:
+    """The seeds of the replications (folded) and the runs that failed, if any."""
+    text = ", ".join(str(x) for x in seeds)
+    html_ = (
+        f"<details><summary>Seeds of the {len(seeds)} replications</summary>"
+        f"<p><code>{esc(text)}</code></p></details>"
+    )
+    if failures:
+        items = "".join(f"<li>run {k}: {esc(e)}</li>" for k, e in sorted(failures.items()))
+        html_ += f"\n<h2>Failed runs</h2><ul>{items}</ul>"
+    return html_
+
+
 def interval_text(metric: str, mean: float, low: float, high: float, signed: bool = False) -> str:
     """``mean (low to high)`` formatted for the metric."""
     return f"{fmt(metric, mean, signed)} ({fmt(metric, low, signed)} to {fmt(metric, high, signed)})"
@@ -273,12 +286,5 @@ def comparison_report(comp: Comparison, bands: pd.DataFrame) -> str:
         "large or that it would hold in reality. The model compares rules under its assumptions "
         "(see the scenario files and docs/ODD.md); it is not a forecast.</p>"
     )
-    seeds = ", ".join(str(x) for x in comp.seeds)
-    parts.append(
-        f"<details><summary>Seeds of the {n_rep} replications</summary>"
-        f"<p><code>{esc(seeds)}</code></p></details>"
-    )
-    if comp.failures:
-        items = "".join(f"<li>run {k}: {esc(v)}</li>" for k, v in sorted(comp.failures.items()))
-        parts.append(f"<h2>Failed runs</h2><ul>{items}</ul>")
+    parts.append(runs_html(comp.seeds, comp.failures))
     return page(f"clusterpolicy comparison: {', '.join(comp.names)}", "\n".join(parts))
