@@ -20,8 +20,8 @@ import tracemalloc
 import warnings
 from pathlib import Path
 
-from experiments.scenario import load_scenario
-from model import ClusterPolicyModel
+from clusterpolicy.experiments.scenario import load_scenario
+from clusterpolicy.model import ClusterPolicyModel
 
 OUT = Path(__file__).parent / "out"
 

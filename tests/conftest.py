@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import small
 
-from experiments.scenario import load_scenario
-from model import Params
+from clusterpolicy.experiments.scenario import load_scenario
+from clusterpolicy.model import Params
 
 
 @pytest.fixture(scope="session")

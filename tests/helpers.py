@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html.parser
 
-from experiments.scenario import load_scenario
-from model import ClusterPolicyModel, Params
+from clusterpolicy.experiments.scenario import load_scenario
+from clusterpolicy.model import ClusterPolicyModel, Params
 
 SMALL = {
     "population.n_firms": 2000,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.cli import main
-from model.metrics import REQUIRED_METRICS
+from clusterpolicy.experiments.cli import main
+from clusterpolicy.model.metrics import REQUIRED_METRICS
 
 FAST = [
     "--set",
@@ -46,7 +46,7 @@ def test_run_writes_timeseries_summary_and_figure(tmp_path, capsys):
 
 def test_run_accepts_a_scenario_path_and_the_same_seed_reproduces(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    path = str(Path(__file__).parents[1] / "scenarios" / "no_sunset.toml")
+    path = str(Path(__file__).parents[1] / "clusterpolicy" / "data" / "scenarios" / "no_sunset.toml")
     assert main(["run", path, "--out", str(a), *FAST]) == 0
     assert main(["run", "no_sunset", "--out", str(b), *FAST]) == 0
     assert (a / "timeseries.csv").read_bytes() == (b / "timeseries.csv").read_bytes()
@@ -133,7 +133,7 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
 
 def test_the_installed_command_reports_errors_without_a_traceback(tmp_path):
     exe = Path(sys.executable).parent / "clusterpolicy"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "experiments.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "clusterpolicy.experiments.cli"]
     proc = subprocess.run(
         [*cmd, "run", "concept_note_2015", "--set", "policy.spearhead_cap=-1"],
         capture_output=True,

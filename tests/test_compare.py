@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from helpers import SMALL, html_is_balanced
 
-from experiments.cli import main
-from experiments.comparison import compare, run_comparison
-from experiments.design import Point, replicate_seeds, tasks
-from experiments.scenario import load_scenario
-from experiments.stats import mean_ci, paired_diff_ci
-from model.metrics import REQUIRED_METRICS
+from clusterpolicy.experiments.cli import main
+from clusterpolicy.experiments.comparison import compare, run_comparison
+from clusterpolicy.experiments.design import Point, replicate_seeds, tasks
+from clusterpolicy.experiments.scenario import load_scenario
+from clusterpolicy.experiments.stats import mean_ci, paired_diff_ci
+from clusterpolicy.model.metrics import REQUIRED_METRICS
 
 TINY = [f"{k}={v}" for k, v in {**SMALL, "population.n_firms": 600, "simulation.quarters": 8}.items()]
 NAMES = ["concept_note_2015", "serv_advice_2015", "no_cluster_policy"]
@@ -164,7 +164,7 @@ def test_the_report_holds_every_scenario_and_metric_and_parses(real_comparison):
 
 
 def test_compare_api_returns_the_summary():
-    import experiments
+    import clusterpolicy.experiments as experiments
 
     for _ in range(2):  # the package-level function stays a function after the module is imported
         df = experiments.compare(NAMES[:2], replications=2, seed=1, workers=1, overrides=TINY)

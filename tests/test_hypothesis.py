@@ -13,10 +13,10 @@ import pytest
 from helpers import SMALL, html_is_balanced
 from scipy import stats
 
-from experiments.cli import main
-from experiments.cli_hypothesis import CROWDING_OUT
-from experiments.design import replicate_seeds, tasks
-from experiments.hypothesis import (
+from clusterpolicy.experiments.cli import main
+from clusterpolicy.experiments.cli_hypothesis import CROWDING_OUT
+from clusterpolicy.experiments.design import replicate_seeds, tasks
+from clusterpolicy.experiments.hypothesis import (
     HYPOTHESIS_DIR,
     VERDICT_COLUMNS,
     adjust,
@@ -28,8 +28,8 @@ from experiments.hypothesis import (
     run_additionality,
     run_hypothesis,
 )
-from experiments.scenario import ScenarioError, counterfactual, load_scenario
-from experiments.stats import paired_diff_ci
+from clusterpolicy.experiments.scenario import ScenarioError, counterfactual, load_scenario
+from clusterpolicy.experiments.stats import paired_diff_ci
 
 TINY = [f"{k}={v}" for k, v in {**SMALL, "population.n_firms": 600, "simulation.quarters": 8}.items()]
 TINY_ARGS = [a for s in TINY for a in ("--set", s)]
@@ -147,7 +147,7 @@ class _Spec:
     """A stand-in for HypothesisSpec over metrics m0, m1, ... (to test the statistics alone)."""
 
     def __init__(self, metrics, expected="increase", correction="none", alpha=0.05):
-        from experiments.hypothesis import HypothesisSpec, Outcome
+        from clusterpolicy.experiments.hypothesis import HypothesisSpec, Outcome
 
         base = load_hypothesis("H3")
         self.spec = HypothesisSpec(
@@ -277,7 +277,7 @@ def test_paired_test_edge_cases():
 
 def test_a_margin_tests_no_decrease(tmp_path):
     rng = np.random.default_rng(4)
-    from experiments.hypothesis import HypothesisSpec, Outcome
+    from clusterpolicy.experiments.hypothesis import HypothesisSpec, Outcome
 
     base = _Spec(["m0"]).spec
     fields = {f: getattr(base, f) for f in base.__dataclass_fields__}
@@ -327,7 +327,7 @@ def test_when_every_run_fails_nothing_is_claimed(tmp_path, capsys):
     res = run_hypothesis(spec, workers=1, run=_always_failing, progress=False, out=tmp_path / "o")
     assert len(res.failures) == 6 and (res.verdicts["verdict"] == "not supported").all()
     assert (res.verdicts["n"] == 0).all() and (tmp_path / "o" / "report.html").exists()
-    from experiments.cli_hypothesis import verdict_text
+    from clusterpolicy.experiments.cli_hypothesis import verdict_text
 
     assert "0 of 4 comparisons support HX" in verdict_text(res)
 

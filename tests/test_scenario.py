@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments.scenario import (
+from clusterpolicy.experiments.scenario import (
     SCENARIO_DIR,
     ScenarioError,
     available,
@@ -16,7 +16,7 @@ from experiments.scenario import (
     parse_override,
     to_toml,
 )
-from model.params import SECTIONS, all_keys, params_from_dict
+from clusterpolicy.model.params import SECTIONS, all_keys, params_from_dict
 
 REQUIRED_SCENARIOS = {
     "concept_note_2015",
@@ -189,7 +189,7 @@ def test_a_file_that_is_not_text_is_one_line(tmp_path):
 
 
 def test_the_counterfactual_keeps_the_world_and_the_overrides():
-    from experiments.scenario import counterfactual
+    from clusterpolicy.experiments.scenario import counterfactual
 
     sc = load_scenario("serv_advice_2015", ["population.n_firms=900", "policy.project_budget=3e8"])
     cf = counterfactual(sc)

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from helpers import html_is_balanced
 
-from experiments.cli import main
-from experiments.sensitivity import (
+from clusterpolicy.experiments.cli import main
+from clusterpolicy.experiments.sensitivity import (
     INDEX_COLUMNS,
     ISHIGAMI_PROBLEM,
     SensitivityError,
@@ -23,7 +23,7 @@ from experiments.sensitivity import (
     ishigami_indices,
     run_sensitivity,
 )
-from experiments.sweep import load_spec, run_sweep, seeds_for
+from clusterpolicy.experiments.sweep import load_spec, run_sweep, seeds_for
 
 TINY_SET = '["population.n_firms=300", "simulation.quarters=4", "simulation.burn_in_quarters=0"]'
 
@@ -207,7 +207,7 @@ def test_convergence_uses_the_first_half_of_the_base_samples():
 
 
 def _sample(n, seed):
-    from experiments.sensitivity import salib_sample
+    from clusterpolicy.experiments.sensitivity import salib_sample
 
     return salib_sample(ISHIGAMI_PROBLEM, "sobol", n, seed=seed)
 
@@ -360,7 +360,7 @@ def test_cli_sensitivity_unknown_spec_is_one_line(capsys):
 
 
 def test_the_shipped_specs_are_valid_and_the_default_is_sized_for_an_hour():
-    from experiments.sweep import n_points
+    from clusterpolicy.experiments.sweep import n_points
 
     quick, default = load_spec("quick"), load_spec("default")
     assert quick.design == default.design == "sobol"

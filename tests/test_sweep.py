@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.cli import main
-from experiments.execute import execute
-from experiments.store import RunStore
-from experiments.sweep import design_matrix, load_spec, n_points, run_sweep, seeds_for
+from clusterpolicy.experiments.cli import main
+from clusterpolicy.experiments.execute import execute
+from clusterpolicy.experiments.store import RunStore
+from clusterpolicy.experiments.sweep import design_matrix, load_spec, n_points, run_sweep, seeds_for
 
 TINY_SET = '["population.n_firms=300", "simulation.quarters=4", "simulation.burn_in_quarters=0"]'
 
@@ -159,7 +159,9 @@ def test_a_different_design_in_the_same_folder_is_refused(tmp_path):
 
 def _cli(*args: str) -> list[str]:
     exe = Path(sys.executable).parent / "clusterpolicy"
-    return [str(exe), *args] if exe.exists() else [sys.executable, "-m", "experiments.cli", *args]
+    return (
+        [str(exe), *args] if exe.exists() else [sys.executable, "-m", "clusterpolicy.experiments.cli", *args]
+    )
 
 
 def _done_lines(out: Path) -> int:
@@ -248,8 +250,8 @@ def test_the_parent_keeps_only_a_bounded_number_of_runs_in_flight(tmp_path):
         ex.in_flight -= 1
         seen.append(r.run_id)
 
-    from experiments.sweep import design_matrix as dm
-    from experiments.sweep import sweep_tasks
+    from clusterpolicy.experiments.sweep import design_matrix as dm
+    from clusterpolicy.experiments.sweep import sweep_tasks
 
     execute(
         sweep_tasks(spec, dm(spec), set()), on_result, executor=ex, workers=2, run=_synthetic, progress=False

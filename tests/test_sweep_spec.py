@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from experiments.cli import main
-from experiments.scenario import ScenarioError
-from experiments.sweep import SPEC_DIR, load_spec
+from clusterpolicy.experiments.cli import main
+from clusterpolicy.experiments.scenario import ScenarioError
+from clusterpolicy.experiments.sweep import SPEC_DIR, load_spec
 
 SWEEP = """[sweep]
 base = "concept_note_2015"

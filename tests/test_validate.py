@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.calibrate import calibrate, write_scenario
-from experiments.cli import main
-from experiments.scenario import ScenarioError, load_scenario
-from experiments.sweep import load_spec
-from experiments.validate import (
+from clusterpolicy.experiments.calibrate import calibrate, write_scenario
+from clusterpolicy.experiments.cli import main
+from clusterpolicy.experiments.scenario import ScenarioError, load_scenario
+from clusterpolicy.experiments.sweep import load_spec
+from clusterpolicy.experiments.validate import (
     TARGETS_FILE,
     RunMatrix,
     load_targets,
@@ -21,7 +21,7 @@ from experiments.validate import (
     split_computable,
     target_matrix,
 )
-from model.metrics import REPORTERS
+from clusterpolicy.model.metrics import REPORTERS
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = """
@@ -144,7 +144,14 @@ def test_cli_validate_with_a_bad_targets_file_is_one_line_and_writes_nothing(tmp
         (["validate", "--set", "policy.spearhead_cap=-1"], "spearhead_cap"),
         (["calibrate", "no_such_spec"], "shipped specs"),
         (["calibrate", "--write", "x.txt"], ".toml"),
-        (["calibrate", "--write", str(ROOT / "scenarios" / "concept_note_2015.toml")], "base scenario"),
+        (
+            [
+                "calibrate",
+                "--write",
+                str(ROOT / "clusterpolicy" / "data" / "scenarios" / "concept_note_2015.toml"),
+            ],
+            "base scenario",
+        ),
     ],
 )
 def test_cli_bad_input_is_one_line(tmp_path, capsys, args, words):
