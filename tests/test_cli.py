@@ -37,7 +37,7 @@ def test_run_writes_timeseries_summary_and_figure(tmp_path, capsys):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenario"] == "concept_note_2015" and summary["seed"] == 3
     assert set(REQUIRED_METRICS) <= set(summary["metrics"])
-    assert summary["metrics"]["members_total"] == ts["members_total"].iloc[-1]
+    assert summary["metrics"]["members"] == ts["members"].iloc[-1]
     assert summary["parameters"]["population"]["n_firms"] == 1000
     assert summary["provenance"]["packages"]["mesa"].startswith("3.")
     assert "git_commit" in summary["provenance"]

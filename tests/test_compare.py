@@ -37,16 +37,16 @@ def _fake_run(task):
     rng = np.random.default_rng(task.seed)
     base = rng.normal(10.0, 3.0)
     effect = 2.0 if task.label == "serv_advice_2015" else 0.0
-    return pd.DataFrame({"quarter": ["2016Q1"], "members_total": [base + effect]})
+    return pd.DataFrame({"quarter": ["2016Q1"], "members": [base + effect]})
 
 
 def test_the_comparison_is_paired():
     comp = run_comparison(NAMES[:2], replications=12, seed=3, workers=1, run=_fake_run, progress=False)
-    d = comp.summary.set_index(["scenario", "metric"]).loc[("serv_advice_2015", "members_total")]
+    d = comp.summary.set_index(["scenario", "metric"]).loc[("serv_advice_2015", "members")]
     # unpaired, the interval would be wide (sd 3); paired, the common noise cancels exactly
     assert d["diff"] == pytest.approx(2.0)
     assert d["diff_ci_high"] - d["diff_ci_low"] == pytest.approx(0.0, abs=1e-9)
-    m = comp.summary.set_index(["scenario", "metric"]).loc[("concept_note_2015", "members_total")]
+    m = comp.summary.set_index(["scenario", "metric"]).loc[("concept_note_2015", "members")]
     assert m["ci_high"] - m["ci_low"] > 1.0
 
 
@@ -93,7 +93,7 @@ def test_a_failing_run_is_reported_and_the_rest_survive(tmp_path):
     (err,) = comp.failures.values()
     assert "RuntimeError: boom" in err
     n = comp.summary.set_index(["scenario", "metric"])["n"]
-    assert n[("serv_advice_2015", "members_total")] == 3 and n[("concept_note_2015", "members_total")] == 4
+    assert n[("serv_advice_2015", "members")] == 3 and n[("concept_note_2015", "members")] == 4
     status = [json.loads(line) for line in (tmp_path / "store" / "status.jsonl").read_text().splitlines()]
     failed = [s for s in status if s["status"] == "failed"]
     assert failed and failed[0]["seed"] == comp.seeds[1] and failed[0]["label"] == "serv_advice_2015"

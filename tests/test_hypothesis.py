@@ -52,7 +52,7 @@ metric = "projects_individual_funded_total"   # the known effect: -100 per unit 
 expected = "{expected}"
 
 [[outcome]]
-metric = "members_total"                      # no effect at all
+metric = "members"                      # no effect at all
 expected = "increase"
 """
 
@@ -90,7 +90,7 @@ def _synthetic(task):
         {
             "quarter": ["2016Q1", "2016Q2"],
             "projects_individual_funded_total": [0.0, 1000.0 + common[0] - 100.0 * share + own[0]],
-            "members_total": [0.0, 500.0 + common[1] + own[1]],
+            "members": [0.0, 500.0 + common[1] + own[1]],
         }
     )
 
@@ -126,7 +126,7 @@ def test_no_effect_is_not_detected(tmp_path):
     spec = load_hypothesis(write_spec(tmp_path))
     for seed in range(30):
         v = run_hypothesis(replace(spec, seed=seed), workers=1, run=_synthetic, progress=False).verdicts
-        found += int((v[v["outcome"] == "members_total"]["verdict"] != "not supported").any())
+        found += int((v[v["outcome"] == "members"]["verdict"] != "not supported").any())
     assert found <= 3  # family-wise rate at most α = 5 % (Bonferroni); 30 families, expected ≤ 1.5
 
 
@@ -313,7 +313,7 @@ def test_a_failed_run_drops_its_pair_and_is_reported(tmp_path):
     spec = load_hypothesis(write_spec(tmp_path, replications=6))
     res = run_hypothesis(spec, workers=1, run=_failing, progress=False, out=tmp_path / "o")
     v = res.verdicts.set_index(["outcome", "value"])
-    assert v.loc[("members_total", "0.2"), "n"] == 5 and v.loc[("members_total", "0.4"), "n"] == 6
+    assert v.loc[("members", "0.2"), "n"] == 5 and v.loc[("members", "0.4"), "n"] == 6
     assert "boom" in next(iter(res.failures.values()))
     assert "Failed runs" in (tmp_path / "o" / "report.html").read_text()
 
@@ -367,7 +367,7 @@ GOOD = {
         "reference": 0.0,
         "replications": 3,
     },
-    "outcome": [{"metric": "members_total", "expected": "increase"}],
+    "outcome": [{"metric": "members", "expected": "increase"}],
 }
 
 
@@ -417,7 +417,7 @@ BAD = [
     ("unknown top-level", _bad(top__extras={"a": 1}), "extras = {'a': 1}: unknown top-level key"),
     (
         "no hypothesis table",
-        "[[outcome]]\nmetric = 'members_total'\nexpected = 'increase'\n",
+        "[[outcome]]\nmetric = 'members'\nexpected = 'increase'\n",
         "[hypothesis] table",
     ),
     ("unknown key", _bad(hypothesis__levers="x"), "hypothesis.levers = 'x': unknown key; allowed: id"),
@@ -479,7 +479,7 @@ BAD = [
         ),
         "hypothesis.values: 'nope'",
     ),
-    ("unknown metric", _bad(outcome__metric="members"), "outcome 1: metric = 'members': unknown metric"),
+    ("unknown metric", _bad(outcome__metric="members_everywhere"), "outcome 1: metric = 'members_everywhere': unknown metric"),
     ("bad expected", _bad(outcome__expected="up"), "outcome 1: expected = 'up': one of 'increase'"),
     ("missing expected", _bad(dropout__expected=None), "outcome 1: expected: missing"),
     ("unknown outcome key", _bad(outcome__direction="up"), "outcome 1: direction = 'up': unknown key"),
@@ -645,7 +645,7 @@ def _additional(task):
             "public_project_spend_total": 1e8 * q,
             "rd_per_member_firm": np.full(8, 3e6),
             "rd_per_nonmember_firm": np.full(8, 1e6),
-            "members_total": np.full(8, 100.0 if on else 50.0),
+            "members": np.full(8, 100.0 if on else 50.0),
         }
     )
 

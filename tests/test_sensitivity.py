@@ -39,7 +39,7 @@ def write_spec(
     design: str = "sobol",
     n: int = 16,
     reps: int = 2,
-    outcomes: str = '["members_total"]',
+    outcomes: str = '["members"]',
     extra: str = "",
     set_: str = TINY_SET,
 ) -> Path:
@@ -110,22 +110,20 @@ def _noisy(task):
     """y = 10 * privileged_share + N(0, SIGMA) independent per run; service_value has no effect."""
     x = task.params.policy.privileged_share
     noise = np.random.default_rng([task.seed, task.point]).normal(0.0, SIGMA)
-    return pd.DataFrame({"quarter": ["2016Q1"], "members_total": [10 * x + noise], "business_rd": [7.0]})
+    return pd.DataFrame({"quarter": ["2016Q1"], "members": [10 * x + noise], "business_rd": [7.0]})
 
 
 def _common_noise(task):
     """The same, but the noise depends on the seed only: common random numbers cancel it."""
     x = task.params.policy.privileged_share
     noise = np.random.default_rng(task.seed).normal(0.0, SIGMA)
-    return pd.DataFrame({"quarter": ["2016Q1"], "members_total": [10 * x + noise], "business_rd": [7.0]})
+    return pd.DataFrame({"quarter": ["2016Q1"], "members": [10 * x + noise], "business_rd": [7.0]})
 
 
 @pytest.fixture(scope="module")
 def noisy(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("noisy")
-    spec = load_spec(
-        write_spec(tmp / "noisy.toml", n=32, reps=4, outcomes='["members_total", "business_rd"]')
-    )
+    spec = load_spec(write_spec(tmp / "noisy.toml", n=32, reps=4, outcomes='["members", "business_rd"]'))
     out = tmp / "out"
     res = run_sensitivity(spec, out, workers=1, run=_noisy, progress=False, bootstrap=300)
     return spec, out, res
@@ -135,20 +133,20 @@ def test_replicates_are_averaged_per_design_point_in_salib_order(noisy):
     spec, out, res = noisy
     runs = run_sweep(spec, out, workers=1, run=_noisy, progress=False).outcomes()
     assert len(runs) == 32 * 4 * 4 and res.runs == len(runs) and res.replications == 4
-    means = runs.groupby("point")["members_total"].mean().sort_index()
-    assert np.allclose(res.means["members_total"].to_numpy(), means.to_numpy())
+    means = runs.groupby("point")["members"].mean().sort_index()
+    assert np.allclose(res.means["members"].to_numpy(), means.to_numpy())
     # the point means follow the design order (point i is row i of SALib's sample)
     x = runs.groupby("point")["policy.privileged_share"].first().sort_index().to_numpy()
-    assert np.corrcoef(x, res.means["members_total"])[0, 1] > 0.8
+    assert np.corrcoef(x, res.means["members"])[0, 1] > 0.8
 
 
 def test_replicate_noise_is_estimated_and_small_indices_are_flagged(noisy):
     _, _, res = noisy
-    noise = res.noise.set_index("outcome").loc["members_total"]
+    noise = res.noise.set_index("outcome").loc["members"]
     assert noise["sd_noise"] == pytest.approx(SIGMA, rel=0.15)
     expected_share = (SIGMA**2 / 4) / (100 / 12 + SIGMA**2 / 4)  # noise / (signal + noise) of the means
     assert noise["noise_share"] == pytest.approx(expected_share, abs=0.04)
-    d = res.indices[res.indices["outcome"] == "members_total"].set_index(["index", "parameter"])
+    d = res.indices[res.indices["outcome"] == "members"].set_index(["index", "parameter"])
     assert (d["noise"] == noise["noise_share"]).all()
     # the parameter without effect: S1 near 0, ST near the noise share; both flagged
     assert d.loc[("S1", "behaviour.service_value"), "below_noise"]
@@ -163,7 +161,7 @@ def test_replicate_noise_is_estimated_and_small_indices_are_flagged(noisy):
 def test_noise_common_to_every_point_cancels_under_common_random_numbers(tmp_path):
     spec = load_spec(write_spec(tmp_path / "crn.toml", n=16, reps=3))
     res = analyze_sweep(run_sweep(spec, tmp_path / "o", workers=1, run=_common_noise, progress=False))
-    noise = res.noise.set_index("outcome").loc["members_total"]
+    noise = res.noise.set_index("outcome").loc["members"]
     assert noise["sd_within"] > 2.0  # one run is noisy ...
     assert noise["sd_noise"] == pytest.approx(0.0, abs=1e-9)  # ... but the noise is the same at every point
     d = res.indices.set_index(["index", "parameter"])
@@ -271,7 +269,7 @@ def test_a_morris_analysis_writes_the_mu_star_sigma_figure(tmp_path):
     res = run_sensitivity(spec, tmp_path / "o", workers=1, run=_noisy, progress=False, bootstrap=100)
     assert set(res.indices["index"]) == {"mu_star", "sigma", "mu"}
     assert (tmp_path / "o" / "morris.png").read_bytes()[:4] == b"\x89PNG"
-    ms = res.table("mu_star").loc["members_total"]
+    ms = res.table("mu_star").loc["members"]
     assert ms["policy.privileged_share"] > ms["behaviour.service_value"]
     assert html_is_balanced((tmp_path / "o" / "sensitivity.html").read_text())
 
@@ -280,7 +278,7 @@ def _integer_effect(task):
     """y = 3 * deposit window (an integer parameter) + privileged share; no noise."""
     p = task.params.policy
     return pd.DataFrame(
-        {"quarter": ["2016Q1"], "members_total": [3.0 * p.deposit_window_quarters + p.privileged_share]}
+        {"quarter": ["2016Q1"], "members": [3.0 * p.deposit_window_quarters + p.privileged_share]}
     )
 
 
@@ -297,7 +295,7 @@ def test_morris_on_integer_parameters_uses_the_unrounded_sample(tmp_path):
     res = analyze_sweep(
         run_sweep(spec, tmp_path / "o", workers=1, run=_integer_effect, progress=False), bootstrap=100
     )
-    ms = res.table("mu_star").loc["members_total"]
+    ms = res.table("mu_star").loc["members"]
     assert ms["policy.deposit_window_quarters"] > 5 * ms["policy.privileged_share"] > 0
 
 
@@ -307,7 +305,7 @@ def test_cli_sensitivity_end_to_end_on_the_model(tmp_path, capsys):
         tmp_path / "tiny.toml",
         n=4,
         reps=2,
-        outcomes='["members_total", "business_rd", "sme_participation_rate"]',
+        outcomes='["members", "business_rd", "sme_participation_rate"]',
     )
     out = tmp_path / "out"
     argv = ["sensitivity", str(spec), "--out", str(out), "--workers", "1", "--bootstrap", "200"]

@@ -36,7 +36,7 @@ n = {n}
 replications = {reps}
 seed = 3
 set = {TINY_SET}
-outcomes = ["members_total", "business_rd"]
+outcomes = ["members", "business_rd"]
 {extra}
 
 [[parameter]]
@@ -103,7 +103,7 @@ def _synthetic(task):
     """Outcome = 10 * privileged_share + replicate noise (known, cheap)."""
     x = task.params.policy.privileged_share
     noise = np.random.default_rng(task.seed).normal(0, 0.1)
-    return pd.DataFrame({"quarter": ["2016Q1"], "members_total": [10 * x + noise], "business_rd": [1.0]})
+    return pd.DataFrame({"quarter": ["2016Q1"], "members": [10 * x + noise], "business_rd": [1.0]})
 
 
 def test_a_sweep_runs_every_design_point_with_paired_seeds(tmp_path):
@@ -112,7 +112,7 @@ def test_a_sweep_runs_every_design_point_with_paired_seeds(tmp_path):
     df = res.outcomes()
     assert len(df) == 10 and sorted(df["run_id"]) == list(range(10))
     assert df.groupby("replicate")["seed"].nunique().eq(1).all()
-    assert np.allclose(df["members_total"], 10 * df["policy.privileged_share"], atol=0.5)
+    assert np.allclose(df["members"], 10 * df["policy.privileged_share"], atol=0.5)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert (
         manifest["design"]["design"] == "lhs"
@@ -307,7 +307,7 @@ base = "concept_note_2015"
 design = "lhs"
 n = 20
 set = {TINY_SET}
-outcomes = ["members_total"]
+outcomes = ["members"]
 [[parameter]]
 key = "behaviour.leave_threshold"
 bounds = [-3000, 3000]

@@ -14,7 +14,7 @@ SWEEP = """[sweep]
 base = "concept_note_2015"
 design = "sobol"
 n = 4
-outcomes = ["members_total"]
+outcomes = ["members"]
 """
 PARAM = """
 [[parameter]]
@@ -36,7 +36,7 @@ BAD = [
     ("unknown_sweep_key", _replace(SWEEP, "n = 4", "n = 4\nsamples = 9"), "sweep.samples", "unknown key"),
     ("missing_base", _replace(SWEEP, 'base = "concept_note_2015"\n', ""), "sweep.base", "missing"),
     ("missing_design", _replace(SWEEP, 'design = "sobol"\n', ""), "sweep.design", "missing"),
-    ("missing_outcomes", _replace(SWEEP, 'outcomes = ["members_total"]\n', ""), "sweep.outcomes", "missing"),
+    ("missing_outcomes", _replace(SWEEP, 'outcomes = ["members"]\n', ""), "sweep.outcomes", "missing"),
     ("unknown_design", _replace(SWEEP, '"sobol"', '"factorial"'), "sweep.design", "one of grid, lhs"),
     ("n_not_power_of_two", _replace(SWEEP, "n = 4", "n = 12"), "sweep.n", "a power of two"),
     ("n_missing", _replace(SWEEP, "n = 4\n", ""), "sweep.n", "missing"),
@@ -48,8 +48,8 @@ BAD = [
     ("keep_unknown", SWEEP + 'keep = "everything"\n', "sweep.keep", "'final'"),
     ("set_not_a_list", SWEEP + 'set = "population.n_firms=300"\n', "sweep.set", "a list of"),
     ("unknown_base", _replace(SWEEP, '"concept_note_2015"', '"no_such_scenario"'), "sweep.base", "known"),
-    ("outcomes_empty", _replace(SWEEP, '["members_total"]', "[]"), "sweep.outcomes", "non-empty list"),
-    ("unknown_outcome", _replace(SWEEP, '"members_total"', '"happiness"'), "sweep.outcomes", "a metric"),
+    ("outcomes_empty", _replace(SWEEP, '["members"]', "[]"), "sweep.outcomes", "non-empty list"),
+    ("unknown_outcome", _replace(SWEEP, '"members"', '"happiness"'), "sweep.outcomes", "a metric"),
     ("no_parameters", SWEEP, None, "at least one [[parameter]]"),
     (
         "unknown_parameter_key",

@@ -28,7 +28,7 @@ GOOD = """
 [[target]]
 id = "t1"
 what = "something"
-metric = "members_total"
+metric = "members"
 transform = "level"
 quarter = "2016Q4"
 value = 10
@@ -80,8 +80,8 @@ BAD = [
     ("[extra]\na = 1\n" + GOOD, "unknown top-level key"),
     ("", "at least one [[target]]"),
     (GOOD.replace('source = "a source"', 'source = "a source"\ncolour = "red"'), "colour"),
-    (GOOD.replace('metric = "members_total"', 'metric = "members_tota"'), "not a metric"),
-    (GOOD.replace('metric = "members_total"', "metric = []"), "metric name"),
+    (GOOD.replace('metric = "members"', 'metric = "members_tota"'), "not a metric"),
+    (GOOD.replace('metric = "members"', "metric = []"), "metric name"),
     (GOOD.replace("range = [5, 15]", "range = [15, 5]"), "low < high"),
     (GOOD.replace("range = [5, 15]", "range = [5]"), "low < high"),
     (GOOD.replace("range = [5, 15]", 'range = [5, "x"]'), "low < high"),
@@ -123,7 +123,7 @@ def test_a_bad_targets_file_is_one_line_naming_the_file(tmp_path, text, words):
 def test_a_good_file_loads(tmp_path):
     ts = load_targets(write(tmp_path, GOOD))
     (t,) = ts.targets
-    assert (t.id, t.metrics, t.quarter, t.low, t.high) == ("t1", ("members_total",), "2016Q4", 5.0, 15.0)
+    assert (t.id, t.metrics, t.quarter, t.low, t.high) == ("t1", ("members",), "2016Q4", 5.0, 15.0)
     assert t.fit and not t.counterfactual and not ts.needs_counterfactual
 
 
@@ -292,7 +292,7 @@ def synthetic_run(task) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "quarter": quarters,
-            "members_total": np.full(n, 100.0 * p.behaviour.sme_money_cost + 0.5 * noise),
+            "members": np.full(n, 100.0 * p.behaviour.sme_money_cost + 0.5 * noise),
             "business_rd": np.full(n, 1e9 + (1e9 * k if on else 0.0) + 1e5 * noise),
             "rd_intensity": np.full(n, 0.03 + noise * 1e-4),
         }
@@ -306,7 +306,7 @@ scenario = "no_cluster_policy"
 [[target]]
 id = "members"
 what = "members, identified by sme_money_cost"
-metric = "members_total"
+metric = "members"
 transform = "level"
 quarter = "2017Q4"
 value = 400
@@ -391,7 +391,7 @@ replications = 2
 seed = 11
 keep = "timeseries"
 set = ["simulation.quarters=8", "simulation.burn_in_quarters=0"]
-outcomes = ["members_total"]
+outcomes = ["members"]
 
 [[parameter]]
 key = "behaviour.sme_money_cost"

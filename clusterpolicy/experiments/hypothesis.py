@@ -1010,7 +1010,7 @@ ADDITIONALITY_METRICS = [
     "public_project_spend_total",
     "rd_per_member_firm",
     "rd_per_nonmember_firm",
-    "members_total",
+    "members",
 ]
 ADDITIONALITY_COLUMNS = ["estimate", "value", "ci_low", "ci_high", "class", "n", "method"]
 ESTIMATES = {
@@ -1086,7 +1086,7 @@ def additionality_estimates(
       (``business_rd`` is a yearly rate, so a quarter adds a quarter of it);
     * Δpublic_r = the difference in public_operating_spend_total + public_project_spend_total in the last
       quarter (public money of the policy over the period);
-    * naive_r = Σ_q members_total · (rd_per_member_firm − rd_per_nonmember_firm) / 4 in the scenario
+    * naive_r = Σ_q members · (rd_per_member_firm − rd_per_nonmember_firm) / 4 in the scenario
       alone: members' R&D above what the same number of average non-members does.
 
     Estimates: ratio of means, Σ_r ΔR&D_r / Σ_r Δpublic_r (counterfactual) and Σ_r naive_r /
@@ -1109,7 +1109,7 @@ def additionality_estimates(
         pub = ("public_operating_spend_total", "public_project_spend_total")
         d_pub = float(sum(a[k].iloc[-1] - b[k].iloc[-1] for k in pub))
         gap = a["rd_per_member_firm"].to_numpy(dtype=float) - a["rd_per_nonmember_firm"].to_numpy(dtype=float)
-        members = a["members_total"].to_numpy(dtype=float)
+        members = a["members"].to_numpy(dtype=float)
         naive = float(np.where(members > 0, np.nan_to_num(gap * members), 0.0).sum() / 4)
         rows.append(
             {

@@ -16,7 +16,7 @@ from clusterpolicy.experiments.present import label, scale, unit_label
 
 OVERVIEW_PANELS = (
     ("Cluster organisations", ("spearheads_active", "ibns_active", "organisations_alive")),
-    ("Members", ("members_total", "members_sme", "members_spearhead")),
+    ("Members", ("members", "members_sme", "members_spearhead")),
     ("SME involvement", ("sme_member_share", "sme_participation_rate", "sme_share_project_funding")),
     (
         "Projects funded (cumulative)",

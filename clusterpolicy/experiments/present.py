@@ -12,7 +12,7 @@ SHARE_WORDS = ("share", "rate", "intensity", "gini")
 HEADLINE = (
     "spearheads_active",
     "ibns_active",
-    "members_total",
+    "members",
     "sme_member_share",
     "sme_participation_rate",
     "grants_lapsed_total",
@@ -28,7 +28,7 @@ HEADLINE = (
 
 
 LABELS = {
-    "members_total": "members (firms)",
+    "members": "members (firms)",
     "members_sme": "SME members",
     "sme_member_share": "SME share of members",
     "sme_participation_rate": "SMEs in a cluster (share of all SMEs)",

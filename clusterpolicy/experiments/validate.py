@@ -40,7 +40,7 @@ from clusterpolicy.experiments.scenario import (
 )
 from clusterpolicy.experiments.stats import mean_ci
 from clusterpolicy.experiments.store import run_design
-from clusterpolicy.model.metrics import REPORTERS
+from clusterpolicy.model.metrics import OUTCOMES, REPORTERS
 from clusterpolicy.model.params import Params, quarter_index, quarter_label
 
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "targets.toml"
@@ -83,9 +83,8 @@ UNITS: dict[str, tuple[float, str, str, int]] = {
 ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 DEFAULT_COUNTERFACTUAL = "no_cluster_policy"
-# metrics that are cumulative since the start of the recorded period (a name ending in _total), except
-# members_total, which counts members now
-CUMULATIVE = frozenset(m for m in REPORTERS if m.endswith("_total") and m != "members_total")
+# metrics that are cumulative since the start of the recorded period (as declared)
+CUMULATIVE = frozenset(name for name, o in OUTCOMES.items() if o.kind == "cumulative")
 
 
 # ---------------------------------------------------------------------------------------------- targets

@@ -75,8 +75,20 @@ class FirmTable:
         self.innovations = np.zeros(n, dtype=np.int64)
         self.member_of = np.full(n, NO_ORG, dtype=np.int32)
         self.member_since = np.zeros(n, dtype=np.int32)
-        for name in self.FLOAT_COLUMNS:
-            setattr(self, name, np.zeros(n, dtype=np.float64))
+        self.base_rd = np.zeros(n, dtype=np.float64)
+        self.own_rd = np.zeros(n, dtype=np.float64)
+        self.capability = np.zeros(n, dtype=np.float64)
+        self.cash = np.zeros(n, dtype=np.float64)
+        self.cash_income = np.zeros(n, dtype=np.float64)
+        self.taste = np.zeros(n, dtype=np.float64)
+        self.knowledge = np.zeros(n, dtype=np.float64)
+        self.fee_cash = np.zeros(n, dtype=np.float64)
+        self.fee_in_kind = np.zeros(n, dtype=np.float64)
+        self.dues = np.zeros(n, dtype=np.float64)
+        self.dues_paid_year = np.zeros(n, dtype=np.float64)
+        self.subsidy_rate = np.zeros(n, dtype=np.float64)
+        self.project_grants = np.zeros(n, dtype=np.float64)
+        self.eu_grants = np.zeros(n, dtype=np.float64)
 
     def rd(self, pass_through: float) -> np.ndarray:
         """Total R&D per firm (EUR/yr): own R&D plus the passed-through part of subsidies."""

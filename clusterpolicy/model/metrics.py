@@ -1,13 +1,19 @@
 """Named model reporters, collected every quarter by Mesa's DataCollector.
 
 Module-level functions (no lambdas), so that models and their reporters pickle. Money is in euros;
-a name ending in ``_total`` is cumulative since the start of the recorded period. Shares of nothing
-(e.g. the SME share of members when there are no members) are NaN, not 0.
+a name ending in ``_total`` is cumulative since the start of the recorded period, and nothing else is.
+Shares of nothing (e.g. the SME share of members when there are no members) are NaN, not 0.
+
+Every outcome is *declared* once in :data:`OUTCOMES` (name, label, unit, kind, group, meaning), the way
+``params.py`` declares parameters (EMA Workbench's outcomes): reports, tables and figures read the
+declarations and never guess a unit from a name.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,8 +30,8 @@ def _ratio(num: float, den: float) -> float:
     return float(num / den) if den > 0 else NAN
 
 
-def members_total(m: ClusterPolicyModel) -> int:
-    """Firms that are members of a cluster organisation."""
+def members(m: ClusterPolicyModel) -> int:
+    """Firms that are members of a cluster organisation (a current count)."""
     return int(np.count_nonzero(m.firms.member_of != NO_ORG))
 
 
@@ -53,7 +59,7 @@ def _members_of_kind(m: ClusterPolicyModel, kind: str) -> int:
 
 def sme_member_share(m: ClusterPolicyModel) -> float:
     """Share of SMEs among member firms."""
-    return _ratio(members_sme(m), members_total(m))
+    return _ratio(members_sme(m), members(m))
 
 
 def sme_participation_rate(m: ClusterPolicyModel) -> float:
@@ -275,59 +281,166 @@ def members_expelled_total(m: ClusterPolicyModel) -> int:
     return m.counters.members_expelled
 
 
-REPORTERS = {
-    f.__name__: f
-    for f in (
-        members_total,
-        members_sme,
-        sme_member_share,
-        sme_participation_rate,
-        spearheads_active,
-        ibns_active,
-        spearheads_recognised_total,
-        ibns_recognised_total,
-        grants_lapsed_total,
-        clusters_stopped_evaluation_total,
-        clusters_self_sustaining,
-        public_share_cluster_budgets,
-        projects_privileged_funded_total,
-        projects_individual_funded_total,
-        projects_ibn_funded_total,
-        proposals_rejected_budget_total,
-        proposals_crowded_out_total,
-        public_operating_spend_total,
-        public_project_spend_total,
-        private_cofinancing_total,
-        eu_funding_total,
-        funding_gini,
-        sme_share_project_funding,
-        business_rd,
-        rd_intensity,
-        innovations_total,
-        collaboration_links,
-        # beyond the required set
-        members_spearhead,
-        members_ibn,
-        organisations_alive,
-        ibns_upgraded_total,
-        clusters_dissolved_total,
-        clusters_merged_total,
-        members_expelled_total,
-        projects_cluster_open_funded_total,
-        privileged_project_spend_total,
-        privileged_unspent_total,
-        private_cash_cofinancing_total,
-        private_project_match_total,
-        business_rd_nonmembers,
-        rd_per_member_firm,
-        rd_per_nonmember_firm,
-        mean_selected_quality,
-        gdp,
-    )
+KINDS = ("level", "cumulative")
+UNITS = {
+    "firms": "firms",
+    "organisations": "organisations",
+    "projects": "projects",
+    "proposals": "proposals",
+    "innovations": "innovations",
+    "links": "pairs of partners",
+    "EUR": "euro (cumulative money)",
+    "EUR/yr": "euro per year",
+    "share": "share in [0, 1] (shown as %; differences in percentage points)",
+    "index": "dimensionless index",
+    "score": "score on a 0-1 scale",
 }
+GROUPS = ("participation", "clusters", "projects", "money", "innovation")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The declaration of one outcome (EMA Workbench's ``ScalarOutcome``/``TimeSeriesOutcome``).
+
+    Attributes:
+        name: identifier, as in result tables; ends in ``_total`` exactly when ``kind`` is cumulative.
+        label: short label for tables, legends and axes (English; translations live in the output layer).
+        unit: one of :data:`UNITS`.
+        kind: ``level`` (the value now) or ``cumulative`` (summed since the recorded period began).
+        group: one of :data:`GROUPS`, for reports.
+        headline: shown first in reports and the explorer.
+        reporter: the module-level function the DataCollector calls.
+    """
+
+    name: str
+    label: str
+    unit: str
+    kind: str
+    group: str
+    headline: bool
+    reporter: Callable[[Any], float | int]
+
+    @property
+    def description(self) -> str:
+        """One-line meaning (the first line of the reporter's docstring)."""
+        return (self.reporter.__doc__ or self.name).strip().splitlines()[0].rstrip(".")
+
+
+def _declare(*rows: tuple[Callable[[Any], float | int], str, str, str, str, bool]) -> dict[str, Outcome]:
+    out = {}
+    for fn, label, unit, kind, group, headline in rows:
+        name = fn.__name__
+        if unit not in UNITS or kind not in KINDS or group not in GROUPS:
+            raise ValueError(f"bad declaration of outcome {name}")
+        if name.endswith("_total") != (kind == "cumulative"):
+            raise ValueError(f"outcome {name}: '_total' must mean cumulative and nothing else")
+        out[name] = Outcome(name, label, unit, kind, group, headline, fn)
+    return out
+
+
+OUTCOMES: dict[str, Outcome] = _declare(
+    (members, "members (firms)", "firms", "level", "participation", True),
+    (members_sme, "SME members", "firms", "level", "participation", False),
+    (sme_member_share, "SME share of members", "share", "level", "participation", True),
+    (
+        sme_participation_rate,
+        "SMEs in a cluster (share of all SMEs)",
+        "share",
+        "level",
+        "participation",
+        True,
+    ),
+    (spearheads_active, "spearhead clusters active", "organisations", "level", "clusters", True),
+    (ibns_active, "IBNs active", "organisations", "level", "clusters", True),
+    (spearheads_recognised_total, "spearhead recognitions", "organisations", "cumulative", "clusters", False),
+    (ibns_recognised_total, "IBN recognitions", "organisations", "cumulative", "clusters", False),
+    (grants_lapsed_total, "grants lapsed on the deposit", "organisations", "cumulative", "clusters", True),
+    (
+        clusters_stopped_evaluation_total,
+        "stopped at evaluation",
+        "organisations",
+        "cumulative",
+        "clusters",
+        False,
+    ),
+    (clusters_self_sustaining, "self-sustaining organisations", "organisations", "level", "clusters", False),
+    (public_share_cluster_budgets, "public share of cluster budgets", "share", "level", "money", False),
+    (
+        projects_privileged_funded_total,
+        "privileged-pot projects funded",
+        "projects",
+        "cumulative",
+        "projects",
+        True,
+    ),
+    (
+        projects_individual_funded_total,
+        "individual firm projects funded",
+        "projects",
+        "cumulative",
+        "projects",
+        True,
+    ),
+    (projects_ibn_funded_total, "IBN projects funded", "projects", "cumulative", "projects", False),
+    (
+        proposals_rejected_budget_total,
+        "proposals rejected for budget",
+        "proposals",
+        "cumulative",
+        "projects",
+        False,
+    ),
+    (proposals_crowded_out_total, "proposals crowded out", "proposals", "cumulative", "projects", True),
+    (public_operating_spend_total, "operating grants paid", "EUR", "cumulative", "money", True),
+    (public_project_spend_total, "project grants paid", "EUR", "cumulative", "money", True),
+    (private_cofinancing_total, "members' co-financing", "EUR", "cumulative", "money", True),
+    (eu_funding_total, "EU money won", "EUR", "cumulative", "money", False),
+    (funding_gini, "concentration of project money (Gini, 0 = equal)", "index", "level", "money", False),
+    (sme_share_project_funding, "SME share of project money", "share", "level", "projects", False),
+    (business_rd, "business R&D", "EUR/yr", "level", "innovation", True),
+    (rd_intensity, "R&D intensity (share of GDP)", "share", "level", "innovation", True),
+    (innovations_total, "innovations", "innovations", "cumulative", "innovation", False),
+    (collaboration_links, "collaboration links", "links", "level", "innovation", False),
+    (members_spearhead, "members of spearhead clusters", "firms", "level", "participation", False),
+    (members_ibn, "members of IBNs", "firms", "level", "participation", False),
+    (organisations_alive, "cluster organisations alive", "organisations", "level", "clusters", False),
+    (ibns_upgraded_total, "IBNs that became spearheads", "organisations", "cumulative", "clusters", False),
+    (clusters_dissolved_total, "organisations dissolved", "organisations", "cumulative", "clusters", False),
+    (clusters_merged_total, "organisations merged", "organisations", "cumulative", "clusters", False),
+    (
+        members_expelled_total,
+        "members expelled for unpaid dues",
+        "firms",
+        "cumulative",
+        "participation",
+        False,
+    ),
+    (
+        projects_cluster_open_funded_total,
+        "spearhead projects funded from the open pot",
+        "projects",
+        "cumulative",
+        "projects",
+        False,
+    ),
+    (privileged_project_spend_total, "privileged project money paid", "EUR", "cumulative", "money", False),
+    (privileged_unspent_total, "privileged money left unspent", "EUR", "cumulative", "money", False),
+    (private_cash_cofinancing_total, "members' cash co-financing", "EUR", "cumulative", "money", False),
+    (private_project_match_total, "private match on projects", "EUR", "cumulative", "money", False),
+    (business_rd_nonmembers, "business R&D of non-members", "EUR/yr", "level", "innovation", False),
+    (rd_per_member_firm, "R&D per member firm", "EUR/yr", "level", "innovation", False),
+    (rd_per_nonmember_firm, "R&D per non-member firm", "EUR/yr", "level", "innovation", False),
+    (mean_selected_quality, "quality of recognised clusters", "score", "level", "clusters", False),
+    (gdp, "GDP", "EUR/yr", "level", "innovation", False),
+)
+
+REPORTERS = {name: o.reporter for name, o in OUTCOMES.items()}
+
+# Names that earlier versions used, still readable (e.g. by validation targets).
+RENAMED = {"members_total": "members"}
 
 REQUIRED_METRICS = (
-    "members_total",
+    "members",
     "members_sme",
     "sme_member_share",
     "sme_participation_rate",

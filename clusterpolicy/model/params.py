@@ -21,6 +21,15 @@ from typing import Any
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 
+# The levers grouped as the SERV advice groups them (for the explorer, reports and sweeps).
+LEVER_GROUPS = {
+    "cofinancing": "co-financing and deposit",
+    "sunset": "sunset",
+    "project_pots": "project pots",
+    "selection": "selection and evaluation",
+    "timing": "timing",
+}
+
 
 class ParameterError(ValueError):
     """A parameter value that is not allowed.
@@ -44,6 +53,9 @@ def param(
     lo: float | None = None,
     hi: float | None = None,
     choices: tuple[str, ...] | None = None,
+    *,
+    label: str | None = None,
+    group: str | None = None,
 ) -> Any:
     """Declare a required parameter field with its unit, meaning and valid range.
 
@@ -53,11 +65,25 @@ def param(
         lo: smallest allowed value (inclusive), for numbers.
         hi: largest allowed value (inclusive), for numbers.
         choices: allowed values, for strings.
+        label: short label for sliders, tables and reports (default: ``doc``).
+        group: for levers, the part of the advice they belong to (one of :data:`LEVER_GROUPS`).
 
     Returns:
         A dataclass field without a default (every value comes from a scenario file).
     """
-    return field(metadata={"unit": unit, "doc": doc, "lo": lo, "hi": hi, "choices": choices})
+    if group is not None and group not in LEVER_GROUPS:
+        raise ValueError(f"unknown lever group {group!r}")
+    return field(
+        metadata={
+            "unit": unit,
+            "doc": doc,
+            "lo": lo,
+            "hi": hi,
+            "choices": choices,
+            "label": label or doc,
+            "group": group,
+        }
+    )
 
 
 def quarter_index(label: str) -> int:
@@ -135,75 +161,248 @@ class PopulationParams:
 class PolicyParams:
     """The levers: the rules the government sets."""
 
-    enabled: bool = param("-", "cluster policy on; false = only the regular open project pot")
+    enabled: bool = param(
+        "-",
+        "cluster policy on; false = only the regular open project pot",
+        label="cluster policy on",
+        group="timing",
+    )
     operating_grant_share: float = param(
-        "share", "public share of a cluster organisation's operating budget", 0.0, 0.95
+        "share",
+        "public share of a cluster organisation's operating budget",
+        0.0,
+        0.95,
+        label="public share of the operating budget",
+        group="cofinancing",
     )
     operating_grant_cap_spearhead: float = param(
-        "EUR/yr", "cap on a spearhead cluster's operating grant", 0.0, 1e8
+        "EUR/yr",
+        "cap on a spearhead cluster's operating grant",
+        0.0,
+        1e8,
+        label="grant cap, spearhead cluster",
+        group="cofinancing",
     )
-    operating_grant_cap_ibn: float = param("EUR/yr", "cap on an IBN's operating grant", 0.0, 1e8)
+    operating_grant_cap_ibn: float = param(
+        "EUR/yr", "cap on an IBN's operating grant", 0.0, 1e8, label="grant cap, IBN", group="cofinancing"
+    )
     deposit_share: float = param(
-        "share", "share of next year's cash co-financing to deposit at a project year's start", 0, 1
+        "share",
+        "share of next year's cash co-financing to deposit at a project year's start",
+        0,
+        1,
+        label="deposit required",
+        group="cofinancing",
     )
-    deposit_window_quarters: int = param("quarters", "time allowed for the deposit", 1, 4)
-    lapse_rule: str = param("-", "what a missed deposit does", choices=("strict", "discretionary", "none"))
+    deposit_window_quarters: int = param(
+        "quarters", "time allowed for the deposit", 1, 4, label="deposit window", group="cofinancing"
+    )
+    lapse_rule: str = param(
+        "-",
+        "what a missed deposit does",
+        choices=("strict", "discretionary", "none"),
+        label="missed deposit",
+        group="cofinancing",
+    )
     lapse_tolerance: float = param(
         "share",
         "discretionary rule: the grant lapses only if the deposit falls short by more than this",
         0.0,
         1.0,
+        label="discretionary tolerance",
+        group="cofinancing",
     )
     in_kind_share_max: float = param(
-        "share", "largest share of co-financing that may be contributed in kind", 0.0, 0.9
+        "share",
+        "largest share of co-financing that may be contributed in kind",
+        0.0,
+        0.9,
+        label="in-kind share allowed",
+        group="cofinancing",
     )
     in_kind_valuation: float = param(
-        "EUR/EUR", "co-financing credited per euro of staff time contributed", 0.0, 1.0
+        "EUR/EUR",
+        "co-financing credited per euro of staff time contributed",
+        0.0,
+        1.0,
+        label="valuation of staff time",
+        group="cofinancing",
     )
-    support_path: str = param("-", "grant share over the years", choices=("flat", "degressive"))
+    support_path: str = param(
+        "-",
+        "grant share over the years",
+        choices=("flat", "degressive"),
+        label="support path",
+        group="sunset",
+    )
     degressive_final_factor: float = param(
-        "x", "degressive path: last support year's share over the first year's", 0.0, 1.0
+        "x",
+        "degressive path: last support year's share over the first year's",
+        0.0,
+        1.0,
+        label="degressive: last year over first",
+        group="sunset",
     )
-    support_years_spearhead: int = param("years", "sunset: support years of a spearhead", 0, 50)
-    support_years_ibn: int = param("years", "sunset: support years of an IBN", 0, 50)
-    project_budget: float = param("EUR/yr", "annual project envelope (privileged + open pot)", 0.0, 1e10)
+    support_years_spearhead: int = param(
+        "years",
+        "sunset: support years of a spearhead",
+        0,
+        50,
+        label="support years, spearhead",
+        group="sunset",
+    )
+    support_years_ibn: int = param(
+        "years", "sunset: support years of an IBN", 0, 50, label="support years, IBN", group="sunset"
+    )
+    project_budget: float = param(
+        "EUR/yr",
+        "annual project envelope (privileged + open pot)",
+        0.0,
+        1e10,
+        label="project envelope",
+        group="project_pots",
+    )
     privileged_share: float = param(
-        "share", "share of the project envelope reserved for spearhead-cluster projects", 0.0, 1.0
+        "share",
+        "share of the project envelope reserved for spearhead-cluster projects",
+        0.0,
+        1.0,
+        label="reserved for spearheads",
+        group="project_pots",
     )
     min_private_match: float = param(
-        "EUR/EUR", "private euros required per public euro on a cluster project", 0.0, 10.0
+        "EUR/EUR",
+        "private euros required per public euro on a cluster project",
+        0.0,
+        10.0,
+        label="private match per public euro",
+        group="project_pots",
     )
-    spearhead_cap: int = param("clusters", "largest number of spearhead clusters", 0, 50)
-    ibn_max_per_call: int = param("clusters", "largest number of IBNs recognised in one call", 0, 500)
+    spearhead_cap: int = param(
+        "clusters",
+        "largest number of spearhead clusters",
+        0,
+        50,
+        label="most spearhead clusters",
+        group="selection",
+    )
+    ibn_max_per_call: int = param(
+        "clusters",
+        "largest number of IBNs recognised in one call",
+        0,
+        500,
+        label="most IBNs per call",
+        group="selection",
+    )
     selection: str = param(
         "-",
         "how the agency selects among eligible applications",
         choices=("jury", "fcfs", "lottery"),
+        label="selection mode",
+        group="selection",
     )
-    jury_noise: float = param("score sd", "noise in a jury's (or evaluator's) score", 0.0, 2.0)
-    jury_weight_valorisation: float = param("weight", "jury weight: valorisation potential", 0, 1)
-    jury_weight_support: float = param("weight", "jury weight: support base incl. SMEs", 0, 1)
-    jury_weight_excellence: float = param("weight", "jury weight: organisation excellence", 0, 1)
+    jury_noise: float = param(
+        "score sd",
+        "noise in a jury's (or evaluator's) score",
+        0.0,
+        2.0,
+        label="jury noise",
+        group="selection",
+    )
+    jury_weight_valorisation: float = param(
+        "weight", "jury weight: valorisation potential", 0, 1, label="weight: valorisation", group="selection"
+    )
+    jury_weight_support: float = param(
+        "weight",
+        "jury weight: support base incl. SMEs",
+        0,
+        1,
+        label="weight: support base",
+        group="selection",
+    )
+    jury_weight_excellence: float = param(
+        "weight", "jury weight: organisation excellence", 0, 1, label="weight: excellence", group="selection"
+    )
     min_sme_share: float = param(
-        "share", "eligibility: smallest SME share among an application's committed firms", 0, 1
+        "share",
+        "eligibility: smallest SME share among an application's committed firms",
+        0,
+        1,
+        label="minimum SME share",
+        group="selection",
     )
-    spearhead_min_members: int = param("firms", "eligibility: committed firms, spearhead", 1, 5000)
-    ibn_min_members: int = param("firms", "eligibility: committed firms, IBN", 1, 5000)
-    ibn_min_score: float = param("score", "eligibility: smallest jury score of an IBN", -5.0, 5.0)
+    spearhead_min_members: int = param(
+        "firms",
+        "eligibility: committed firms, spearhead",
+        1,
+        5000,
+        label="minimum members, spearhead",
+        group="selection",
+    )
+    ibn_min_members: int = param(
+        "firms", "eligibility: committed firms, IBN", 1, 5000, label="minimum members, IBN", group="selection"
+    )
+    ibn_min_score: float = param(
+        "score",
+        "eligibility: smallest jury score of an IBN",
+        -5.0,
+        5.0,
+        label="minimum jury score, IBN",
+        group="selection",
+    )
     evaluation_interval_years: int = param(
-        "years", "interim evaluation of spearheads every so many years (0 = none)", 0, 20
+        "years",
+        "interim evaluation of spearheads every so many years (0 = none)",
+        0,
+        20,
+        label="evaluation every (years)",
+        group="selection",
     )
     evaluation_threshold: float = param(
-        "score", "support stops when the evaluation score falls below this", 0.0, 1.0
+        "score",
+        "support stops when the evaluation score falls below this",
+        0.0,
+        1.0,
+        label="evaluation threshold",
+        group="selection",
     )
-    ibn_to_spearhead: bool = param("-", "an IBN may apply to become a spearhead cluster")
-    ibn_call_quarters: tuple[str, ...] = param("quarters", "quarters in which IBN calls decide")
+    ibn_to_spearhead: bool = param(
+        "-",
+        "an IBN may apply to become a spearhead cluster",
+        label="IBN may become spearhead",
+        group="selection",
+    )
+    ibn_call_quarters: tuple[str, ...] = param(
+        "quarters", "quarters in which IBN calls decide", label="IBN calls", group="timing"
+    )
     spearhead_call_quarters: tuple[str, ...] = param(
-        "quarters", "quarters in which spearhead applications are decided"
+        "quarters",
+        "quarters in which spearhead applications are decided",
+        label="spearhead decisions",
+        group="timing",
     )
-    project_call_quarter: int = param("quarter of year", "quarter in which the project call runs", 1, 4)
-    legacy_support_end: str = param("quarter", "last quarter of transitional support for legacy structures")
-    legacy_grant: float = param("EUR/yr", "transitional operating grant of a legacy structure", 0.0, 1e8)
+    project_call_quarter: int = param(
+        "quarter of year",
+        "quarter in which the project call runs",
+        1,
+        4,
+        label="project call quarter",
+        group="timing",
+    )
+    legacy_support_end: str = param(
+        "quarter",
+        "last quarter of transitional support for legacy structures",
+        label="end of transitional support",
+        group="timing",
+    )
+    legacy_grant: float = param(
+        "EUR/yr",
+        "transitional operating grant of a legacy structure",
+        0.0,
+        1e8,
+        label="transitional grant",
+        group="timing",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -360,6 +559,68 @@ SECTIONS: dict[str, type] = {
 def all_keys() -> list[str]:
     """Every dotted parameter key."""
     return [f"{s}.{f.name}" for s, cls in SECTIONS.items() for f in dataclasses.fields(cls)]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """The declaration of one parameter, read from its field (for the explorer, adapters and reports).
+
+    Attributes:
+        key: dotted key, e.g. ``policy.privileged_share``.
+        section: ``simulation``, ``population``, ``policy`` (levers) or ``behaviour`` (uncertainties).
+        type: ``int``, ``float``, ``bool``, ``str`` or a tuple type.
+        unit: unit of the value.
+        doc: one-line meaning.
+        label: short label.
+        lo: smallest allowed value, for numbers.
+        hi: largest allowed value, for numbers.
+        choices: allowed values, for categorical strings.
+        group: for levers, the part of the advice (a key of :data:`LEVER_GROUPS`).
+    """
+
+    key: str
+    section: str
+    type: Any
+    unit: str
+    doc: str
+    label: str
+    lo: float | None
+    hi: float | None
+    choices: tuple[str, ...] | None
+    group: str | None
+
+    @property
+    def is_lever(self) -> bool:
+        """A rule the government sets (``[policy]``)."""
+        return self.section == "policy"
+
+    @property
+    def is_uncertainty(self) -> bool:
+        """Behaviour or context we do not know (``[behaviour]`` and ``[population]``)."""
+        return self.section in ("behaviour", "population")
+
+
+def declarations() -> list[ParamSpec]:
+    """Every parameter's declaration, in declaration order."""
+    out = []
+    for sec, cls in SECTIONS.items():
+        for f in dataclasses.fields(cls):
+            md = f.metadata
+            out.append(
+                ParamSpec(
+                    key=f"{sec}.{f.name}",
+                    section=sec,
+                    type=_field_type(cls, f),
+                    unit=md["unit"],
+                    doc=md["doc"],
+                    label=md["label"],
+                    lo=md["lo"],
+                    hi=md["hi"],
+                    choices=md["choices"],
+                    group=md["group"],
+                )
+            )
+    return out
 
 
 def field_spec(key: str) -> dataclasses.Field:
