@@ -479,7 +479,11 @@ BAD = [
         ),
         "hypothesis.values: 'nope'",
     ),
-    ("unknown metric", _bad(outcome__metric="members_everywhere"), "outcome 1: metric = 'members_everywhere': unknown metric"),
+    (
+        "unknown metric",
+        _bad(outcome__metric="members_everywhere"),
+        "outcome 1: metric = 'members_everywhere': unknown metric",
+    ),
     ("bad expected", _bad(outcome__expected="up"), "outcome 1: expected = 'up': one of 'increase'"),
     ("missing expected", _bad(dropout__expected=None), "outcome 1: expected: missing"),
     ("unknown outcome key", _bad(outcome__direction="up"), "outcome 1: direction = 'up': unknown key"),

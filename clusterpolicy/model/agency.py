@@ -1,8 +1,9 @@
 """The funding agency: selection of clusters, project pots, and the money it pays out.
 
 The allocation rules are pure functions of arrays so that each can be tested on its own:
-:func:`fund_in_rank_order` (one pot), :func:`project_call` (privileged + open pot, with the merged-pot
-counterfactual that defines crowding-out) and :func:`select` (jury, first-come-first-served, lottery).
+:func:`fund_in_rank_order` (one pot), :func:`project_call` (the four ways of privileging spearhead-cluster
+projects, with the merged-pot counterfactual that defines crowding-out) and :func:`select` (jury,
+first-come-first-served, lottery).
 :class:`FundingAgency` is the Mesa agent that applies them and keeps the ledger of what it paid.
 """
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from clusterpolicy.model.agents import Application, ClusterOrganisation, KnowledgeInstitution
+from clusterpolicy.model.agents import SPEARHEAD, Application, ClusterOrganisation, KnowledgeInstitution
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -33,11 +34,11 @@ def rank_order(score: np.ndarray) -> np.ndarray:
 
 
 def fund_in_rank_order(score: np.ndarray, request: np.ndarray, pot: float) -> np.ndarray:
-    """Fund proposals in rank order until the pot is exhausted.
+    """Fund proposals in rank order while money is left, skipping any that no longer fits.
 
-    Proposals are taken by descending score; each is funded in full while the money left covers it.
-    The first proposal that no longer fits ends the call (the rest of the pot stays unspent), as in
-    SKIN's calls: a pot that is empty funds nothing.
+    Proposals are taken by descending score; each is funded in full if the money left covers it;
+    one that does not fit is skipped and the next is considered (so a smaller proposal further down
+    can still be funded), as a funding agency does with a fixed budget.
 
     Args:
         score: assessed quality of each proposal.
@@ -52,9 +53,16 @@ def fund_in_rank_order(score: np.ndarray, request: np.ndarray, pot: float) -> np
     if len(request) == 0 or pot <= 0:
         return funded
     order = rank_order(score)
-    fits = np.cumsum(request[order]) <= pot + _EPS
+    req = request[order]
+    # the prefix that fits as a block, then one by one (skipping what does not fit)
+    fits = np.cumsum(req) <= pot + _EPS
     k = len(order) if fits.all() else int(np.argmin(fits))
     funded[order[:k]] = True
+    left = pot - float(req[:k].sum())
+    for i in range(k + 1, len(order)):
+        if req[i] <= left + _EPS:
+            funded[order[i]] = True
+            left -= float(req[i])
     return funded
 
 
@@ -98,13 +106,30 @@ class Proposals:
 
 @dataclass
 class CallOutcome:
-    """Result of one project call (all masks over the proposals)."""
+    """Result of one project call (masks over the proposals, and money).
+
+    Attributes:
+        funded: funded by any pot.
+        funded_privileged: funded through the privilege (the reserved pot, the priority tranche, or --
+            in bonus mode -- any funded spearhead-cluster proposal).
+        funded_open: funded in open competition.
+        rejected_budget: eligible, not funded.
+        crowded_out: an individual or IBN proposal rejected that one merged pot with the same envelope
+            and the same assessed quality (no privilege) would have funded.
+        idle: reserved money left unspent and not released (EUR; only ``reserve``).
+        released: reserved money left by the spearhead proposals and released to the open pot (EUR).
+    """
 
     funded: np.ndarray
     funded_privileged: np.ndarray
     funded_open: np.ndarray
     rejected_budget: np.ndarray
     crowded_out: np.ndarray
+    idle: float
+    released: float
+
+
+PRIVILEGED_MODES = ("reserve", "reserve_release", "bonus", "priority")
 
 
 def project_call(
@@ -112,44 +137,83 @@ def project_call(
     request: np.ndarray,
     score: np.ndarray,
     eligible: np.ndarray,
-    privileged_pot: float,
-    open_pot: float,
+    envelope: float,
+    privileged: float,
+    mode: str = "reserve",
+    bonus: float = 0.0,
 ) -> CallOutcome:
-    """Run the privileged and the open pot, and the merged-pot counterfactual.
+    """Allocate a project envelope under one of the four privilege rules, and the merged-pot counterfactual.
 
-    Spearhead-cluster proposals (``CLUSTER``) compete for the privileged pot first; those it does not
-    fund compete in the open pot with individual firm and IBN proposals. An eligible proposal that no
-    pot funds is *rejected for lack of budget*. An individual or IBN proposal so rejected is *crowded
-    out* when a single pot holding both pots' money, ranking every eligible proposal, would have funded
-    it.
+    Spearhead-cluster proposals (``CLUSTER``) are privileged; individual firm and IBN proposals are not.
+
+    * ``reserve``: ``privileged`` euros are a pot for spearhead proposals only; what they leave stays
+      unspent (``idle``). The rest of the envelope is the open pot, in which every other eligible
+      proposal and the spearhead proposals the reserve did not fund compete.
+    * ``reserve_release``: as ``reserve``, but what the spearhead proposals leave of the reserve goes to
+      the open pot in the same call.
+    * ``priority``: one pot; spearhead proposals are funded first, in rank order, up to ``privileged``
+      euros; then all remaining eligible proposals compete for the rest.
+    * ``bonus``: one pot; spearhead proposals get ``bonus`` added to their score.
+
+    In every pot proposals are funded in rank order and one that no longer fits is skipped
+    (:func:`fund_in_rank_order`). An eligible proposal no pot funds is *rejected for lack of budget*;
+    an individual or IBN proposal so rejected is *crowded out* when one pot of the whole envelope,
+    ranking every eligible proposal by its assessed quality alone, would have funded it -- the same
+    definition in every mode.
 
     Args:
         kind: ``INDIVIDUAL``, ``CLUSTER`` or ``IBN_PROJECT`` per proposal.
         request: grant asked (EUR).
         score: assessed quality.
         eligible: passes the merit threshold and the private-match rule.
-        privileged_pot: money reserved for spearhead-cluster projects (EUR).
-        open_pot: money open to all (EUR).
+        envelope: the whole project envelope (EUR).
+        privileged: the privileged amount within it (EUR), at most ``envelope``.
+        mode: one of :data:`PRIVILEGED_MODES`.
+        bonus: score bonus of spearhead proposals (``bonus`` mode).
 
     Returns:
-        The masks of funded, funded by each pot, rejected for budget and crowded-out proposals.
+        The masks and the idle and released money.
     """
+    if mode not in PRIVILEGED_MODES:
+        raise ValueError(f"unknown privileged mode {mode!r}")
     kind = np.asarray(kind)
+    score = np.asarray(score, dtype=float)
+    request = np.asarray(request, dtype=float)
     eligible = np.asarray(eligible, dtype=bool)
     n = len(kind)
+    privileged = float(min(max(privileged, 0.0), envelope))
+    cluster = eligible & (kind == CLUSTER)
     priv = np.zeros(n, dtype=bool)
-    cand = np.flatnonzero(eligible & (kind == CLUSTER))
-    priv[cand] = fund_in_rank_order(score[cand], request[cand], privileged_pot)
     opn = np.zeros(n, dtype=bool)
-    cand = np.flatnonzero(eligible & ~priv)
-    opn[cand] = fund_in_rank_order(score[cand], request[cand], open_pot)
+    idle = released = 0.0
+    if mode == "bonus":
+        cand = np.flatnonzero(eligible)
+        adjusted = score[cand] + bonus * (kind[cand] == CLUSTER)
+        won = np.zeros(n, dtype=bool)
+        won[cand] = fund_in_rank_order(adjusted, request[cand], envelope)
+        priv = won & cluster
+        opn = won & ~cluster
+    else:
+        cand = np.flatnonzero(cluster)
+        priv[cand] = fund_in_rank_order(score[cand], request[cand], privileged)
+        spent = float(request[priv].sum())
+        if mode == "reserve":
+            open_pot = envelope - privileged
+            idle = privileged - spent
+        elif mode == "reserve_release":
+            open_pot = envelope - spent
+            released = privileged - spent
+        else:  # priority: the rest of one pot
+            open_pot = envelope - spent
+        cand = np.flatnonzero(eligible & ~priv)
+        opn[cand] = fund_in_rank_order(score[cand], request[cand], open_pot)
     funded = priv | opn
     rejected = eligible & ~funded
     merged = np.zeros(n, dtype=bool)
     cand = np.flatnonzero(eligible)
-    merged[cand] = fund_in_rank_order(score[cand], request[cand], privileged_pot + open_pot)
+    merged[cand] = fund_in_rank_order(score[cand], request[cand], envelope)
     crowded = rejected & (kind != CLUSTER) & merged
-    return CallOutcome(funded, priv, opn, rejected, crowded)
+    return CallOutcome(funded, priv, opn, rejected, crowded, idle, released)
 
 
 def selection_order(apps: list[Application], mode: str, rng: np.random.Generator) -> list[int]:
@@ -215,6 +279,10 @@ class FundingAgency(mesa.Agent):
         paid_operating: operating grants paid so far (EUR).
         paid_projects: project grants paid so far (EUR).
         paid_legacy: transitional grants to legacy structures paid so far (EUR).
+        paid_vis: grants to VIS trajectories paid so far (EUR).
+        recovered: unspent grant money returned by organisations that ended (EUR).
+        reserved_idle: reserved project money left unspent so far (EUR).
+        reserved_idle_last_call: the same in the last project call (EUR).
     """
 
     def __init__(self, model: ClusterPolicyModel):
@@ -222,7 +290,15 @@ class FundingAgency(mesa.Agent):
         self.paid_operating = 0.0
         self.paid_projects = 0.0
         self.paid_legacy = 0.0
-        self.privileged_unspent_total = 0.0
+        self.paid_vis = 0.0
+        self.recovered = 0.0
+        self.reserved_idle = 0.0
+        self.reserved_idle_last_call = 0.0
+
+    def reset(self) -> None:
+        """Start the ledger from zero (when the recorded period begins)."""
+        self.paid_operating = self.paid_projects = self.paid_legacy = self.paid_vis = 0.0
+        self.recovered = self.reserved_idle = self.reserved_idle_last_call = 0.0
 
     def pay_operating_grant(self, org: ClusterOrganisation, amount: float, legacy: bool) -> None:
         """Pay an operating grant into an organisation's account."""
@@ -242,7 +318,28 @@ class FundingAgency(mesa.Agent):
         firms.project_grants += np.bincount(rows, weights=amounts, minlength=firms.n)
         self.paid_projects += float(amounts.sum())
 
-    def pay_institution(self, ki: KnowledgeInstitution, amount: float) -> None:
-        """Pay a knowledge institution its share of a project grant."""
+    def pay_institution(self, ki: KnowledgeInstitution, amount: float, vis: bool = False) -> None:
+        """Pay a knowledge institution its share of a project grant (or a VIS grant)."""
         ki.grants_received += amount
-        self.paid_projects += amount
+        if vis:
+            self.paid_vis += amount
+        else:
+            self.paid_projects += amount
+
+    def operating_room(self, kind: str, cap: float) -> int:
+        """How many more organisations of ``kind`` the operating-grant budget can take at the grant cap.
+
+        The agency commits the grant cap of every supported organisation of a kind against that kind's
+        part of ``policy.operating_budget``; an application that would exceed it is not recognised.
+        """
+        pol = self.model.p.policy
+        share = (
+            pol.operating_budget_spearhead_share
+            if kind == SPEARHEAD
+            else 1.0 - pol.operating_budget_spearhead_share
+        )
+        budget = pol.operating_budget * share
+        committed = sum(cap for o in self.model.orgs if o.alive and o.supported and o.kind == kind)
+        if cap <= 0:
+            return 1_000_000
+        return max(0, int((budget - committed + _EPS) // cap))

@@ -1,9 +1,11 @@
 """Agents: firms, knowledge institutions and cluster organisations.
 
 Firms are many, so their state lives in :class:`FirmTable`, a set of NumPy arrays owned by the model
-and updated phase by phase with vectorised code (``model/kernels.py``). Each firm is still a real Mesa
-agent (:class:`Firm`) with an identity that reads and writes its own row, for inspection, tests and
-visualisation. Knowledge institutions and cluster organisations are few and are plain Mesa agents.
+and updated phase by phase with vectorised code (``model/kernels.py``). Each firm can still be a real
+Mesa agent (:class:`Firm`, made on demand by ``model.firm_agents``) with an identity that reads and
+writes its own row, for inspection, tests and visualisation. Knowledge institutions and cluster
+organisations are few and are plain Mesa agents. Memberships are a table of their own
+(:mod:`clusterpolicy.model.memberships`).
 """
 
 from __future__ import annotations
@@ -21,16 +23,19 @@ SPEARHEAD = "spearhead"
 IBN = "ibn"
 LEGACY = "legacy"
 
-NO_ORG = -1
+NO_ORG = -1  # "no organisation" in arrays indexed like model.orgs
 
 
 class FirmTable:
     """Column store of the firm population (one row per firm).
 
+    Memberships are not here but in :class:`model.memberships.Memberships` (a firm may have several).
+
     Attributes:
         is_sme: fewer than 250 staff.
         follower: an SME that is an innovation follower (little own R&D).
-        domain: the domain the firm belongs to (clusters form around domains).
+        domain: the main domain of the firm (clusters form around domains).
+        domain2: a second domain the firm is active in, or -1.
         base_rd: own R&D (EUR/yr) at the start, before trend and knowledge effects.
         own_rd: current own R&D (EUR/yr), without subsidised R&D.
         capability: proposal and absorptive capability, in (0, 1).
@@ -39,42 +44,22 @@ class FirmTable:
         taste: persistent taste for cooperation (EUR/yr).
         knowledge: knowledge stock (dimensionless, starts at 0).
         innovations: innovations so far.
-        member_of: index of the cluster organisation the firm is a member of, or -1.
-        member_since: quarter the membership started.
-        fee_cash: yearly cash fee of the current membership (EUR/yr).
-        fee_in_kind: yearly in-kind contribution of the current membership (EUR/yr of staff time).
-        dues: cash dues outstanding in the organisation's current project year (EUR).
-        dues_paid_year: cash dues paid in the organisation's current project year (EUR).
-        subsidy_rate: subsidy (project and EU grants) being spent on R&D (EUR/yr).
+        subsidy_project: project grants (regional) being spent on R&D (EUR/yr).
+        subsidy_eu: EU grants being spent on R&D (EUR/yr).
         project_grants: project grants received so far (EUR).
         eu_grants: EU grants received so far (EUR).
+        must_review: the firm reviews its memberships in the next quarter whatever ``review_rate``
+            (its organisation ended).
     """
-
-    FLOAT_COLUMNS = (
-        "base_rd",
-        "own_rd",
-        "capability",
-        "cash",
-        "cash_income",
-        "taste",
-        "knowledge",
-        "fee_cash",
-        "fee_in_kind",
-        "dues",
-        "dues_paid_year",
-        "subsidy_rate",
-        "project_grants",
-        "eu_grants",
-    )
 
     def __init__(self, n: int):
         self.n = n
         self.is_sme = np.zeros(n, dtype=bool)
         self.follower = np.zeros(n, dtype=bool)
         self.domain = np.zeros(n, dtype=np.int32)
+        self.domain2 = np.full(n, -1, dtype=np.int32)
         self.innovations = np.zeros(n, dtype=np.int64)
-        self.member_of = np.full(n, NO_ORG, dtype=np.int32)
-        self.member_since = np.zeros(n, dtype=np.int32)
+        self.must_review = np.zeros(n, dtype=bool)
         self.base_rd = np.zeros(n, dtype=np.float64)
         self.own_rd = np.zeros(n, dtype=np.float64)
         self.capability = np.zeros(n, dtype=np.float64)
@@ -82,13 +67,15 @@ class FirmTable:
         self.cash_income = np.zeros(n, dtype=np.float64)
         self.taste = np.zeros(n, dtype=np.float64)
         self.knowledge = np.zeros(n, dtype=np.float64)
-        self.fee_cash = np.zeros(n, dtype=np.float64)
-        self.fee_in_kind = np.zeros(n, dtype=np.float64)
-        self.dues = np.zeros(n, dtype=np.float64)
-        self.dues_paid_year = np.zeros(n, dtype=np.float64)
-        self.subsidy_rate = np.zeros(n, dtype=np.float64)
+        self.subsidy_project = np.zeros(n, dtype=np.float64)
+        self.subsidy_eu = np.zeros(n, dtype=np.float64)
         self.project_grants = np.zeros(n, dtype=np.float64)
         self.eu_grants = np.zeros(n, dtype=np.float64)
+
+    @property
+    def subsidy_rate(self) -> np.ndarray:
+        """All subsidies (project and EU grants) being spent on R&D (EUR/yr)."""
+        return self.subsidy_project + self.subsidy_eu
 
     def rd(self, pass_through: float) -> np.ndarray:
         """Total R&D per firm (EUR/yr): own R&D plus the passed-through part of subsidies."""
@@ -119,14 +106,12 @@ class Firm(mesa.Agent):
     is_sme = _column("is_sme", bool)
     follower = _column("follower", bool)
     domain = _column("domain", int)
+    domain2 = _column("domain2", int)
     own_rd = _column("own_rd", float)
     capability = _column("capability", float)
     cash = _column("cash", float)
     knowledge = _column("knowledge", float)
     innovations = _column("innovations", int)
-    member_of = _column("member_of", int)
-    fee_cash = _column("fee_cash", float)
-    dues = _column("dues", float)
 
     @property
     def size_class(self) -> str:
@@ -134,10 +119,10 @@ class Firm(mesa.Agent):
         return "sme" if self.is_sme else "large"
 
     @property
-    def organisation(self) -> ClusterOrganisation | None:
-        """The cluster organisation this firm is a member of, if any."""
-        j = self.member_of
-        return None if j == NO_ORG else self.model.orgs[j]
+    def organisations(self) -> list[ClusterOrganisation]:
+        """The cluster organisations this firm is a member of, in the order it joined them."""
+        ms = self.model.memberships
+        return [self.model.orgs[int(j)] for j in ms.org[ms.firm == self.row]]
 
 
 class KnowledgeInstitution(mesa.Agent):
@@ -177,6 +162,8 @@ class Application:
     support: float
     org: ClusterOrganisation | None = None
     arrival: float = 0.0
+    sme_share: float = 0.0
+    niche: np.ndarray | None = None
     jury_score: float = 0.0
     eligible: bool = True
     societal: bool = False
@@ -189,27 +176,60 @@ class Application:
 
 @dataclass
 class OrgLedger:
-    """Money an organisation has received and spent since the start (EUR), and its cash then."""
+    """Money an organisation has received and paid out since the start (EUR), and its cash then.
+
+    ``refunded`` went back to the members and ``returned`` to the agency when the organisation ended.
+    """
 
     opening_cash: float = 0.0
     grants: float = 0.0
     cash_fees: float = 0.0
     in_kind: float = 0.0
     spent: float = 0.0
+    refunded: float = 0.0
+    returned: float = 0.0
+
+
+@dataclass
+class SunsetRecord:
+    """What became of an organisation whose support ended by the sunset clause.
+
+    Attributes:
+        ended: quarter in which support ended.
+        members: members then.
+        budget: its budget in the last supported project year (EUR/yr).
+        followup: for 4 and 8 quarters later, ``(alive, members, member money planned in EUR/yr)``.
+    """
+
+    ended: int
+    members: int
+    budget: float
+    followup: dict[int, tuple[bool, int, float]]
 
 
 class ClusterOrganisation(mesa.Agent):
     """The staff that runs a cluster: spearhead cluster, innovative business network or legacy structure.
 
+    Each project year the organisation plans a budget from its core cost and its members
+    (:meth:`model.phases.cofinancing.plan_year`): the grant pays the public share of it up to the cap,
+    members' fees raise the rest by size class, and what fees cannot raise is cut from its activity.
+
     Attributes:
-        index: position in ``model.orgs`` (members point to it from ``FirmTable.member_of``).
+        index: position in ``model.orgs`` (memberships point to it).
         kind: ``spearhead``, ``ibn`` or ``legacy``.
+        excellence: how good its management and services are, in (0, 1); moves with experience and
+            activity (``excellence_base`` is the initial draw).
         recognised: holds a recognition (a support agreement that has not lapsed or been stopped).
         supported: receives an operating grant now.
-        alive: has not dissolved or merged.
+        alive: has not ended.
         anchor: quarter of the current agreement's start; project years run from it.
         support_until: first quarter without support (sunset), or None.
-        fee_multiplier: how much the organisation has raised fees to cover its costs (1 = base fees).
+        pact_until: first quarter in which its members' projects may use privileged project money.
+        niche: per firm, whether the organisation serves it: the firms active in its domain that it
+            reached when it formed (an IBN a niche, a spearhead most of its domain) and its members.
+        budget_target: the budget it plans at full activity this project year (EUR/yr).
+        unit_fee: this year's fee of an SME member; a large member pays ``fee ratio`` times it (EUR/yr).
+        activity: how fully it runs its services this year: budget raised over budget planned, in [0, 1].
         cash: the organisation's bank account (EUR), never negative.
     """
 
@@ -227,24 +247,30 @@ class ClusterOrganisation(mesa.Agent):
         self.kind = kind
         self.domain = domain
         self.excellence = excellence
+        self.excellence_base = excellence
         self.societal = societal
         self.alive = True
         self.recognised = False
         self.supported = False
-        self.ever_supported = False
+        self.ever_recognised = False
         self.lapsed = False
         self.stopped_by_evaluation = False
-        self.merged_into: int | None = None
+        self.ended_at: int | None = None
         self.anchor = model.t
+        self.created_at = model.t
         self.recognised_at: int | None = None
         self.support_until: int | None = None
-        self.fee_multiplier = 1.0
+        self.pact_until: int | None = None
         self.unviable_years = 0
         self.cash = 0.0
         self.ledger = OrgLedger()
+        self.budget_target = 0.0
+        self.unit_fee = 0.0
+        self.activity = 1.0
         self.grant_annual = 0.0
         self.member_money_plan = 0.0
-        self.in_kind_credit_plan = 0.0
+        self.cash_plan = 0.0
+        self.credit_plan = 0.0
         self.deposit_required = 0.0
         self.deposit_deadline: int | None = None
         self.year_grants = 0.0
@@ -253,33 +279,32 @@ class ClusterOrganisation(mesa.Agent):
         self.reserves_at_year_start = 0.0
         self.last_year_grants = 0.0
         self.last_year_member_money = 0.0
+        self.last_supported_budget = 0.0
         self.projects_funded = 0
         self.projects_finished = 0
         self.projects_succeeded = 0
+        self.last_score: float | None = None
+        self.sunset: SunsetRecord | None = None
+        self.niche = np.zeros(model.firms.n, dtype=bool)
         self.history: list[tuple[int, str]] = []
 
     @property
-    def fixed_cost(self) -> float:
-        """Smallest yearly budget on which the organisation can run (EUR/yr)."""
-        b = self.model.p.behaviour
-        return b.org_fixed_cost_spearhead if self.kind == SPEARHEAD else b.org_fixed_cost_ibn
+    def core_cost(self) -> float:
+        """Smallest yearly budget on which the organisation can run at all (EUR/yr)."""
+        from clusterpolicy.model.phases.cofinancing import core_cost
+
+        return core_cost(self.model, self.kind)
 
     @property
     def member_excellence(self) -> float:
-        """Excellence as members experience it: halved for a structure with a mainly societal purpose."""
-        return self.excellence * (0.5 if self.societal else 1.0)
+        """Excellence as members experience it (lower for a structure with a mainly societal purpose)."""
+        factor = self.model.p.behaviour.societal_value_factor if self.societal else 1.0
+        return self.excellence * factor
 
     @property
     def budget_plan(self) -> float:
-        """This project year's planned budget: member money (cash + credited in-kind) + grant."""
-        return self.member_money_plan + self.in_kind_credit_plan + self.grant_annual
-
-    @property
-    def activity(self) -> float:
-        """How fully the organisation can run its services this year, in [0, 1]."""
-        if not self.alive:
-            return 0.0
-        return float(min(1.0, self.budget_plan / max(self.fixed_cost, 1.0)))
+        """This project year's budget: member money (cash + credited in-kind) + grant (EUR/yr)."""
+        return self.member_money_plan + self.grant_annual
 
     @property
     def self_financing(self) -> float:
@@ -290,7 +315,19 @@ class ClusterOrganisation(mesa.Agent):
     @property
     def members(self) -> np.ndarray:
         """Rows of the member firms."""
-        return np.flatnonzero(self.model.firms.member_of == self.index)
+        return self.model.memberships.firms_of(self.index)
+
+    @property
+    def privileged_access(self) -> bool:
+        """Its members may use privileged project money now (a supported spearhead past its pact)."""
+        m = self.model
+        return (
+            m.policy_active
+            and self.alive
+            and self.kind == SPEARHEAD
+            and self.supported
+            and (self.pact_until is None or m.t >= self.pact_until)
+        )
 
     def note(self, event: str) -> None:
         """Record an event in the organisation's history."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD
+from clusterpolicy.model.params import Params, quarter_index
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -27,12 +28,12 @@ class OrgView:
     Attributes:
         kind: 0 spearhead, 1 IBN, 2 legacy.
         alive: the organisation exists.
-        excellence: excellence as members experience it (halved for societal-purpose structures).
+        excellence: excellence as members experience it.
         activity: how fully it runs its services this year, in [0, 1].
         members: number of member firms.
-        fee_multiplier: fee increase to cover costs (1 = base fees).
+        unit_fee: this year's fee of an SME member (a large member pays the kind's fee ratio times it).
         in_kind: SMEs may pay part of the fee in kind (recognised, supported, policy on).
-        privileged: members have privileged access to project money (supported spearhead, policy on).
+        privileged: members have privileged access to project money (supported spearhead past its pact).
         domain: the organisation's domain.
     """
 
@@ -41,82 +42,82 @@ class OrgView:
     excellence: np.ndarray
     activity: np.ndarray
     members: np.ndarray
-    fee_multiplier: np.ndarray
+    unit_fee: np.ndarray
     in_kind: np.ndarray
     privileged: np.ndarray
     domain: np.ndarray
 
 
-_DEAD = (0, False, 0.0, 0.0, 1.0, False, False, 0)
+_DEAD = (0, False, 0.0, 0.0, 0.0, False, False, 0)
 
 
 def org_view(model: ClusterPolicyModel) -> OrgView:
     """Snapshot of every organisation's state as arrays (one pass over the organisations)."""
     orgs = model.orgs
     n = len(orgs)
-    members = np.bincount(model.firms.member_of[model.firms.member_of >= 0], minlength=n)
+    members = model.memberships.per_org(n)
     in_kind_ok = model.policy_active and model.p.policy.in_kind_share_max > 0
-    policy = model.policy_active
     rows = [
         (
             KIND_CODE[o.kind],
-            o.alive,
+            True,
             o.member_excellence,
             o.activity,
-            o.fee_multiplier,
+            o.unit_fee,
             in_kind_ok and o.recognised and o.supported,
-            policy and o.kind == SPEARHEAD and o.supported,
+            o.privileged_access,
             o.domain,
         )
         if o.alive
         else _DEAD
         for o in orgs
     ]
-    kind, alive, exc, act, mult, in_kind, priv, dom = zip(*rows, strict=True) if rows else ((),) * 8
+    kind, alive, exc, act, fee, in_kind, priv, dom = zip(*rows, strict=True) if rows else ((),) * 8
     return OrgView(
         kind=np.array(kind, dtype=np.int8),
         alive=np.array(alive, dtype=bool),
         excellence=np.array(exc, dtype=float),
         activity=np.array(act, dtype=float),
         members=members.astype(float),
-        fee_multiplier=np.array(mult, dtype=float),
+        unit_fee=np.array(fee, dtype=float),
         in_kind=np.array(in_kind, dtype=bool),
         privileged=np.array(priv, dtype=bool),
         domain=np.array(dom, dtype=np.int32),
     )
 
 
-def base_fee(model: ClusterPolicyModel, is_sme: np.ndarray, kind: np.ndarray) -> np.ndarray:
-    """Yearly fee before any multiplier: by organisation kind and size class (legacy pays IBN fees)."""
+def fee_weight(model: ClusterPolicyModel, is_sme: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """A member's weight in its organisation's fee schedule: 1 for an SME, the kind's ratio for a large firm.
+
+    Spearhead organisations use ``fee_ratio_large_spearhead``; IBNs and legacy structures
+    ``fee_ratio_large_ibn``.
+    """
     b = model.p.behaviour
-    table = np.array(
-        [
-            [b.fee_large_spearhead, b.fee_sme_spearhead],
-            [b.fee_large_ibn, b.fee_sme_ibn],
-            [b.fee_large_ibn, b.fee_sme_ibn],
-        ]
-    )
-    return table[np.asarray(kind, dtype=np.intp), np.asarray(is_sme, dtype=np.intp)]
+    spear = np.asarray(kind) == KIND_CODE[SPEARHEAD]
+    ratio = np.where(spear, b.fee_ratio_large_spearhead, b.fee_ratio_large_ibn)
+    return np.where(is_sme, 1.0, ratio)
 
 
 def fee_split(
     model: ClusterPolicyModel,
     is_sme: np.ndarray,
     kind: np.ndarray,
-    fee_multiplier: np.ndarray,
+    unit_fee: np.ndarray | float,
     in_kind_allowed: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split a member's yearly fee into cash, staff time, and the in-kind credit it earns.
 
-    SMEs pay the largest allowed share of the fee in kind when the organisation may count in-kind
-    contributions; large firms pay cash. A euro of credited co-financing takes ``1 / in_kind_valuation``
-    euros of staff time.
+    The fee is the organisation's unit fee times the member's weight (:func:`fee_weight`). SMEs pay
+    the largest allowed share of it in kind when the organisation may count in-kind contributions;
+    large firms pay cash. A euro of credited co-financing takes ``1 / in_kind_valuation`` euros of
+    staff time. Since every SME pays the same share in kind, in-kind credit is never more than
+    ``in_kind_share_max`` of an organisation's co-financing.
 
     Returns:
         ``(cash, time, credit)`` in EUR/yr: cash paid, staff time given, co-financing credited for it.
     """
     pol = model.p.policy
-    fee = base_fee(model, is_sme, kind) * fee_multiplier
+    fee = fee_weight(model, is_sme, kind) * unit_fee
     share = np.where(is_sme & in_kind_allowed & (pol.in_kind_valuation > 0), pol.in_kind_share_max, 0.0)
     credit = fee * share
     cash = fee - credit
@@ -128,36 +129,43 @@ def membership_utility(
     model: ClusterPolicyModel,
     rows: np.ndarray,
     kind: np.ndarray,
-    excellence: np.ndarray,
-    activity: np.ndarray,
-    members: np.ndarray,
-    fee_multiplier: np.ndarray,
+    excellence: np.ndarray | float,
+    activity: np.ndarray | float,
+    members: np.ndarray | float,
+    unit_fee: np.ndarray | float,
     in_kind_allowed: np.ndarray,
     privileged: np.ndarray,
+    others: np.ndarray | int = 0,
+    relevance: np.ndarray | float = 1.0,
 ) -> np.ndarray:
-    """Net yearly benefit (EUR/yr) of membership, per firm-organisation pair.
+    """Net yearly benefit (EUR/yr) of one membership, per firm-organisation pair.
 
     Firm ``rows[i]`` is paired with the organisation described by the i-th element of the other
     arrays (which broadcast).
 
     Benefits: the organisation's services (excellence x activity, scaled by the firm's size), the
     member network (log of members), expected privileged project money (spearhead members only), and
-    help to win EU money. Costs: the cash fee (dearer for cash-constrained SMEs), staff time given in
-    kind (cheaper for SMEs, who give time more easily than money), and the time membership takes.
-    The firm's persistent taste for cooperation is added. Expected privileged money is the privileged
-    pot shared over spearhead members in proportion to their R&D (consortia are drawn by R&D size).
+    help to win EU money; times ``relevance`` (1 in the firm's main domain, ``second_domain_relevance``
+    in its second) and times ``membership_overlap`` to the power ``others``, the number of other
+    memberships the firm holds (each further membership adds less). Costs: the cash fee (dearer for
+    cash-constrained SMEs), staff time given in kind (cheaper for SMEs, who give time more easily
+    than money), and the time membership takes. The firm's persistent taste for cooperation is
+    added. Expected privileged money is the privileged pot shared over spearhead memberships in
+    proportion to the members' R&D (consortia are drawn by R&D size).
     """
     b = model.p.behaviour
     f = model.firms
     sme = f.is_sme[rows]
-    scale = np.sqrt(np.clip(f.own_rd[rows] / model.median_rd, 0.25, 64.0))
+    scale = np.clip(np.sqrt(f.own_rd[rows] / model.median_rd), b.service_scale_min, b.service_scale_max)
     services = b.service_value * excellence * activity * scale
     network = b.network_value * np.log1p(members) / np.log1p(100.0)
     projects = b.project_access_weight * model.privileged_per_rd * f.own_rd[rows] * privileged
-    eu = b.eu_value * excellence * activity * np.where(sme, 0.5, 1.0)
-    cash, time, _ = fee_split(model, sme, kind, fee_multiplier, in_kind_allowed)
+    eu = b.eu_value * excellence * activity * np.where(sme, b.eu_value_sme_factor, 1.0)
+    decay = b.membership_overlap ** np.asarray(others, dtype=float)
+    benefit = (services + network + projects + eu) * relevance * decay
+    cash, time, _ = fee_split(model, sme, kind, unit_fee, in_kind_allowed)
     cost = np.where(sme, b.sme_money_cost, 1.0) * cash + np.where(sme, b.sme_time_cost, 1.0) * time
-    return services + network + projects + eu - cost - b.time_cost + f.taste[rows]
+    return benefit - cost - b.time_cost + f.taste[rows]
 
 
 def domain_table(view: OrgView, n_domains: int) -> np.ndarray:
@@ -177,12 +185,38 @@ def domain_table(view: OrgView, n_domains: int) -> np.ndarray:
     return table
 
 
+def rd_trend(p: Params, quarter: int) -> float:
+    """Own R&D relative to the start, ``quarter`` quarters after ``simulation.start``, without the policy.
+
+    The path of R&D intensity without the modelled policy is data up to the last observed year
+    (``population.rd_intensity_observed``, linearly interpolated; before the first year, extended
+    with the slope of the first two points) and ``rd_intensity_growth_after`` a year after it. The
+    business part of that intensity (total minus the public part, which grows with GDP) times GDP
+    gives business R&D, and its ratio to the start is the trend.
+    """
+    pop = p.population
+    year0 = quarter_index(p.simulation.start) / 4.0
+    years = np.asarray(pop.rd_intensity_years)
+    values = np.asarray(pop.rd_intensity_observed)
+
+    def intensity(y: float) -> float:
+        if y <= years[0]:
+            slope = (values[1] - values[0]) / (years[1] - years[0])
+            return float(values[0] + slope * (y - years[0]))
+        if y >= years[-1]:
+            return float(values[-1] + pop.rd_intensity_growth_after * (y - years[-1]))
+        return float(np.interp(y, years, values))
+
+    public = pop.public_rd_share / (1.0 - pop.public_rd_share) * pop.business_rd / pop.gdp
+    gdp_ratio = (1.0 + pop.gdp_growth) ** (quarter / 4.0)
+    return (intensity(year0 + quarter / 4.0) - public) / (intensity(year0) - public) * gdp_ratio
+
+
 def rd_own(model: ClusterPolicyModel) -> np.ndarray:
-    """Own R&D (EUR/yr): start level x trend growth x (1 + knowledge effect)."""
+    """Own R&D (EUR/yr): start level x the trend without the policy x (1 + knowledge effect)."""
     b = model.p.behaviour
     f = model.firms
-    trend = (1.0 + b.rd_trend_growth) ** (model.t / 4.0)
-    return f.base_rd * trend * (1.0 + b.knowledge_rd_effect * f.knowledge)
+    return f.base_rd * model.trend(model.t) * (1.0 + b.knowledge_rd_effect * f.knowledge)
 
 
 def gini(x: np.ndarray) -> float:

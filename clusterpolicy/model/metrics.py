@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from clusterpolicy.model.agents import IBN, NO_ORG, SPEARHEAD
+from clusterpolicy.model.agents import IBN, SPEARHEAD, ClusterOrganisation
 from clusterpolicy.model.kernels import gini
 
 if TYPE_CHECKING:
@@ -30,35 +30,48 @@ def _ratio(num: float, den: float) -> float:
     return float(num / den) if den > 0 else NAN
 
 
+def _member_mask(m: ClusterPolicyModel) -> np.ndarray:
+    return m.memberships.member_mask(m.firms.n)
+
+
+def _firms_in(m: ClusterPolicyModel, orgs: list[ClusterOrganisation]) -> np.ndarray:
+    """Member firms of the given organisations, each once."""
+    ms = m.memberships
+    chosen = np.zeros(len(m.orgs), dtype=bool)
+    chosen[[o.index for o in orgs]] = True
+    mask = np.zeros(m.firms.n, dtype=bool)
+    mask[ms.firm[chosen[ms.org]]] = True
+    return np.flatnonzero(mask)
+
+
+def _recognised(m: ClusterPolicyModel, kind: str) -> list[ClusterOrganisation]:
+    return [o for o in m.orgs if o.alive and o.recognised and o.kind == kind]
+
+
+# ---------------------------------------------------------------- participation
 def members(m: ClusterPolicyModel) -> int:
-    """Firms that are members of a cluster organisation (a current count)."""
-    return int(np.count_nonzero(m.firms.member_of != NO_ORG))
+    """Firms that are members of at least one cluster organisation (each firm counted once)."""
+    return int(np.count_nonzero(_member_mask(m)))
+
+
+def memberships(m: ClusterPolicyModel) -> int:
+    """Memberships of cluster organisations (a firm in two organisations counts twice)."""
+    return len(m.memberships)
+
+
+def members_multi_share(m: ClusterPolicyModel) -> float:
+    """Share of member firms that are members of more than one organisation."""
+    per = m.memberships.per_firm(m.firms.n)
+    return _ratio(float(np.count_nonzero(per > 1)), float(np.count_nonzero(per > 0)))
 
 
 def members_sme(m: ClusterPolicyModel) -> int:
-    """SMEs that are members of a cluster organisation."""
-    f = m.firms
-    return int(np.count_nonzero(f.is_sme[f.member_of != NO_ORG]))
-
-
-def members_spearhead(m: ClusterPolicyModel) -> int:
-    """Firms that are members of a recognised spearhead cluster."""
-    return _members_of_kind(m, SPEARHEAD)
-
-
-def members_ibn(m: ClusterPolicyModel) -> int:
-    """Firms that are members of a recognised innovative business network."""
-    return _members_of_kind(m, IBN)
-
-
-def _members_of_kind(m: ClusterPolicyModel, kind: str) -> int:
-    member_of = m.firms.member_of
-    counts = np.bincount(member_of[member_of != NO_ORG], minlength=len(m.orgs))
-    return int(sum(counts[o.index] for o in m.orgs if o.alive and o.recognised and o.kind == kind))
+    """SMEs that are members of at least one cluster organisation."""
+    return int(np.count_nonzero(_member_mask(m) & m.firms.is_sme))
 
 
 def sme_member_share(m: ClusterPolicyModel) -> float:
-    """Share of SMEs among member firms."""
+    """Share of SMEs among member firms (of any organisation)."""
     return _ratio(members_sme(m), members(m))
 
 
@@ -67,23 +80,69 @@ def sme_participation_rate(m: ClusterPolicyModel) -> float:
     return _ratio(members_sme(m), float(np.count_nonzero(m.firms.is_sme)))
 
 
-def _active(m: ClusterPolicyModel, kind: str) -> int:
-    return sum(1 for o in m.orgs if o.alive and o.recognised and o.kind == kind)
+def members_spearhead(m: ClusterPolicyModel) -> int:
+    """Firms that are members of a recognised spearhead cluster (each firm counted once)."""
+    return len(_firms_in(m, _recognised(m, SPEARHEAD)))
 
 
+def members_ibn(m: ClusterPolicyModel) -> int:
+    """Firms that are members of a recognised innovative business network (each firm counted once)."""
+    return len(_firms_in(m, _recognised(m, IBN)))
+
+
+def sme_share_spearhead_members(m: ClusterPolicyModel) -> float:
+    """Share of SMEs among the member firms of recognised spearhead clusters."""
+    rows = _firms_in(m, _recognised(m, SPEARHEAD))
+    return _ratio(float(np.count_nonzero(m.firms.is_sme[rows])), len(rows))
+
+
+def members_in_eu_projects(m: ClusterPolicyModel) -> int:
+    """Member firms with an EU-funded project running (their international activity)."""
+    return int(np.count_nonzero(_member_mask(m) & (m.firms.subsidy_eu > 0)))
+
+
+def members_expelled_total(m: ClusterPolicyModel) -> int:
+    """Memberships ended for leaving a year's dues unpaid."""
+    return m.counters.members_expelled
+
+
+# ---------------------------------------------------------------- organisations
 def spearheads_active(m: ClusterPolicyModel) -> int:
-    """Recognised spearhead clusters that exist (supported, or past the sunset and surviving)."""
-    return _active(m, SPEARHEAD)
+    """Recognised spearhead clusters that exist."""
+    return len(_recognised(m, SPEARHEAD))
 
 
 def ibns_active(m: ClusterPolicyModel) -> int:
     """Recognised innovative business networks that exist."""
-    return _active(m, IBN)
+    return len(_recognised(m, IBN))
 
 
 def organisations_alive(m: ClusterPolicyModel) -> int:
     """Cluster organisations of any kind that exist (incl. legacy structures)."""
     return sum(1 for o in m.orgs if o.alive)
+
+
+def cluster_orgs_alive(m: ClusterPolicyModel) -> int:
+    """Organisations ever recognised under the policy (spearheads, IBNs) that exist, supported or not."""
+    return sum(1 for o in m.orgs if o.alive and o.ever_recognised)
+
+
+def spearhead_size_median(m: ClusterPolicyModel) -> float:
+    """Median number of members of the recognised spearhead clusters."""
+    orgs = _recognised(m, SPEARHEAD)
+    if not orgs:
+        return NAN
+    counts = m.memberships.per_org(len(m.orgs))
+    return float(np.median([counts[o.index] for o in orgs]))
+
+
+def spearhead_size_max(m: ClusterPolicyModel) -> float:
+    """Members of the largest recognised spearhead cluster."""
+    orgs = _recognised(m, SPEARHEAD)
+    if not orgs:
+        return NAN
+    counts = m.memberships.per_org(len(m.orgs))
+    return float(max(counts[o.index] for o in orgs))
 
 
 def spearheads_recognised_total(m: ClusterPolicyModel) -> int:
@@ -101,6 +160,11 @@ def ibns_upgraded_total(m: ClusterPolicyModel) -> int:
     return m.counters.ibns_upgraded
 
 
+def ibns_alive_after_support(m: ClusterPolicyModel) -> int:
+    """IBNs whose three (``support_years_ibn``) years of support are over and that still exist."""
+    return sum(1 for o in m.orgs if o.alive and o.kind == IBN and o.sunset is not None)
+
+
 def grants_lapsed_total(m: ClusterPolicyModel) -> int:
     """Operating grants that lapsed because the deposit was short."""
     return m.counters.grants_lapsed
@@ -112,57 +176,94 @@ def clusters_stopped_evaluation_total(m: ClusterPolicyModel) -> int:
 
 
 def clusters_dissolved_total(m: ClusterPolicyModel) -> int:
-    """Organisations that dissolved (no money to run on, nobody to merge with)."""
+    """Organisations that ended because they could not run (their members were free to go elsewhere)."""
     return m.counters.clusters_dissolved
 
 
-def clusters_merged_total(m: ClusterPolicyModel) -> int:
-    """Organisations that merged into another in their domain."""
-    return m.counters.clusters_merged
-
-
 def clusters_self_sustaining(m: ClusterPolicyModel) -> int:
-    """Organisations that once had public support, have none now, and run on members' money."""
+    """Organisations that run their full planned activity on members' money alone.
+
+    Counted: organisations recognised under the policy, alive, without an operating grant in this and
+    the last project year, whose members' money covers their whole planned budget.
+    """
     return sum(
-        1 for o in m.orgs if o.alive and o.ever_supported and not o.supported and o.unviable_years == 0
+        1
+        for o in m.orgs
+        if o.alive
+        and o.ever_recognised
+        and not o.supported
+        and o.activity >= 1.0
+        and o.last_year_grants == 0
+        and o.year_grants == 0
     )
 
 
+def _past_sunset(m: ClusterPolicyModel, lag: int) -> list:
+    return [o.sunset for o in m.orgs if o.sunset is not None and lag in o.sunset.followup]
+
+
+def orgs_past_sunset_total(m: ClusterPolicyModel) -> int:
+    """Organisations whose support ended by the sunset clause so far."""
+    return sum(1 for o in m.orgs if o.sunset is not None)
+
+
+def sunset_survival_1y(m: ClusterPolicyModel) -> float:
+    """Share of the organisations past the sunset for a year or more that were alive a year after it."""
+    recs = _past_sunset(m, 4)
+    return _ratio(sum(r.followup[4][0] for r in recs), len(recs))
+
+
+def sunset_survival_2y(m: ClusterPolicyModel) -> float:
+    """Share of the organisations past the sunset for two years or more that were alive two years after."""
+    recs = _past_sunset(m, 8)
+    return _ratio(sum(r.followup[8][0] for r in recs), len(recs))
+
+
+def sunset_members_retained_1y(m: ClusterPolicyModel) -> float:
+    """Members a year after support ended by the sunset, over members when it ended (same organisations)."""
+    recs = _past_sunset(m, 4)
+    return _ratio(sum(r.followup[4][1] for r in recs), sum(r.members for r in recs))
+
+
+def sunset_members_retained_2y(m: ClusterPolicyModel) -> float:
+    """Members two years after support ended by the sunset, over members when it ended."""
+    recs = _past_sunset(m, 8)
+    return _ratio(sum(r.followup[8][1] for r in recs), sum(r.members for r in recs))
+
+
+def sunset_budget_replaced_1y(m: ClusterPolicyModel) -> float:
+    """Members' money a year after the sunset over the budget of the last supported year.
+
+    The share of the budget that members carry without public money.
+    """
+    recs = _past_sunset(m, 4)
+    return _ratio(sum(r.followup[4][2] for r in recs), sum(r.budget for r in recs))
+
+
+def mean_selected_quality(m: ClusterPolicyModel) -> float:
+    """Mean noise-free quality of the applications recognised so far (jury vs fcfs vs lottery)."""
+    c = m.counters
+    return _ratio(c.selected_quality_sum, c.selected_count)
+
+
+def mean_excellence(m: ClusterPolicyModel) -> float:
+    """Mean excellence of the recognised spearhead clusters and IBNs."""
+    orgs = _recognised(m, SPEARHEAD) + _recognised(m, IBN)
+    return _ratio(sum(o.excellence for o in orgs), len(orgs))
+
+
+# ---------------------------------------------------------------- money
 def public_share_cluster_budgets(m: ClusterPolicyModel) -> float:
     """Public share of the planned budgets of all existing organisations this project year."""
     alive = [o for o in m.orgs if o.alive]
-    grants = sum(o.grant_annual for o in alive)
-    return _ratio(grants, sum(o.budget_plan for o in alive))
+    return _ratio(sum(o.grant_annual for o in alive), sum(o.budget_plan for o in alive))
 
 
-def projects_privileged_funded_total(m: ClusterPolicyModel) -> int:
-    """Spearhead-cluster projects funded from the privileged pot."""
-    return m.counters.projects_privileged_funded
-
-
-def projects_cluster_open_funded_total(m: ClusterPolicyModel) -> int:
-    """Spearhead-cluster projects funded from the open pot."""
-    return m.counters.projects_cluster_open_funded
-
-
-def projects_individual_funded_total(m: ClusterPolicyModel) -> int:
-    """Individual firm projects funded (open pot)."""
-    return m.counters.projects_individual_funded
-
-
-def projects_ibn_funded_total(m: ClusterPolicyModel) -> int:
-    """IBN projects funded (open pot)."""
-    return m.counters.projects_ibn_funded
-
-
-def proposals_rejected_budget_total(m: ClusterPolicyModel) -> int:
-    """Eligible proposals rejected for lack of money."""
-    return m.counters.proposals_rejected_budget
-
-
-def proposals_crowded_out_total(m: ClusterPolicyModel) -> int:
-    """Individual and IBN proposals rejected from the open pot that one merged pot would have funded."""
-    return m.counters.proposals_crowded_out
+def self_financing_spearheads(m: ClusterPolicyModel) -> float:
+    """Share of the recognised spearhead organisations' budgets (last project year) that members paid."""
+    orgs = [o for o in _recognised(m, SPEARHEAD) if o.last_year_member_money + o.last_year_grants > 0]
+    money = sum(o.last_year_member_money for o in orgs)
+    return _ratio(money, money + sum(o.last_year_grants for o in orgs))
 
 
 def public_operating_spend_total(m: ClusterPolicyModel) -> float:
@@ -170,19 +271,59 @@ def public_operating_spend_total(m: ClusterPolicyModel) -> float:
     return m.agency.paid_operating + m.agency.paid_legacy
 
 
+def public_per_member_year(m: ClusterPolicyModel) -> float:
+    """Operating grants (policy organisations) per member-year of their supported memberships, so far."""
+    return _ratio(m.agency.paid_operating, m.counters.member_quarters_supported / 4.0)
+
+
 def public_project_spend_total(m: ClusterPolicyModel) -> float:
-    """Project grants paid (both pots)."""
+    """Project grants paid (every pot)."""
     return m.agency.paid_projects
 
 
 def privileged_project_spend_total(m: ClusterPolicyModel) -> float:
-    """Project grants paid from the privileged pot (earmarked for spearhead-cluster projects)."""
+    """Project grants paid through the privilege.
+
+    The reserved pot, the priority tranche, or any funded spearhead project under the bonus rule.
+    """
     return m.counters.privileged_project_spend
 
 
-def privileged_unspent_total(m: ClusterPolicyModel) -> float:
-    """Privileged-pot money no spearhead project used."""
-    return m.agency.privileged_unspent_total
+def cluster_project_spend_total(m: ClusterPolicyModel) -> float:
+    """Project grants paid to spearhead-cluster projects, from any pot."""
+    return m.counters.cluster_project_spend
+
+
+def reserved_idle_total(m: ClusterPolicyModel) -> float:
+    """Reserved project money that no spearhead project used and that was not released (``reserve``)."""
+    return m.agency.reserved_idle
+
+
+def reserved_idle(m: ClusterPolicyModel) -> float:
+    """Reserved project money left idle in the last project call (EUR/yr)."""
+    return m.agency.reserved_idle_last_call
+
+
+def reserved_released_total(m: ClusterPolicyModel) -> float:
+    """Reserved money the spearhead projects left and that went to the open pot (``reserve_release``)."""
+    return m.counters.reserved_released
+
+
+def project_envelope(m: ClusterPolicyModel) -> float:
+    """This year's project envelope (privileged and open together)."""
+    from clusterpolicy.model.phases.projects import envelope
+
+    return envelope(m)
+
+
+def public_vis_spend_total(m: ClusterPolicyModel) -> float:
+    """Grants paid to VIS trajectories."""
+    return m.agency.paid_vis
+
+
+def public_money_recovered_total(m: ClusterPolicyModel) -> float:
+    """Unspent grant money returned to the agency by organisations that ended."""
+    return m.agency.recovered
 
 
 def private_cofinancing_total(m: ClusterPolicyModel) -> float:
@@ -206,43 +347,114 @@ def eu_funding_total(m: ClusterPolicyModel) -> float:
     return m.counters.eu_funding
 
 
+def eu_funding_members_total(m: ClusterPolicyModel) -> float:
+    """EU grants won by firms that were members of a cluster organisation when they won."""
+    return m.counters.eu_funding_members
+
+
 def funding_gini(m: ClusterPolicyModel) -> float:
     """Gini coefficient of project grants among the firms that received any."""
     g = m.firms.project_grants
     return gini(g[g > 0])
 
 
+# ---------------------------------------------------------------- projects
+def projects_privileged_funded_total(m: ClusterPolicyModel) -> int:
+    """Spearhead-cluster projects funded through the privilege."""
+    return m.counters.projects_privileged_funded
+
+
+def projects_cluster_open_funded_total(m: ClusterPolicyModel) -> int:
+    """Spearhead-cluster projects funded in open competition."""
+    return m.counters.projects_cluster_open_funded
+
+
+def projects_individual_funded_total(m: ClusterPolicyModel) -> int:
+    """Individual firm projects funded."""
+    return m.counters.projects_individual_funded
+
+
+def projects_ibn_funded_total(m: ClusterPolicyModel) -> int:
+    """IBN projects funded."""
+    return m.counters.projects_ibn_funded
+
+
+def proposals_rejected_budget_total(m: ClusterPolicyModel) -> int:
+    """Eligible proposals rejected for lack of money."""
+    return m.counters.proposals_rejected_budget
+
+
+def proposals_crowded_out_total(m: ClusterPolicyModel) -> int:
+    """Individual and IBN proposals rejected that one merged pot of the same envelope would have funded."""
+    return m.counters.proposals_crowded_out
+
+
 def sme_share_project_funding(m: ClusterPolicyModel) -> float:
-    """Share of firms' project grants that went to SMEs."""
+    """Share of firms' project grants so far that went to SMEs."""
     g = m.firms.project_grants
     return _ratio(float(g[m.firms.is_sme].sum()), float(g.sum()))
 
 
+def firms_funded_last_call(m: ClusterPolicyModel) -> int:
+    """Firms whose individual project was funded in the last project call (the regular company grants)."""
+    return m.firms_funded_last_call
+
+
+def vis_projects_total(m: ClusterPolicyModel) -> int:
+    """VIS projects funded."""
+    return m.counters.vis_projects
+
+
+def sme_project_participations_total(m: ClusterPolicyModel) -> int:
+    """Participations of SMEs in funded projects of every kind, VIS included."""
+    return m.counters.sme_participations
+
+
+def follower_project_participations_total(m: ClusterPolicyModel) -> int:
+    """Participations of innovation followers in funded projects of every kind, VIS included."""
+    return m.counters.follower_participations
+
+
+# ---------------------------------------------------------------- R&D and innovation
 def business_rd(m: ClusterPolicyModel) -> float:
     """Business R&D expenditure (EUR/yr): own R&D plus passed-through subsidies."""
     f = m.firms
     return float(f.own_rd.sum() + m.p.behaviour.subsidy_pass_through * f.subsidy_rate.sum())
 
 
+def business_rd_own(m: ClusterPolicyModel) -> float:
+    """Business R&D from firms' own money (EUR/yr), incl. what knowledge adds to it."""
+    return float(m.firms.own_rd.sum())
+
+
+def business_rd_project_subsidy(m: ClusterPolicyModel) -> float:
+    """Business R&D from regional project grants (EUR/yr): pass-through x project subsidies."""
+    return float(m.p.behaviour.subsidy_pass_through * m.firms.subsidy_project.sum())
+
+
+def business_rd_eu(m: ClusterPolicyModel) -> float:
+    """Business R&D from EU grants (EUR/yr): pass-through x EU subsidies."""
+    return float(m.p.behaviour.subsidy_pass_through * m.firms.subsidy_eu.sum())
+
+
 def business_rd_nonmembers(m: ClusterPolicyModel) -> float:
     """Business R&D of firms that are not members of any cluster organisation (EUR/yr)."""
     f = m.firms
-    out = f.member_of == NO_ORG
+    out = ~_member_mask(m)
     return float(f.own_rd[out].sum() + m.p.behaviour.subsidy_pass_through * f.subsidy_rate[out].sum())
 
 
 def rd_per_member_firm(m: ClusterPolicyModel) -> float:
     """Mean business R&D of a member firm (EUR/yr)."""
     f = m.firms
-    inside = f.member_of != NO_ORG
-    n = int(np.count_nonzero(inside))
+    inside = _member_mask(m)
     rd = f.own_rd[inside].sum() + m.p.behaviour.subsidy_pass_through * f.subsidy_rate[inside].sum()
-    return _ratio(float(rd), n)
+    return _ratio(float(rd), int(np.count_nonzero(inside)))
 
 
 def rd_per_nonmember_firm(m: ClusterPolicyModel) -> float:
     """Mean business R&D of a firm that is not a member (EUR/yr)."""
-    n = int(np.count_nonzero(m.firms.member_of == NO_ORG))
+    n = int(np.count_nonzero(~_member_mask(m)))
     return _ratio(business_rd_nonmembers(m), n)
 
 
@@ -260,9 +472,30 @@ def rd_intensity(m: ClusterPolicyModel) -> float:
     return (business_rd(m) + public * g / pop.gdp) / g
 
 
+def rd_gap_to_norm(m: ClusterPolicyModel) -> float:
+    """R&D intensity minus the norm (``population.rd_norm``, 3 % of GDP): negative means short of it."""
+    return rd_intensity(m) - m.p.population.rd_norm
+
+
 def innovations_total(m: ClusterPolicyModel) -> int:
     """Innovations by firms since the start."""
     return int(m.firms.innovations.sum())
+
+
+def innovations_sme_total(m: ClusterPolicyModel) -> int:
+    """Innovations by SMEs since the start."""
+    return m.counters.innovations_sme
+
+
+def innovations_follower_total(m: ClusterPolicyModel) -> int:
+    """Innovations by innovation followers since the start."""
+    return m.counters.innovations_follower
+
+
+def knowledge_followers(m: ClusterPolicyModel) -> float:
+    """Mean knowledge stock of the innovation followers."""
+    f = m.firms
+    return _ratio(float(f.knowledge[f.follower].sum()), float(np.count_nonzero(f.follower)))
 
 
 def collaboration_links(m: ClusterPolicyModel) -> int:
@@ -270,20 +503,10 @@ def collaboration_links(m: ClusterPolicyModel) -> int:
     return len(m.links)
 
 
-def mean_selected_quality(m: ClusterPolicyModel) -> float:
-    """Mean noise-free quality of the applications recognised so far (jury vs fcfs vs lottery)."""
-    c = m.counters
-    return _ratio(c.selected_quality_sum, c.selected_count)
-
-
-def members_expelled_total(m: ClusterPolicyModel) -> int:
-    """Members expelled for leaving a year's dues unpaid."""
-    return m.counters.members_expelled
-
-
 KINDS = ("level", "cumulative")
 UNITS = {
     "firms": "firms",
+    "memberships": "memberships (a firm in two organisations counts twice)",
     "organisations": "organisations",
     "projects": "projects",
     "proposals": "proposals",
@@ -291,6 +514,7 @@ UNITS = {
     "links": "pairs of partners",
     "EUR": "euro (cumulative money)",
     "EUR/yr": "euro per year",
+    "EUR/member-yr": "euro per member and year",
     "share": "share in [0, 1] (shown as %; differences in percentage points)",
     "index": "dimensionless index",
     "score": "score on a 0-1 scale",
@@ -340,6 +564,8 @@ def _declare(*rows: tuple[Callable[[Any], float | int], str, str, str, str, bool
 
 OUTCOMES: dict[str, Outcome] = _declare(
     (members, "members (firms)", "firms", "level", "participation", True),
+    (memberships, "memberships", "memberships", "level", "participation", False),
+    (members_multi_share, "members in several organisations", "share", "level", "participation", False),
     (members_sme, "SME members", "firms", "level", "participation", False),
     (sme_member_share, "SME share of members", "share", "level", "participation", True),
     (
@@ -350,10 +576,35 @@ OUTCOMES: dict[str, Outcome] = _declare(
         "participation",
         True,
     ),
+    (members_spearhead, "members of spearhead clusters", "firms", "level", "participation", False),
+    (members_ibn, "members of IBNs", "firms", "level", "participation", False),
+    (sme_share_spearhead_members, "SME share of spearhead members", "share", "level", "participation", False),
+    (members_in_eu_projects, "members in EU projects", "firms", "level", "participation", False),
+    (
+        members_expelled_total,
+        "memberships ended for unpaid dues",
+        "memberships",
+        "cumulative",
+        "participation",
+        False,
+    ),
     (spearheads_active, "spearhead clusters active", "organisations", "level", "clusters", True),
     (ibns_active, "IBNs active", "organisations", "level", "clusters", True),
+    (organisations_alive, "cluster organisations alive", "organisations", "level", "clusters", False),
+    (
+        cluster_orgs_alive,
+        "organisations recognised under the policy, alive",
+        "organisations",
+        "level",
+        "clusters",
+        False,
+    ),
+    (spearhead_size_median, "members of the median spearhead", "firms", "level", "clusters", False),
+    (spearhead_size_max, "members of the largest spearhead", "firms", "level", "clusters", False),
     (spearheads_recognised_total, "spearhead recognitions", "organisations", "cumulative", "clusters", False),
     (ibns_recognised_total, "IBN recognitions", "organisations", "cumulative", "clusters", False),
+    (ibns_upgraded_total, "IBNs that became spearheads", "organisations", "cumulative", "clusters", False),
+    (ibns_alive_after_support, "IBNs alive after their support", "organisations", "level", "clusters", False),
     (grants_lapsed_total, "grants lapsed on the deposit", "organisations", "cumulative", "clusters", True),
     (
         clusters_stopped_evaluation_total,
@@ -363,15 +614,85 @@ OUTCOMES: dict[str, Outcome] = _declare(
         "clusters",
         False,
     ),
+    (clusters_dissolved_total, "organisations ended", "organisations", "cumulative", "clusters", False),
     (clusters_self_sustaining, "self-sustaining organisations", "organisations", "level", "clusters", False),
+    (
+        orgs_past_sunset_total,
+        "organisations past the sunset",
+        "organisations",
+        "cumulative",
+        "clusters",
+        False,
+    ),
+    (sunset_survival_1y, "alive a year after the sunset", "share", "level", "clusters", False),
+    (sunset_survival_2y, "alive two years after the sunset", "share", "level", "clusters", False),
+    (sunset_members_retained_1y, "members kept a year after the sunset", "share", "level", "clusters", False),
+    (
+        sunset_members_retained_2y,
+        "members kept two years after the sunset",
+        "share",
+        "level",
+        "clusters",
+        False,
+    ),
+    (
+        sunset_budget_replaced_1y,
+        "budget members carry a year after the sunset",
+        "share",
+        "level",
+        "clusters",
+        False,
+    ),
+    (mean_selected_quality, "quality of recognised clusters", "score", "level", "clusters", False),
+    (mean_excellence, "excellence of recognised organisations", "score", "level", "clusters", False),
     (public_share_cluster_budgets, "public share of cluster budgets", "share", "level", "money", False),
     (
+        self_financing_spearheads,
+        "self-financing of spearhead organisations",
+        "share",
+        "level",
+        "money",
+        False,
+    ),
+    (public_operating_spend_total, "operating grants paid", "EUR", "cumulative", "money", True),
+    (public_per_member_year, "operating grants per member-year", "EUR/member-yr", "level", "money", False),
+    (public_project_spend_total, "project grants paid", "EUR", "cumulative", "money", True),
+    (privileged_project_spend_total, "privileged project money paid", "EUR", "cumulative", "money", False),
+    (cluster_project_spend_total, "project money to spearhead projects", "EUR", "cumulative", "money", False),
+    (reserved_idle_total, "reserved money left idle", "EUR", "cumulative", "money", False),
+    (reserved_idle, "reserved money left idle in the last call", "EUR/yr", "level", "money", False),
+    (reserved_released_total, "reserved money released to the open pot", "EUR", "cumulative", "money", False),
+    (project_envelope, "project envelope", "EUR/yr", "level", "money", False),
+    (public_vis_spend_total, "VIS grants paid", "EUR", "cumulative", "money", False),
+    (
+        public_money_recovered_total,
+        "grant money returned by ended organisations",
+        "EUR",
+        "cumulative",
+        "money",
+        False,
+    ),
+    (private_cofinancing_total, "members' co-financing", "EUR", "cumulative", "money", True),
+    (private_cash_cofinancing_total, "members' cash co-financing", "EUR", "cumulative", "money", False),
+    (private_project_match_total, "private match on projects", "EUR", "cumulative", "money", False),
+    (eu_funding_total, "EU money won", "EUR", "cumulative", "money", False),
+    (eu_funding_members_total, "EU money won by members", "EUR", "cumulative", "money", False),
+    (funding_gini, "concentration of project money (Gini, 0 = equal)", "index", "level", "money", False),
+    (
         projects_privileged_funded_total,
-        "privileged-pot projects funded",
+        "privileged projects funded",
         "projects",
         "cumulative",
         "projects",
         True,
+    ),
+    (
+        projects_cluster_open_funded_total,
+        "spearhead projects funded in open competition",
+        "projects",
+        "cumulative",
+        "projects",
+        False,
     ),
     (
         projects_individual_funded_total,
@@ -391,53 +712,60 @@ OUTCOMES: dict[str, Outcome] = _declare(
         False,
     ),
     (proposals_crowded_out_total, "proposals crowded out", "proposals", "cumulative", "projects", True),
-    (public_operating_spend_total, "operating grants paid", "EUR", "cumulative", "money", True),
-    (public_project_spend_total, "project grants paid", "EUR", "cumulative", "money", True),
-    (private_cofinancing_total, "members' co-financing", "EUR", "cumulative", "money", True),
-    (eu_funding_total, "EU money won", "EUR", "cumulative", "money", False),
-    (funding_gini, "concentration of project money (Gini, 0 = equal)", "index", "level", "money", False),
     (sme_share_project_funding, "SME share of project money", "share", "level", "projects", False),
-    (business_rd, "business R&D", "EUR/yr", "level", "innovation", True),
-    (rd_intensity, "R&D intensity (share of GDP)", "share", "level", "innovation", True),
-    (innovations_total, "innovations", "innovations", "cumulative", "innovation", False),
-    (collaboration_links, "collaboration links", "links", "level", "innovation", False),
-    (members_spearhead, "members of spearhead clusters", "firms", "level", "participation", False),
-    (members_ibn, "members of IBNs", "firms", "level", "participation", False),
-    (organisations_alive, "cluster organisations alive", "organisations", "level", "clusters", False),
-    (ibns_upgraded_total, "IBNs that became spearheads", "organisations", "cumulative", "clusters", False),
-    (clusters_dissolved_total, "organisations dissolved", "organisations", "cumulative", "clusters", False),
-    (clusters_merged_total, "organisations merged", "organisations", "cumulative", "clusters", False),
     (
-        members_expelled_total,
-        "members expelled for unpaid dues",
+        firms_funded_last_call,
+        "firms with a company grant in the last call",
         "firms",
+        "level",
+        "projects",
+        False,
+    ),
+    (vis_projects_total, "VIS projects funded", "projects", "cumulative", "projects", False),
+    (
+        sme_project_participations_total,
+        "SME participations in funded projects",
+        "projects",
         "cumulative",
-        "participation",
+        "projects",
         False,
     ),
     (
-        projects_cluster_open_funded_total,
-        "spearhead projects funded from the open pot",
+        follower_project_participations_total,
+        "follower participations in funded projects",
         "projects",
         "cumulative",
         "projects",
         False,
     ),
-    (privileged_project_spend_total, "privileged project money paid", "EUR", "cumulative", "money", False),
-    (privileged_unspent_total, "privileged money left unspent", "EUR", "cumulative", "money", False),
-    (private_cash_cofinancing_total, "members' cash co-financing", "EUR", "cumulative", "money", False),
-    (private_project_match_total, "private match on projects", "EUR", "cumulative", "money", False),
+    (business_rd, "business R&D", "EUR/yr", "level", "innovation", True),
+    (business_rd_own, "business R&D from firms' own money", "EUR/yr", "level", "innovation", False),
+    (business_rd_project_subsidy, "business R&D from project grants", "EUR/yr", "level", "innovation", False),
+    (business_rd_eu, "business R&D from EU grants", "EUR/yr", "level", "innovation", False),
     (business_rd_nonmembers, "business R&D of non-members", "EUR/yr", "level", "innovation", False),
     (rd_per_member_firm, "R&D per member firm", "EUR/yr", "level", "innovation", False),
     (rd_per_nonmember_firm, "R&D per non-member firm", "EUR/yr", "level", "innovation", False),
-    (mean_selected_quality, "quality of recognised clusters", "score", "level", "clusters", False),
     (gdp, "GDP", "EUR/yr", "level", "innovation", False),
+    (rd_intensity, "R&D intensity (share of GDP)", "share", "level", "innovation", True),
+    (rd_gap_to_norm, "R&D intensity minus the 3 % norm", "share", "level", "innovation", False),
+    (innovations_total, "innovations", "innovations", "cumulative", "innovation", False),
+    (innovations_sme_total, "innovations by SMEs", "innovations", "cumulative", "innovation", False),
+    (
+        innovations_follower_total,
+        "innovations by followers",
+        "innovations",
+        "cumulative",
+        "innovation",
+        False,
+    ),
+    (knowledge_followers, "followers' knowledge", "index", "level", "innovation", False),
+    (collaboration_links, "collaboration links", "links", "level", "innovation", False),
 )
 
 REPORTERS = {name: o.reporter for name, o in OUTCOMES.items()}
 
 # Names that earlier versions used, still readable (e.g. by validation targets).
-RENAMED = {"members_total": "members"}
+RENAMED = {"members_total": "members", "privileged_unspent_total": "reserved_idle_total"}
 
 REQUIRED_METRICS = (
     "members",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 import typing
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 LEVER_GROUPS = {
     "cofinancing": "co-financing and deposit",
     "sunset": "sunset",
-    "project_pots": "project pots",
+    "project_pots": "project pots and budget frame",
     "selection": "selection and evaluation",
     "timing": "timing",
 }
@@ -116,7 +117,7 @@ class SimulationParams:
 
 @dataclass(frozen=True, kw_only=True)
 class PopulationParams:
-    """The economy: firms, knowledge institutions, legacy structures, GDP."""
+    """The economy: firms, knowledge institutions, legacy structures, GDP, R&D, EU money."""
 
     n_firms: int = param("firms", "R&D-relevant firms", 50, 2_000_000)
     sme_share: float = param("share", "share of SMEs (< 250 staff) among the firms", 0.0, 1.0)
@@ -127,33 +128,89 @@ class PopulationParams:
     domain_concentration: float = param(
         "-", "Dirichlet concentration of domain sizes (small = unequal)", 0.1, 100.0
     )
+    domain_strength_alpha: float = param("-", "Beta(alpha, beta) of a domain's strength", 0.1, 50.0)
+    domain_strength_beta: float = param("-", "Beta(alpha, beta) of a domain's strength", 0.1, 50.0)
+    second_domain_prob_large: float = param(
+        "share", "chance a large firm is also active in a second domain", 0.0, 1.0
+    )
+    second_domain_prob_sme: float = param(
+        "share", "chance an SME is also active in a second domain", 0.0, 1.0
+    )
     business_rd: float = param("EUR/yr", "business R&D expenditure at the start", 1e6, 1e12)
     rd_sigma: float = param("-", "log-sd of firm R&D within a size class (concentration)", 0.1, 4.0)
     large_rd_ratio: float = param("x", "median R&D of a large firm over that of an SME", 1.0, 1000.0)
     follower_rd_ratio: float = param(
         "x", "median R&D of an innovation follower over that of other SMEs", 0.0, 1.0
     )
+    capability_rd_weight: float = param(
+        "-", "weight of (standardised log) R&D size in a firm's capability (logit scale)", 0.0, 5.0
+    )
+    capability_noise: float = param("-", "sd of the rest of a firm's capability (logit scale)", 0.0, 5.0)
     cash_income_large: float = param(
-        "EUR/yr", "free cash a large firm can spend on cooperation fees", 0.0, 1e8
+        "EUR/yr", "free cash a large firm can spend on cooperation fees (median)", 0.0, 1e8
     )
     cash_income_sme: float = param(
         "EUR/yr", "free cash an SME can spend on cooperation fees (median)", 0.0, 1e7
     )
+    cash_income_sigma_large: float = param("-", "log-sd of large firms' free cash", 0.0, 3.0)
+    cash_income_sigma_sme: float = param("-", "log-sd of SMEs' free cash", 0.0, 3.0)
     n_universities: int = param("institutions", "universities", 0, 50)
     n_research_centres: int = param("institutions", "strategic research centres (SOCs)", 0, 50)
     n_collective_centres: int = param("institutions", "collective research centres", 0, 100)
+    university_domain_prob: float = param("share", "chance a university covers a domain", 0.0, 1.0)
+    research_centre_domain_prob: float = param("share", "chance a research centre covers a domain", 0.0, 1.0)
+    collective_centre_domain_prob: float = param(
+        "share", "chance a collective centre covers a domain", 0.0, 1.0
+    )
+    university_capacity: int = param("projects/yr", "projects a university can join a year", 0, 1000)
+    research_centre_capacity: int = param(
+        "projects/yr", "projects a research centre can join a year", 0, 1000
+    )
+    collective_centre_capacity: int = param(
+        "projects/yr", "projects a collective centre can join a year", 0, 1000
+    )
+    university_excellence_alpha: float = param("-", "Beta(alpha, beta) of a university's excellence", 0.1, 50)
+    university_excellence_beta: float = param("-", "Beta(alpha, beta) of a university's excellence", 0.1, 50)
+    research_centre_excellence_alpha: float = param(
+        "-", "Beta(alpha, beta) of a research centre's excellence", 0.1, 50
+    )
+    research_centre_excellence_beta: float = param(
+        "-", "Beta(alpha, beta) of a research centre's excellence", 0.1, 50
+    )
+    collective_centre_excellence_alpha: float = param(
+        "-", "Beta(alpha, beta) of a collective centre's excellence", 0.1, 50
+    )
+    collective_centre_excellence_beta: float = param(
+        "-", "Beta(alpha, beta) of a collective centre's excellence", 0.1, 50
+    )
     n_legacy: int = param("structures", "legacy structures that must re-apply or fade", 0, 200)
     legacy_members: int = param("firms", "mean members of a legacy structure at the start", 0, 5000)
     legacy_societal_share: float = param(
         "share", "share of legacy structures with a mainly societal purpose", 0.0, 1.0
     )
+    legacy_large_weight: float = param(
+        "x", "how much likelier a large firm is than an SME to be a legacy structure's member", 0.0, 100.0
+    )
     gdp: float = param("EUR/yr", "regional GDP at the start", 1e8, 1e14)
     gdp_growth: float = param("1/yr", "nominal GDP growth", -0.1, 0.2)
     public_rd_share: float = param(
-        "share",
-        "share of total R&D performed outside firms (higher education, government)",
+        "share", "share of total R&D performed outside firms (higher education, government)", 0.0, 0.9
+    )
+    rd_intensity_years: tuple[float, ...] = param(
+        "year", "years of the observed R&D-intensity path (GERD/GDP) without the modelled policy", 1900, 2200
+    )
+    rd_intensity_observed: tuple[float, ...] = param(
+        "share", "observed R&D intensity (GERD/GDP) in those years", 0.0, 0.2
+    )
+    rd_intensity_growth_after: float = param(
+        "share/yr", "assumed change of R&D intensity per year after the last observed year", -0.01, 0.01
+    )
+    rd_norm: float = param("share", "the R&D-intensity norm the region aims at (3 % of GDP)", 0.0, 0.2)
+    eu_budget: float = param(
+        "EUR/yr",
+        "EU research money (Horizon programmes) that the region's firms can win in a year",
         0.0,
-        0.9,
+        1e11,
     )
 
 
@@ -167,6 +224,7 @@ class PolicyParams:
         label="cluster policy on",
         group="timing",
     )
+    # ---- co-financing and deposit
     operating_grant_share: float = param(
         "share",
         "public share of a cluster organisation's operating budget",
@@ -228,6 +286,7 @@ class PolicyParams:
         label="valuation of staff time",
         group="cofinancing",
     )
+    # ---- sunset
     support_path: str = param(
         "-",
         "grant share over the years",
@@ -254,20 +313,45 @@ class PolicyParams:
     support_years_ibn: int = param(
         "years", "sunset: support years of an IBN", 0, 50, label="support years, IBN", group="sunset"
     )
+    # ---- project pots and the budget frame (advice §4.2.2, §4.7)
     project_budget: float = param(
         "EUR/yr",
-        "annual project envelope (privileged + open pot)",
+        "annual project envelope in the first recorded year (privileged + open)",
         0.0,
         1e10,
         label="project envelope",
         group="project_pots",
     )
+    project_budget_growth: float = param(
+        "1/yr",
+        "growth of the project envelope per year",
+        -0.2,
+        0.5,
+        label="growth of the envelope",
+        group="project_pots",
+    )
     privileged_share: float = param(
         "share",
-        "share of the project envelope reserved for spearhead-cluster projects",
+        "share of the project envelope privileged for spearhead-cluster projects",
         0.0,
         1.0,
-        label="reserved for spearheads",
+        label="privileged for spearheads",
+        group="project_pots",
+    )
+    privileged_mode: str = param(
+        "-",
+        "how the privilege works: a hard reserve (unspent stays unspent), a reserve whose leftovers go to "
+        "the open pot, a score bonus in one pot, or priority in one pot up to the privileged amount",
+        choices=("reserve", "reserve_release", "bonus", "priority"),
+        label="privilege rule",
+        group="project_pots",
+    )
+    privileged_score_bonus: float = param(
+        "score",
+        "bonus mode: score added to spearhead-cluster proposals",
+        0.0,
+        2.0,
+        label="score bonus",
         group="project_pots",
     )
     min_private_match: float = param(
@@ -277,6 +361,70 @@ class PolicyParams:
         10.0,
         label="private match per public euro",
         group="project_pots",
+    )
+    grant_rate_large: float = param(
+        "share",
+        "grant as a share of a large firm's project cost (individual projects)",
+        0.0,
+        1.0,
+        label="grant rate, large firm",
+        group="project_pots",
+    )
+    grant_rate_sme: float = param(
+        "share",
+        "grant as a share of an SME's project cost (individual projects)",
+        0.0,
+        1.0,
+        label="grant rate, SME",
+        group="project_pots",
+    )
+    grant_min: float = param(
+        "EUR",
+        "smallest grant an individual project may ask",
+        0.0,
+        1e8,
+        label="smallest grant",
+        group="project_pots",
+    )
+    grant_max: float = param(
+        "EUR",
+        "largest grant an individual project may receive",
+        0.0,
+        1e9,
+        label="largest grant",
+        group="project_pots",
+    )
+    operating_budget: float = param(
+        "EUR/yr",
+        "yearly budget for operating grants of spearhead clusters and IBNs together",
+        0.0,
+        1e10,
+        label="operating-grant budget",
+        group="project_pots",
+    )
+    operating_budget_spearhead_share: float = param(
+        "share",
+        "share of the operating-grant budget for spearhead clusters (the rest for IBNs)",
+        0.0,
+        1.0,
+        label="of which spearheads",
+        group="project_pots",
+    )
+    vis_budget: float = param(
+        "EUR/yr",
+        "yearly budget of the VIS trajectories (collective projects for groups of SMEs)",
+        0.0,
+        1e9,
+        label="VIS budget",
+        group="project_pots",
+    )
+    # ---- selection and evaluation
+    spearhead_recognition: str = param(
+        "-",
+        "how spearheads are recognised: applications assessed as they arrive (rolling) or a competitive call",
+        choices=("rolling", "call"),
+        label="spearhead recognition",
+        group="selection",
     )
     spearhead_cap: int = param(
         "clusters",
@@ -296,7 +444,7 @@ class PolicyParams:
     )
     selection: str = param(
         "-",
-        "how the agency selects among eligible applications",
+        "how the agency selects among eligible applications in a call",
         choices=("jury", "fcfs", "lottery"),
         label="selection mode",
         group="selection",
@@ -310,7 +458,12 @@ class PolicyParams:
         group="selection",
     )
     jury_weight_valorisation: float = param(
-        "weight", "jury weight: valorisation potential", 0, 1, label="weight: valorisation", group="selection"
+        "weight",
+        "jury weight: valorisation potential",
+        0,
+        1,
+        label="weight: valorisation",
+        group="selection",
     )
     jury_weight_support: float = param(
         "weight",
@@ -321,7 +474,12 @@ class PolicyParams:
         group="selection",
     )
     jury_weight_excellence: float = param(
-        "weight", "jury weight: organisation excellence", 0, 1, label="weight: excellence", group="selection"
+        "weight",
+        "jury weight: organisation excellence",
+        0,
+        1,
+        label="weight: excellence",
+        group="selection",
     )
     min_sme_share: float = param(
         "share",
@@ -340,7 +498,12 @@ class PolicyParams:
         group="selection",
     )
     ibn_min_members: int = param(
-        "firms", "eligibility: committed firms, IBN", 1, 5000, label="minimum members, IBN", group="selection"
+        "firms",
+        "eligibility: committed firms, IBN",
+        1,
+        5000,
+        label="minimum members, IBN",
+        group="selection",
     )
     ibn_min_score: float = param(
         "score",
@@ -348,6 +511,14 @@ class PolicyParams:
         -5.0,
         5.0,
         label="minimum jury score, IBN",
+        group="selection",
+    )
+    spearhead_min_score: float = param(
+        "score",
+        "rolling recognition: smallest assessed score of a spearhead application",
+        -5.0,
+        5.0,
+        label="minimum score, spearhead",
         group="selection",
     )
     evaluation_interval_years: int = param(
@@ -366,19 +537,84 @@ class PolicyParams:
         label="evaluation threshold",
         group="selection",
     )
+    evaluation_weight_excellence: float = param(
+        "weight",
+        "evaluation weight: excellence of the organisation",
+        0.0,
+        1.0,
+        label="evaluation weight: excellence",
+        group="selection",
+    )
+    evaluation_weight_self_financing: float = param(
+        "weight",
+        "evaluation weight: last year's self-financing share",
+        0.0,
+        1.0,
+        label="evaluation weight: self-financing",
+        group="selection",
+    )
+    evaluation_weight_success: float = param(
+        "weight",
+        "evaluation weight: share of finished projects that succeeded",
+        0.0,
+        1.0,
+        label="evaluation weight: project success",
+        group="selection",
+    )
     ibn_to_spearhead: bool = param(
         "-",
         "an IBN may apply to become a spearhead cluster",
         label="IBN may become spearhead",
         group="selection",
     )
+    ibn_path_min_years: int = param(
+        "years",
+        "IBN path: years as a recognised IBN before it may apply",
+        0,
+        20,
+        label="IBN path: years as IBN",
+        group="selection",
+    )
+    ibn_path_min_score: float = param(
+        "score",
+        "IBN path: smallest score at the IBN's last evaluation",
+        -5.0,
+        5.0,
+        label="IBN path: evaluation score",
+        group="selection",
+    )
+    # ---- timing
     ibn_call_quarters: tuple[str, ...] = param(
         "quarters", "quarters in which IBN calls decide", label="IBN calls", group="timing"
     )
     spearhead_call_quarters: tuple[str, ...] = param(
         "quarters",
-        "quarters in which spearhead applications are decided",
-        label="spearhead decisions",
+        "call recognition: quarters in which spearhead applications are decided",
+        label="spearhead calls",
+        group="timing",
+    )
+    decision_lag_quarters: int = param(
+        "quarters",
+        "rolling recognition: quarters from an application to its decision",
+        0,
+        12,
+        label="decision lag",
+        group="timing",
+    )
+    decisions_per_quarter: int = param(
+        "decisions",
+        "rolling recognition: most spearhead applications decided in a quarter",
+        1,
+        50,
+        label="decisions per quarter",
+        group="timing",
+    )
+    pact_quarters: int = param(
+        "quarters",
+        "cluster-pact negotiation after recognition, before privileged project money flows",
+        0,
+        12,
+        label="cluster-pact negotiation",
         group="timing",
     )
     project_call_quarter: int = param(
@@ -395,13 +631,24 @@ class PolicyParams:
         label="end of transitional support",
         group="timing",
     )
+    legacy_grant_share: float = param(
+        "share",
+        "transitional support: public share of a legacy structure's budget (the old regime's rule)",
+        0.0,
+        0.95,
+        label="transitional grant share",
+        group="timing",
+    )
     legacy_grant: float = param(
         "EUR/yr",
-        "transitional operating grant of a legacy structure",
+        "transitional support: cap on a legacy structure's operating grant",
         0.0,
         1e8,
         label="transitional grant",
         group="timing",
+    )
+    vis_end: str = param(
+        "quarter", "last quarter in which VIS trajectories are funded", label="end of VIS", group="timing"
     )
 
 
@@ -409,11 +656,10 @@ class PolicyParams:
 class BehaviourParams:
     """The uncertainties: how firms, organisations and evaluators behave."""
 
-    # R&D and innovation
+    # ---- R&D, knowledge and innovation
     subsidy_pass_through: float = param(
         "EUR/EUR", "R&D per euro of subsidy (1 - this is crowding-out)", 0.0, 2.0
     )
-    rd_trend_growth: float = param("1/yr", "growth of firms' own R&D absent the policy", -0.1, 0.3)
     knowledge_rd_effect: float = param("1/knowledge", "own R&D rises by this per unit knowledge", 0, 2)
     innovation_rate: float = param(
         "1/(EUR m/yr * quarter)",
@@ -421,24 +667,45 @@ class BehaviourParams:
         0,
         5,
     )
-    knowledge_gain_project: float = param("knowledge", "knowledge gained from a project", 0, 2)
+    knowledge_gain_project: float = param("knowledge", "knowledge gained from a successful project", 0, 2)
     knowledge_gain_membership: float = param(
         "knowledge/yr", "knowledge gained per year in an excellent, fully active cluster", 0, 2
     )
     knowledge_decay: float = param("1/yr", "depreciation of knowledge", 0.0, 1.0)
-    # membership
+    # ---- membership
     service_value: float = param(
         "EUR/yr", "value of an excellent organisation's services to a median member", 0, 1e7
+    )
+    service_scale_min: float = param(
+        "x", "smallest scale of services for a small firm (sqrt of R&D over the median, clipped)", 0.0, 10.0
+    )
+    service_scale_max: float = param(
+        "x", "largest scale of services for a large firm (sqrt of R&D over the median, clipped)", 0.0, 100.0
+    )
+    second_domain_relevance: float = param(
+        "share", "value of an organisation in a firm's second domain relative to its main domain", 0.0, 1.0
+    )
+    membership_overlap: float = param(
+        "share",
+        "benefits of each further membership relative to the previous one (diminishing returns)",
+        0.0,
+        1.0,
     )
     network_value: float = param("EUR/yr", "value of the member network (at 100 members)", 0, 1e7)
     project_access_weight: float = param(
         "share", "weight firms give to expected privileged project money", 0.0, 1.0
     )
+    privileged_expectation_floor: float = param(
+        "share",
+        "before spearheads have members, firms expect privileged money as if this share of R&D were in",
+        0.0,
+        1.0,
+    )
     eu_value: float = param("EUR/yr", "value of an excellent organisation's EU brokerage", 0, 1e7)
-    fee_large_spearhead: float = param("EUR/yr", "fee of a large spearhead member", 0, 1e6)
-    fee_sme_spearhead: float = param("EUR/yr", "fee of an SME spearhead member", 0, 1e6)
-    fee_large_ibn: float = param("EUR/yr", "fee of a large IBN member", 0, 1e6)
-    fee_sme_ibn: float = param("EUR/yr", "fee of an SME IBN member", 0, 1e6)
+    eu_value_sme_factor: float = param("x", "EU brokerage's value to an SME relative to a large firm", 0, 2)
+    societal_value_factor: float = param(
+        "x", "excellence as members feel it, for a structure with a mainly societal purpose", 0.0, 1.0
+    )
     sme_money_cost: float = param("EUR/EUR", "cost to an SME of a euro of cash fee", 0.5, 10.0)
     sme_time_cost: float = param("EUR/EUR", "cost to an SME of a euro of staff time", 0.0, 5.0)
     time_cost: float = param("EUR/yr", "time a membership takes, valued", 0.0, 1e6)
@@ -446,7 +713,7 @@ class BehaviourParams:
     decision_noise: float = param("EUR/yr", "sd of the noise in one membership decision", 0, 1e6)
     join_threshold: float = param("EUR/yr", "net benefit needed to join", -1e6, 1e6)
     leave_threshold: float = param("EUR/yr", "members leave below this net benefit", -1e6, 1e6)
-    review_rate: float = param("1/quarter", "share of firms reviewing membership each quarter", 0, 1)
+    review_rate: float = param("1/quarter", "share of firms reviewing their memberships each quarter", 0, 1)
     min_stay_quarters: int = param("quarters", "members stay at least this long", 0, 40)
     pay_probability_large: float = param(
         "1/quarter", "chance a large member pays dues in a quarter", 0.0, 1.0
@@ -454,30 +721,89 @@ class BehaviourParams:
     pay_probability_sme: float = param(
         "1/quarter", "chance an SME with the cash pays dues in a quarter", 0.0, 1.0
     )
-    # organisations
-    org_fixed_cost_spearhead: float = param(
-        "EUR/yr", "smallest budget on which a spearhead organisation can run", 0, 1e8
+    cash_cap_years: float = param("yr", "free cash a firm keeps at most, in years of its inflow", 0.25, 10.0)
+    # ---- organisations: budgets, fees, endings, excellence
+    org_core_cost_spearhead: float = param(
+        "EUR/yr", "core budget of a spearhead organisation (management team, office)", 0, 1e8
     )
-    org_fixed_cost_ibn: float = param(
-        "EUR/yr", "smallest budget on which an IBN organisation can run", 0, 1e8
+    org_cost_per_member_spearhead: float = param(
+        "EUR/yr", "budget a spearhead organisation plans per member (services)", 0, 1e6
     )
-    fee_multiplier_max: float = param(
-        "x", "most an unsupported organisation can raise fees to cover its costs", 1.0, 10.0
+    org_core_cost_ibn: float = param("EUR/yr", "core budget of an IBN (its coordinator)", 0, 1e8)
+    org_cost_per_member_ibn: float = param("EUR/yr", "budget an IBN plans per member", 0, 1e6)
+    org_core_cost_legacy: float = param("EUR/yr", "core budget of a legacy structure", 0, 1e8)
+    org_cost_per_member_legacy: float = param("EUR/yr", "budget a legacy structure plans per member", 0, 1e6)
+    fee_ratio_large_spearhead: float = param(
+        "x", "fee of a large spearhead member over an SME's (the fee schedule)", 1.0, 100.0
     )
-    excellence_alpha: float = param("-", "Beta(alpha, beta) of organisation excellence", 0.1, 50)
-    excellence_beta: float = param("-", "Beta(alpha, beta) of organisation excellence", 0.1, 50)
+    fee_max_large_spearhead: float = param("EUR/yr", "highest fee a spearhead asks of a large member", 0, 1e7)
+    fee_ratio_large_ibn: float = param("x", "fee of a large IBN (or legacy) member over an SME's", 1.0, 100.0)
+    fee_max_large_ibn: float = param(
+        "EUR/yr", "highest fee an IBN or legacy structure asks of a large member", 0, 1e7
+    )
+    unviable_years_max: int = param(
+        "years", "an organisation ends after this many project years in a row below its core budget", 1, 10
+    )
+    excellence_alpha: float = param("-", "Beta(alpha, beta) of an organisation's initial excellence", 0.1, 50)
+    excellence_beta: float = param("-", "Beta(alpha, beta) of an organisation's initial excellence", 0.1, 50)
+    excellence_gain_max: float = param(
+        "excellence", "most an organisation's excellence grows with experience at full activity", 0.0, 1.0
+    )
+    excellence_learning_years: float = param(
+        "years", "years of experience for two thirds of that growth", 0.1, 50.0
+    )
+    excellence_adjust: float = param(
+        "1/yr", "share of the gap to its attainable excellence an organisation closes in a year", 0.0, 1.0
+    )
+    # ---- formation and recognition
     initiative_rate: float = param(
         "1/(domain * call)", "new bottom-up initiatives per domain and call", 0.0, 10.0
     )
-    # projects
+    initiatives_max_per_domain: int = param("initiatives", "most new initiatives per domain and call", 1, 100)
+    reach_spearhead_min: float = param(
+        "share", "share of its domain a spearhead initiative reaches: low", 0, 1
+    )
+    reach_spearhead_max: float = param(
+        "share", "share of its domain a spearhead initiative reaches: high", 0, 1
+    )
+    reach_ibn_min: float = param("share", "share of its domain an IBN initiative reaches: low", 0, 1)
+    reach_ibn_max: float = param("share", "share of its domain an IBN initiative reaches: high", 0, 1)
+    reach_legacy: float = param(
+        "share", "share of its domain a legacy structure reaches when it applies", 0, 1
+    )
+    valorisation_domain_weight: float = param(
+        "share", "weight of the domain's strength in the valorisation criterion (the rest: capability)", 0, 1
+    )
+    support_size_weight: float = param(
+        "share", "weight of size in the support-base criterion (the rest: SME share)", 0, 1
+    )
+    support_full_multiple: float = param(
+        "x", "committed firms, in multiples of the minimum, for a full support-base score on size", 1.0, 20.0
+    )
+    legacy_spearhead_multiple: float = param(
+        "x",
+        "a legacy structure aims at a spearhead with this many times the IBN minimum in members",
+        0.0,
+        50.0,
+    )
+    initiative_hazard: float = param(
+        "1/quarter", "rolling recognition: chance a domain without a spearhead starts an initiative", 0, 1
+    )
+    preparation_quarters_min: int = param(
+        "quarters", "rolling recognition: shortest preparation of a spearhead application", 0, 40
+    )
+    preparation_quarters_extra_mean: float = param(
+        "quarters", "rolling recognition: mean further preparation (geometric)", 0.0, 40.0
+    )
+    # ---- projects
     propose_prob_large: float = param("1/yr", "chance a large firm proposes a project", 0, 1)
     propose_prob_sme: float = param("1/yr", "chance an SME proposes a project", 0, 1)
     follower_propose_factor: float = param(
         "x", "innovation followers' propensity to propose, relative to SMEs", 0.0, 1.0
     )
-    grant_request_share: float = param("share", "grant asked as a share of the firm's R&D", 0, 2)
-    grant_request_min: float = param("EUR", "smallest individual grant request", 0, 1e8)
-    grant_request_max: float = param("EUR", "largest individual grant request", 0, 1e9)
+    project_cost_share: float = param(
+        "share", "cost of an individual project as a share of the firm's yearly R&D", 0.0, 5.0
+    )
     cluster_projects_per_member: float = param(
         "1/(member * yr)", "cluster-project proposals per spearhead member and year", 0, 5
     )
@@ -486,11 +812,17 @@ class BehaviourParams:
     )
     cluster_project_grant: float = param("EUR", "mean grant asked by a spearhead project", 0, 1e9)
     ibn_project_grant: float = param("EUR", "mean grant asked by an IBN project", 0, 1e9)
+    request_sigma: float = param("-", "log-sd of a consortium's grant request around its mean", 0.0, 3.0)
+    consortium_min_firms: int = param("firms", "smallest consortium", 1, 100)
+    consortium_extra_firms: float = param("firms", "mean further firms in a consortium (Poisson)", 0.0, 100.0)
     ki_partner_prob: float = param("share", "chance a cluster project includes a knowledge institution", 0, 1)
     ki_grant_share: float = param("share", "share of a project grant going to the institution", 0, 1)
     ki_quality_bonus: float = param("score", "proposal quality added by an institution", 0, 2)
     excellence_quality_bonus: float = param(
         "score", "proposal quality added by an excellent cluster organisation", 0, 2
+    )
+    knowledge_quality_weight: float = param(
+        "score/knowledge", "proposal quality added per unit knowledge", 0, 2
     )
     proposal_noise: float = param("score sd", "noise in a proposal's assessed quality", 0, 2)
     min_proposal_quality: float = param("score", "proposals below this are rejected on merit", -5.0, 5.0)
@@ -502,14 +834,25 @@ class BehaviourParams:
     relational_weight: float = param(
         "x", "extra weight of a past partner when picking consortium partners", 0, 20
     )
-    # EU money
+    evaluation_prior_success: float = param(
+        "share", "project success an evaluator assumes before any project has finished", 0.0, 1.0
+    )
+    # ---- EU money
     eu_apply_prob_large: float = param("1/yr", "chance a large firm applies for EU money", 0, 1)
     eu_apply_prob_sme: float = param("1/yr", "chance an SME applies for EU money", 0, 1)
     eu_success_base: float = param("share", "EU success rate without cluster help", 0, 1)
     eu_excellence_uplift: float = param(
         "x", "relative rise of EU success in an excellent cluster organisation", 0, 5
     )
-    eu_grant_mean: float = param("EUR", "mean EU grant won", 0, 1e9)
+    eu_grant_mean: float = param("EUR", "mean EU grant won by a large firm", 0, 1e9)
+    eu_grant_sme_factor: float = param("x", "EU grant of an SME relative to a large firm's", 0.0, 2.0)
+    # ---- VIS trajectories
+    vis_proposals_per_intermediary: float = param(
+        "1/yr", "VIS project proposals per intermediary (collective centre) and year", 0.0, 20.0
+    )
+    vis_group_size: int = param("firms", "SMEs in a VIS project's target group", 1, 500)
+    vis_project_grant: float = param("EUR", "mean grant of a VIS project", 0.0, 1e8)
+    vis_knowledge_gain: float = param("knowledge", "knowledge an SME gains from a VIS project", 0.0, 2.0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -664,13 +1007,19 @@ def describe_allowed(key: str) -> str:
         return "true or false"
     if tp is str:
         return "a quarter like '2016Q1'"
-    if typing.get_origin(tp) is tuple:
-        return "a list of quarters like ['2016Q1', '2017Q3']"
-    kind = "an integer" if tp is int else "a number"
     lo, hi = md["lo"], md["hi"]
+    if _is_quarter_list(tp):
+        return "a list of quarters like ['2016Q1', '2017Q3']"
+    if typing.get_origin(tp) is tuple:
+        return f"a list of numbers from {lo:g} to {hi:g} ({md['unit']})"
+    kind = "an integer" if tp is int else "a number"
     if lo is not None and hi is not None:
         return f"{kind} from {lo:g} to {hi:g} ({md['unit']})"
     return f"{kind} ({md['unit']})"
+
+
+def _is_quarter_list(tp: Any) -> bool:
+    return typing.get_origin(tp) is tuple and typing.get_args(tp)[0] is str
 
 
 def coerce_value(key: str, value: Any) -> Any:
@@ -712,12 +1061,20 @@ def coerce_value(key: str, value: Any) -> Any:
         elif not QUARTER_RE.match(value):
             raise bad
         return value
-    elif typing.get_origin(tp) is tuple:
+    elif _is_quarter_list(tp):
         if not isinstance(value, list | tuple) or not all(
             isinstance(v, str) and QUARTER_RE.match(v) for v in value
         ):
             raise bad
         return tuple(value)
+    elif typing.get_origin(tp) is tuple:
+        ok = isinstance(value, list | tuple) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and v == v and md["lo"] <= v <= md["hi"]
+            for v in value
+        )
+        if not ok:
+            raise bad
+        return tuple(float(v) for v in value)
     if (md["lo"] is not None and value < md["lo"]) or (md["hi"] is not None and value > md["hi"]):
         raise bad
     return value
@@ -760,19 +1117,57 @@ def params_from_dict(data: dict[str, Any]) -> Params:
 def _check_consistency(p: Params) -> None:
     """Rules that involve more than one key."""
     quarter_index(p.simulation.start)
-    if p.behaviour.grant_request_min > p.behaviour.grant_request_max:
-        raise ParameterError(
-            "behaviour.grant_request_min",
-            p.behaviour.grant_request_min,
-            f"at most behaviour.grant_request_max ({p.behaviour.grant_request_max:g})",
-        )
-    if p.behaviour.leave_threshold > p.behaviour.join_threshold:
+    b, w, pop = p.behaviour, p.policy, p.population
+    pairs = (
+        ("policy.grant_min", w.grant_min, "policy.grant_max", w.grant_max),
+        (
+            "behaviour.reach_spearhead_min",
+            b.reach_spearhead_min,
+            "behaviour.reach_spearhead_max",
+            b.reach_spearhead_max,
+        ),
+        ("behaviour.reach_ibn_min", b.reach_ibn_min, "behaviour.reach_ibn_max", b.reach_ibn_max),
+        (
+            "behaviour.service_scale_min",
+            b.service_scale_min,
+            "behaviour.service_scale_max",
+            b.service_scale_max,
+        ),
+    )
+    for key, lo, other, hi in pairs:
+        if lo > hi:
+            raise ParameterError(key, lo, f"at most {other} ({hi:g})")
+    if b.leave_threshold > b.join_threshold:
         raise ParameterError(
             "behaviour.leave_threshold",
-            p.behaviour.leave_threshold,
-            f"at most behaviour.join_threshold ({p.behaviour.join_threshold:g}): "
+            b.leave_threshold,
+            f"at most behaviour.join_threshold ({b.join_threshold:g}): "
             "leaving must not be easier than joining",
         )
-    w = p.policy
     if w.jury_weight_valorisation + w.jury_weight_support + w.jury_weight_excellence <= 0:
         raise ParameterError("policy.jury_weight_valorisation", 0, "jury weights must not all be 0")
+    ev = w.evaluation_weight_excellence + w.evaluation_weight_self_financing + w.evaluation_weight_success
+    if ev <= 0:
+        raise ParameterError("policy.evaluation_weight_excellence", 0, "evaluation weights must not all be 0")
+    years, values = pop.rd_intensity_years, pop.rd_intensity_observed
+    if len(years) < 2 or len(years) != len(values):
+        raise ParameterError(
+            "population.rd_intensity_observed",
+            list(values),
+            f"one value per year of population.rd_intensity_years ({len(years)}), at least two",
+        )
+    if any(b2 <= a2 for a2, b2 in itertools.pairwise(years)):
+        raise ParameterError("population.rd_intensity_years", list(years), "increasing years")
+    floor = pop.public_rd_share / (1.0 - pop.public_rd_share) * pop.business_rd / pop.gdp
+    if min(values) <= floor:
+        raise ParameterError(
+            "population.rd_intensity_observed",
+            list(values),
+            f"above the public part of R&D intensity ({floor:.4f}, from population.public_rd_share)",
+        )
+    if pop.business_rd >= pop.gdp:
+        raise ParameterError(
+            "population.business_rd",
+            pop.business_rd,
+            f"less than population.gdp ({pop.gdp:g}): R&D is part of GDP",
+        )

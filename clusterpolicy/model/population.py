@@ -12,9 +12,7 @@ import numpy as np
 
 from clusterpolicy.model.agents import (
     LEGACY,
-    NO_ORG,
     ClusterOrganisation,
-    Firm,
     FirmTable,
     KnowledgeInstitution,
 )
@@ -22,11 +20,11 @@ from clusterpolicy.model.agents import (
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
 
-# What each kind of institution covers and how many projects it can join per year (assumptions).
+# the kinds of knowledge institution and the population key of their numbers
 KI_KINDS = {
-    "university": {"domain_prob": 0.5, "capacity": 25, "excellence": (6.0, 3.0)},
-    "research_centre": {"domain_prob": 0.2, "capacity": 20, "excellence": (8.0, 2.0)},
-    "collective_centre": {"domain_prob": 0.12, "capacity": 6, "excellence": (3.0, 3.0)},
+    "university": "n_universities",
+    "research_centre": "n_research_centres",
+    "collective_centre": "n_collective_centres",
 }
 
 
@@ -34,7 +32,8 @@ def build_firms(model: ClusterPolicyModel, rng: np.random.Generator) -> FirmTabl
     """Draw the firm population.
 
     Size class and innovation-follower status are Bernoulli draws; domains are drawn with Dirichlet
-    weights (some domains are much larger than others); own R&D is log-normal within each size class,
+    weights (some domains are much larger than others), and a firm is also active in a second domain
+    with a probability by size class; own R&D is log-normal within each size class,
     with large firms' median ``large_rd_ratio`` times the SMEs' and followers' ``follower_rd_ratio``
     times, then scaled so that the total equals ``business_rd``. Capability rises with R&D size but
     varies a lot within it. Free cash for cooperation fees is log-normal around the size class's median.
@@ -46,7 +45,10 @@ def build_firms(model: ClusterPolicyModel, rng: np.random.Generator) -> FirmTabl
     t.follower[:] = t.is_sme & (rng.random(n) < pop.follower_share)
     model.domain_weights = rng.dirichlet(np.full(pop.n_domains, pop.domain_concentration))
     t.domain[:] = rng.choice(pop.n_domains, size=n, p=model.domain_weights)
-    model.domain_strength = rng.beta(2.0, 2.0, size=pop.n_domains)
+    model.domain_strength = rng.beta(pop.domain_strength_alpha, pop.domain_strength_beta, size=pop.n_domains)
+    second = rng.random(n) < np.where(t.is_sme, pop.second_domain_prob_sme, pop.second_domain_prob_large)
+    other = rng.choice(pop.n_domains, size=n, p=model.domain_weights)
+    t.domain2[:] = np.where(second & (other != t.domain), other, -1)
     median = np.where(t.is_sme, 1.0, pop.large_rd_ratio)
     median = np.where(t.follower, max(pop.follower_rd_ratio, 1e-3), median)
     z = rng.standard_normal(n)
@@ -54,38 +56,36 @@ def build_firms(model: ClusterPolicyModel, rng: np.random.Generator) -> FirmTabl
     t.base_rd[:] = raw * (pop.business_rd / raw.sum())
     lr = np.log(t.base_rd)
     zr = (lr - lr.mean()) / max(lr.std(), 1e-9)
-    t.capability[:] = 1.0 / (1.0 + np.exp(-(0.4 * zr + 0.9 * rng.standard_normal(n))))
+    logit = pop.capability_rd_weight * zr + pop.capability_noise * rng.standard_normal(n)
+    t.capability[:] = 1.0 / (1.0 + np.exp(-logit))
     income = np.where(t.is_sme, pop.cash_income_sme, pop.cash_income_large)
-    t.cash_income[:] = income * np.exp(np.where(t.is_sme, 0.75, 0.5) * rng.standard_normal(n))
+    sigma = np.where(t.is_sme, pop.cash_income_sigma_sme, pop.cash_income_sigma_large)
+    t.cash_income[:] = income * np.exp(sigma * rng.standard_normal(n))
     t.cash[:] = t.cash_income
     t.taste[:] = model.p.behaviour.taste_sd * rng.standard_normal(n)
     t.own_rd[:] = t.base_rd
-    Firm.create_agents(model, n, np.arange(n))
     return t
 
 
-def build_institutions(model: ClusterPolicyModel, rng: np.random.Generator) -> list:
+def build_institutions(model: ClusterPolicyModel, rng: np.random.Generator) -> list[KnowledgeInstitution]:
     """Create universities, strategic research centres (SOCs) and collective centres.
 
     Each covers a random set of domains (at least one) and can join a limited number of projects a
     year; its excellence is a Beta draw (research centres highest on average).
     """
     pop = model.p.population
-    counts = {
-        "university": pop.n_universities,
-        "research_centre": pop.n_research_centres,
-        "collective_centre": pop.n_collective_centres,
-    }
-    kis = []
-    for kind, count in counts.items():
-        spec = KI_KINDS[kind]
+    kis: list[KnowledgeInstitution] = []
+    for kind, number in KI_KINDS.items():
+        count = getattr(pop, number)
+        prob = getattr(pop, f"{kind}_domain_prob")
+        capacity = getattr(pop, f"{kind}_capacity")
+        a, b = getattr(pop, f"{kind}_excellence_alpha"), getattr(pop, f"{kind}_excellence_beta")
         for _ in range(count):
-            cover = np.flatnonzero(rng.random(pop.n_domains) < spec["domain_prob"])
+            cover = np.flatnonzero(rng.random(pop.n_domains) < prob)
             if len(cover) == 0:
                 cover = np.array([rng.integers(pop.n_domains)])
-            a, b = spec["excellence"]
             ki = KnowledgeInstitution(
-                model, kind, tuple(int(d) for d in cover), float(rng.beta(a, b)), spec["capacity"]
+                model, kind, tuple(int(d) for d in cover), float(rng.beta(a, b)), capacity
             )
             ki.node = pop.n_firms + len(kis)
             kis.append(ki)
@@ -96,10 +96,11 @@ def build_legacy(model: ClusterPolicyModel, rng: np.random.Generator) -> None:
     """Create the legacy structures (light structures, competence poles) with their members.
 
     Each sits in a domain drawn by domain size, has a Poisson number of members drawn from that
-    domain's firms (large firms more likely), an excellence draw, and with probability
-    ``legacy_societal_share`` a mainly societal purpose (worth less to firms). Legacy structures get
-    the transitional grant until ``policy.legacy_support_end``; then they must be recognised under the
-    new policy or live on their members' money.
+    domain's firms (large firms ``legacy_large_weight`` times as likely), a niche (``reach_legacy`` of the
+    firms active in its domain, and its members), an excellence draw, and with
+    probability ``legacy_societal_share`` a mainly societal purpose (worth less to firms). Legacy
+    structures get the transitional grant until ``policy.legacy_support_end``; then they must be
+    recognised under the new policy or live on their members' money.
     """
     pop = model.p.population
     b = model.p.behaviour
@@ -110,12 +111,13 @@ def build_legacy(model: ClusterPolicyModel, rng: np.random.Generator) -> None:
         societal = bool(rng.random() < pop.legacy_societal_share)
         org = ClusterOrganisation(model, LEGACY, d, exc, societal=societal)
         org.supported = True
-        org.ever_supported = True
         org.support_until = model.legacy_support_until
-        free = np.flatnonzero((firms.domain == d) & (firms.member_of == NO_ORG))
+        free = np.flatnonzero(firms.domain == d)
+        active = model.active_rows[d]
+        org.niche[active[rng.random(len(active)) < b.reach_legacy]] = True
         k = min(len(free), int(rng.poisson(pop.legacy_members)))
         if k > 0:
-            w = np.where(firms.is_sme[free], 1.0, 3.0)
+            w = np.where(firms.is_sme[free], 1.0, pop.legacy_large_weight)
             rows = rng.choice(free, size=k, replace=False, p=w / w.sum())
             model.join(rows, org)
         org.note("legacy structure")

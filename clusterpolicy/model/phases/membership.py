@@ -1,0 +1,162 @@
+"""Phase 3, membership: firms join and leave cluster organisations; a firm may be a member of several.
+
+Each quarter a share ``review_rate`` of firms (and every firm whose organisation ended) reviews its
+memberships. A reviewing firm values every alive organisation of its main domain and of its second
+domain (at ``second_domain_relevance``) by the net yearly benefit of one more or one fewer membership
+(:func:`clusterpolicy.model.kernels.membership_utility`): each further membership is worth
+``membership_overlap`` times the one before (diminishing returns), and every membership's dues come out
+of the same free cash. It leaves its worst membership if that one's benefit is below ``leave_threshold``
+(after ``min_stay_quarters``), and joins the best organisation it is not a member of if the benefit
+exceeds ``join_threshold`` and its cash, less the dues it still owes, covers the first (pro rata) dues.
+Firms update synchronously, from one snapshot of the organisations.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from clusterpolicy.model import kernels
+from clusterpolicy.model.agents import ClusterOrganisation
+from clusterpolicy.model.phases import projects
+
+if TYPE_CHECKING:
+    from clusterpolicy.model.model import ClusterPolicyModel
+
+
+def in_kind_allowed(model: ClusterPolicyModel, org: ClusterOrganisation) -> bool:
+    """SMEs may pay part of this organisation's fee in kind (recognised, supported, policy in force)."""
+    return bool(
+        model.policy_active and model.p.policy.in_kind_share_max > 0 and org.recognised and org.supported
+    )
+
+
+def join(model: ClusterPolicyModel, rows: np.ndarray, org: ClusterOrganisation | np.ndarray) -> None:
+    """Make firms ``rows`` members of ``org`` (or of ``org[i]``, an array of organisation indices).
+
+    Pairs that are memberships already are left as they are. The fee is the organisation's current
+    unit fee times the member's weight, split into cash and in-kind by the organisation's rules; the
+    cash dues for the rest of the organisation's project year are pro rata.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if len(rows) == 0:
+        return
+    targets = np.full(len(rows), org.index) if isinstance(org, ClusterOrganisation) else np.asarray(org)
+    ms = model.memberships
+    new = ~ms.contains(rows, targets)
+    rows, targets = rows[new], targets[new]
+    # one membership per pair even if a pair is asked twice
+    _, first = np.unique((rows << 24) | targets, return_index=True)
+    first.sort()
+    rows, targets = rows[first], targets[first]
+    if len(rows) == 0:
+        return
+    orgs = model.orgs
+    kind = np.array([kernels.KIND_CODE[o.kind] for o in orgs])[targets]
+    unit = np.array([o.unit_fee for o in orgs])[targets]
+    allowed = np.array([in_kind_allowed(model, o) for o in orgs])[targets]
+    anchor = np.array([o.anchor for o in orgs])[targets]
+    cash, time, credit = kernels.fee_split(model, model.firms.is_sme[rows], kind, unit, allowed)
+    dues = cash * (4 - (model.t - anchor) % 4) / 4.0
+    ms.add(rows, targets, model.t, cash, credit, time, dues)
+    for j in np.unique(targets):
+        orgs[int(j)].niche[rows[targets == j]] = True
+
+
+def run(model: ClusterPolicyModel) -> None:
+    """Firms review their memberships (see the module docstring)."""
+    b = model.p.behaviour
+    f = model.firms
+    rng = model.streams["membership"]
+    # who reviews, and their noise, do not depend on the policy (common random numbers)
+    reviews = rng.random(f.n) < b.review_rate
+    noise_all = rng.standard_normal(f.n) * b.decision_noise
+    reviews |= f.must_review
+    f.must_review[:] = False
+    if not model.orgs:
+        return
+    rows = np.flatnonzero(reviews)
+    if len(rows) == 0:
+        return
+    noise = noise_all[rows]
+    view = kernels.org_view(model)
+    update_privileged_per_rd(model, view)
+    table = kernels.domain_table(view, model.p.population.n_domains)
+    main = table[f.domain[rows]]
+    second = np.where(f.domain2[rows, None] >= 0, table[np.maximum(f.domain2[rows], 0)], -1)
+    cand = np.concatenate((main, second), axis=1)
+    relevance = np.concatenate(
+        (np.ones(main.shape), np.full(second.shape, b.second_domain_relevance)), axis=1
+    )
+    m, k = cand.shape
+    c = np.where(cand >= 0, cand, 0)
+    firm_mat = np.repeat(rows, k).reshape(m, k)
+    niche = np.stack([o.niche for o in model.orgs])
+    valid = (cand >= 0) & niche[c, firm_mat]
+    ms = model.memberships
+    is_member = ms.contains(firm_mat, c) & valid
+    count = ms.per_firm(f.n)[rows]
+    others = count[:, None] - is_member  # other memberships besides this one
+    u = kernels.membership_utility(
+        model,
+        firm_mat,
+        kind=view.kind[c],
+        excellence=view.excellence[c],
+        activity=view.activity[c],
+        members=view.members[c],
+        unit_fee=view.unit_fee[c],
+        in_kind_allowed=view.in_kind[c],
+        privileged=view.privileged[c],
+        others=others,
+        relevance=relevance,
+    )
+    u = u + noise[:, None]
+    # the worst current membership that may be left
+    idx = ms.index_of(firm_mat, c)
+    since = ms.since[np.maximum(idx, 0)] if len(ms) else np.full(idx.shape, model.t)
+    may_leave = is_member & (model.t - since >= b.min_stay_quarters)
+    u_leave = np.where(may_leave, u, np.inf)
+    worst = np.argmin(u_leave, axis=1)
+    worst_u = u_leave[np.arange(m), worst]
+    leave = worst_u < b.leave_threshold
+    # the best organisation to join
+    u_join = np.where(valid & ~is_member, u, -np.inf)
+    best = np.argmax(u_join, axis=1)
+    best_u = u_join[np.arange(m), best]
+    best_org = cand[np.arange(m), best]
+    safe = np.maximum(best_org, 0)
+    cash, _, _ = kernels.fee_split(
+        model, f.is_sme[rows], view.kind[safe], view.unit_fee[safe], view.in_kind[safe]
+    )
+    anchors = np.array([o.anchor for o in model.orgs])
+    first_dues = cash * (4 - (model.t - anchors[safe]) % 4) / 4.0
+    owed = np.bincount(ms.firm, weights=ms.dues, minlength=f.n)[rows]
+    joins = (best_org >= 0) & (best_u > b.join_threshold) & (f.cash[rows] - owed >= first_dues)
+    # synchronous: both changes are decided on the same snapshot
+    if leave.any():
+        drop = idx[np.flatnonzero(leave), worst[leave]]
+        mask = np.zeros(len(ms), dtype=bool)
+        mask[drop] = True
+        ms.remove(mask)
+    join(model, rows[joins], best_org[joins])
+
+
+def update_privileged_per_rd(model: ClusterPolicyModel, view: kernels.OrgView) -> None:
+    """Privileged pot per euro of spearhead members' own R&D, as firms expect to share it.
+
+    Over all memberships of organisations with privileged access; before those have members, firms
+    expect a share as if ``privileged_expectation_floor`` of business R&D were in.
+    """
+    b, pol = model.p.behaviour, model.p.policy
+    if not model.policy_active:
+        model.privileged_per_rd = 0.0
+        return
+    f = model.firms
+    ms = model.memberships
+    in_priv = view.privileged[ms.org] if len(ms) else np.zeros(0, dtype=bool)
+    member_rd = float(f.own_rd[ms.firm[in_priv]].sum())
+    pot = pol.privileged_share * projects.envelope(model)
+    model.privileged_per_rd = pot / max(
+        member_rd, b.privileged_expectation_floor * float(f.own_rd.sum()), 1.0
+    )
