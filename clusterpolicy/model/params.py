@@ -845,6 +845,7 @@ class BehaviourParams:
         "x", "relative rise of EU success in an excellent cluster organisation", 0, 5
     )
     eu_grant_mean: float = param("EUR", "mean EU grant won by a large firm", 0, 1e9)
+    eu_grant_sigma: float = param("-", "log-sd of an EU grant around its mean", 0.0, 3.0)
     eu_grant_sme_factor: float = param("x", "EU grant of an SME relative to a large firm's", 0.0, 2.0)
     # ---- VIS trajectories
     vis_proposals_per_intermediary: float = param(

@@ -76,9 +76,9 @@ def eu_money(model: ClusterPolicyModel, help_: np.ndarray) -> None:
     win = np.flatnonzero(applies & (u_win < p_win))
     if len(win) == 0:
         return
-    amount = (
-        b.eu_grant_mean * np.exp(0.5 * z[win] - 0.125) * np.where(f.is_sme[win], b.eu_grant_sme_factor, 1.0)
-    )
+    s = b.eu_grant_sigma
+    size = np.where(f.is_sme[win], b.eu_grant_sme_factor, 1.0)
+    amount = b.eu_grant_mean * np.exp(s * z[win] - s**2 / 2.0) * size
     strength = 1.0 - u_win[win] / p_win[win]  # how clearly the application won
     funded = fund_in_rank_order(strength, amount, model.p.population.eu_budget / 4.0)
     win, amount = win[funded], amount[funded]
