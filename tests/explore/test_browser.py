@@ -66,7 +66,7 @@ def server():
     env = {**os.environ, "CLUSTERPOLICY_CACHE": cache}
     cmd = [sys.executable, "-m", "clusterpolicy.experiments.cli", "explore", "--host", "127.0.0.1"]
     cmd += ["--port", str(port), "--replications", "4", "--workers", "2"]
-    log = tempfile.TemporaryFile(mode="w+")
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed with the server
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 120

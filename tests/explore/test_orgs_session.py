@@ -49,10 +49,10 @@ def test_org_table_counts_members_through_org_members(model):
 
 
 def test_statuses_cover_the_states():
-    class O:
+    class Org:
         alive, recognised, supported = True, True, True
 
-    o = O()
+    o = Org()
     assert orgs.status(o) == "status_supported"
     o.supported = False
     assert orgs.status(o) == "status_recognised"
