@@ -93,11 +93,11 @@ def in_browser(quarters: int = 10) -> None:
                 t = time.perf_counter()
                 page.get_by_role("button", name="Step").click()
                 page.wait_for_function(
-                    "s => document.querySelector('.headline-overlay img').src !== s", arg=src
+                    "s => (document.querySelector('.headline-overlay img') || {}).src !== s", arg=src
                 )
                 times.append(time.perf_counter() - t)
             print(
-                f"one quarter in the browser (STEP to updated plot): median {statistics.median(times):.2f} s, "
+                f"one quarter in the browser (STEP to new plot): median {statistics.median(times):.2f} s, "
                 f"max {max(times):.2f} s over {quarters}"
             )
             b.close()
