@@ -9,13 +9,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean help
+.PHONY: run test lint format bench explore clean help
 
 help:
 	@echo "make run    set up .venv, then compare the main scenarios (report in results/main/)"
 	@echo "make test   set up .venv, then run the test suite"
 	@echo "make lint   ruff check + ruff format --check"
 	@echo "make bench  speed and memory benchmarks (benchmarks/)"
+	@echo "make explore  the interactive explorer in the browser (clusterpolicy explore)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PY)" ]; then \
@@ -24,7 +25,7 @@ $(STAMP): pyproject.toml
 	@echo "setting up $(VENV) with $$($(PY) --version) ..."
 	@$(PY) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	@$(BIN)/python -m pip install --quiet -e '.[test,dev,explore]'
 	@touch $(STAMP)
 
 MAIN_SCENARIOS := concept_note_2015 serv_advice_2015 no_cluster_policy
@@ -42,6 +43,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+explore: $(STAMP)
+	$(BIN)/clusterpolicy explore
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py

@@ -106,6 +106,7 @@ COMMAND_MODULES = (
     "clusterpolicy.experiments.cli_hypothesis",
     "clusterpolicy.experiments.cli_sensitivity",
     "clusterpolicy.experiments.cli_validate",
+    "clusterpolicy.experiments.cli_explore",
 )
 
 

@@ -1,0 +1,1 @@
+"""Formatting for people: labels and translations (more of the output layer follows)."""
