@@ -53,7 +53,10 @@ def test_every_choice_of_a_categorical_lever_has_a_dutch_label():
 
 
 def test_events_translate_and_unknown_text_passes_through():
-    assert i18n.event("merged into organisation 15", "nl") == "gefuseerd met organisatie 15"
+    assert (
+        i18n.event("ended: 1,200 EUR refunded to members, 300 EUR to the agency", "nl")
+        == "opgeheven: 1,200 EUR terug naar de leden, 300 EUR naar het agentschap"
+    )
     assert (
         i18n.event("support stopped at evaluation (score 0.42)", "nl")
         == "steun gestopt na evaluatie (score 0.42)"
