@@ -28,6 +28,7 @@ from clusterpolicy.model.agency import FundingAgency
 from clusterpolicy.model.agents import ClusterOrganisation, Firm, ProjectBatch
 from clusterpolicy.model.memberships import Memberships
 from clusterpolicy.model.metrics import REPORTERS
+from clusterpolicy.model.panel import FirmPanel
 from clusterpolicy.model.params import Params, quarter_index, quarter_label
 from clusterpolicy.model.phases import (
     cofinancing,
@@ -107,6 +108,8 @@ class ClusterPolicyModel(mesa.Model):
     Args:
         params: the resolved scenario (see ``clusterpolicy`` scenario loading).
         rng: seed or generator; the model's only source of randomness (Mesa 3.5 style).
+        panel: also record a yearly panel of the firms (:class:`clusterpolicy.model.panel.FirmPanel`),
+            for evaluation studies; off by default (it costs memory, not behaviour).
 
     Attributes:
         t: current quarter, counted from ``simulation.start`` (negative during the burn-in).
@@ -118,7 +121,7 @@ class ClusterPolicyModel(mesa.Model):
         policy_active: the cluster policy is in force (false during the burn-in and when disabled).
     """
 
-    def __init__(self, params: Params, rng: int | np.random.Generator | None = None):
+    def __init__(self, params: Params, rng: int | np.random.Generator | None = None, *, panel: bool = False):
         super().__init__(rng=rng)
         self.p = params
         sim, pol = params.simulation, params.policy
@@ -160,6 +163,7 @@ class ClusterPolicyModel(mesa.Model):
             [i for i, k in enumerate(self.kis) if d in k.domains] for d in range(params.population.n_domains)
         ]
         build_legacy(self, self.streams["population"])
+        self.panel = FirmPanel(self) if panel else None
         for _ in range(sim.burn_in_quarters):
             self._quarter()
             self.t += 1
@@ -186,6 +190,8 @@ class ClusterPolicyModel(mesa.Model):
         projects.run(self)
         innovation.run(self)
         evaluation.run(self)
+        if self.panel is not None and self.quarter_of_year == 4:
+            self.panel.record(self)
 
     def open_quarter(self) -> None:
         """Firms' free cash for cooperation comes in.
