@@ -272,8 +272,12 @@ def public_operating_spend_total(m: ClusterPolicyModel) -> float:
 
 
 def public_per_member_year(m: ClusterPolicyModel) -> float:
-    """Operating grants (policy organisations) per member-year of their supported memberships, so far."""
-    return _ratio(m.agency.paid_operating, m.counters.member_quarters_supported / 4.0)
+    """Operating grants so far per member-year of the organisations recognised under the policy.
+
+    Member-years count whether the organisation was supported or not, so an organisation that lives on
+    after its support lowers the figure, and one that needs support for ever raises it.
+    """
+    return _ratio(m.agency.paid_operating, m.counters.member_quarters_policy / 4.0)
 
 
 def public_project_spend_total(m: ClusterPolicyModel) -> float:

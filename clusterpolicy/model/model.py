@@ -88,7 +88,7 @@ class Counters:
     reserved_released: float = 0.0
     selected_quality_sum: float = 0.0
     selected_count: int = 0
-    member_quarters_supported: float = 0.0
+    member_quarters_policy: float = 0.0
     sme_participations: int = 0
     follower_participations: int = 0
     vis_projects: int = 0

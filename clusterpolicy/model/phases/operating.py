@@ -38,8 +38,8 @@ def run(model: ClusterPolicyModel) -> None:
         sunset(model, org)
         if org.supported and org.grant_annual > 0:
             model.agency.pay_operating_grant(org, org.grant_annual / 4.0, org.kind == LEGACY)
-            if org.kind != LEGACY:
-                model.counters.member_quarters_supported += float(members[org.index])
+        if org.ever_recognised:
+            model.counters.member_quarters_policy += float(members[org.index])
         spend = min(org.cash, (org.cash_plan + org.grant_annual) / 4.0)
         org.cash -= spend
         org.ledger.spent += spend
