@@ -90,41 +90,47 @@ def run(model: ClusterPolicyModel) -> None:
         (np.ones(main.shape), np.full(second.shape, b.second_domain_relevance)), axis=1
     )
     m, k = cand.shape
-    c = np.where(cand >= 0, cand, 0)
-    firm_mat = np.repeat(rows, k).reshape(m, k)
     niche = np.stack([o.niche for o in model.orgs])
+    firm_mat = np.broadcast_to(rows[:, None], (m, k))
+    c = np.where(cand >= 0, cand, 0)
     valid = (cand >= 0) & niche[c, firm_mat]
+    # the utility only of the pairs a firm can choose between (flat), then back into the matrix
+    pi, pj = np.nonzero(valid)
+    pf, po = rows[pi], cand[pi, pj]
     ms = model.memberships
-    is_member = ms.contains(firm_mat, c) & valid
-    count = ms.per_firm(f.n)[rows]
-    others = count[:, None] - is_member  # other memberships besides this one
-    u = kernels.membership_utility(
+    idx = ms.index_of(pf, po)
+    is_member = idx >= 0
+    count = ms.per_firm(f.n)[pf]
+    u_flat = kernels.membership_utility(
         model,
-        firm_mat,
-        kind=view.kind[c],
-        excellence=view.excellence[c],
-        activity=view.activity[c],
-        members=view.members[c],
-        unit_fee=view.unit_fee[c],
-        in_kind_allowed=view.in_kind[c],
-        privileged=view.privileged[c],
-        others=others,
-        relevance=relevance,
+        pf,
+        kind=view.kind[po],
+        excellence=view.excellence[po],
+        activity=view.activity[po],
+        members=view.members[po],
+        unit_fee=view.unit_fee[po],
+        in_kind_allowed=view.in_kind[po],
+        privileged=view.privileged[po],
+        others=count - is_member,  # other memberships besides this one
+        relevance=relevance[pi, pj],
     )
-    u = u + noise[:, None]
+    u_flat += noise[pi]
     # the worst current membership that may be left
-    idx = ms.index_of(firm_mat, c)
-    since = ms.since[np.maximum(idx, 0)] if len(ms) else np.full(idx.shape, model.t)
+    since = ms.since[np.maximum(idx, 0)] if len(ms) else np.full(len(idx), model.t)
     may_leave = is_member & (model.t - since >= b.min_stay_quarters)
-    u_leave = np.where(may_leave, u, np.inf)
+    u_leave = np.full((m, k), np.inf)
+    u_leave[pi[may_leave], pj[may_leave]] = u_flat[may_leave]
     worst = np.argmin(u_leave, axis=1)
     worst_u = u_leave[np.arange(m), worst]
     leave = worst_u < b.leave_threshold
+    idx_mat = np.full((m, k), -1, dtype=np.int64)
+    idx_mat[pi, pj] = idx
     # the best organisation to join
-    u_join = np.where(valid & ~is_member, u, -np.inf)
+    u_join = np.full((m, k), -np.inf)
+    u_join[pi[~is_member], pj[~is_member]] = u_flat[~is_member]
     best = np.argmax(u_join, axis=1)
     best_u = u_join[np.arange(m), best]
-    best_org = cand[np.arange(m), best]
+    best_org = np.where(np.isfinite(best_u), cand[np.arange(m), best], -1)
     safe = np.maximum(best_org, 0)
     cash, _, _ = kernels.fee_split(
         model, f.is_sme[rows], view.kind[safe], view.unit_fee[safe], view.in_kind[safe]
@@ -135,7 +141,7 @@ def run(model: ClusterPolicyModel) -> None:
     joins = (best_org >= 0) & (best_u > b.join_threshold) & (f.cash[rows] - owed >= first_dues)
     # synchronous: both changes are decided on the same snapshot
     if leave.any():
-        drop = idx[np.flatnonzero(leave), worst[leave]]
+        drop = idx_mat[np.flatnonzero(leave), worst[leave]]
         mask = np.zeros(len(ms), dtype=bool)
         mask[drop] = True
         ms.remove(mask)

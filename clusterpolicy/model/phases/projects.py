@@ -185,7 +185,11 @@ def consortia_of(
     keys = rng.exponential(size=(n, m)) / weight
     keys[np.arange(n), lead_pos] = -1.0  # the lead comes first
     k = int(sizes.max())
-    picks = np.argsort(keys, axis=1)[:, :k] if k < m else np.argsort(keys, axis=1)
+    if k < m:  # the k smallest keys, in key order (a partial sort is enough)
+        part = np.argpartition(keys, k - 1, axis=1)[:, :k]
+        picks = np.take_along_axis(part, np.argsort(np.take_along_axis(keys, part, axis=1), axis=1), axis=1)
+    else:
+        picks = np.argsort(keys, axis=1)
     in_cons = np.arange(picks.shape[1])[None, :] < sizes[:, None]
     sigma = b.request_sigma
     requests = mean_grant * np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2.0)
