@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/gen_assumptions_spec.py
 
 Every behavioural and population parameter of the baseline is screened, but for data and structure
-(``FIXED``); bounds are half to one and a half times the baseline value, clipped to the declared range,
-except for pairs that must stay ordered and values near a bound (``EXPLICIT``).
+(``FIXED``); bounds are half to one and a half times the baseline value, clipped to the declared range (for a
+share, plus or minus half its distance to 0 or 1), except for pairs that must stay ordered and values
+near a bound (``EXPLICIT``).
 """
 
 from __future__ import annotations
@@ -61,17 +62,18 @@ HEADER = """\
 # behavioural and population assumption declared in clusterpolicy/model/params.py, with the levers fixed
 # at the concept note's values (`clusterpolicy sensitivity assumptions`; results in docs/sensitivity.md).
 # Bounds: half to one and a half times the baseline value (clipped to the declared range; integers
-# rounded), except where a pair must stay ordered (reach, service scale, thresholds) or a value is near
-# a bound, which get explicit ranges (noted). Data and structure are not screened: the numbers of firms,
-# domains, universities and research centres; business R&D, GDP and the public share of R&D; the
-# observed R&D-intensity path and the norm; the project duration (a VLAIO rule).
+# rounded); for a share or probability, the baseline plus or minus half its distance to 0 or 1;
+# explicit ranges where a pair must stay ordered (reach, service scale, thresholds) or a value is near a
+# bound (noted). Data and structure are not screened: the numbers of firms, domains, universities and
+# research centres; business R&D, GDP and the public share of R&D; the observed R&D-intensity path and
+# the norm; the project duration (a VLAIO rule).
 # Written by benchmarks/gen_assumptions_spec.py from the declarations and the baseline scenario.
 [sweep]
 name = "assumptions"
 description = "{description}"
 base = "concept_note_2015"
 design = "morris"
-n = 10               # trajectories: (D + 1) x 10 design points
+n = 20               # trajectories: (D + 1) x 20 design points
 levels = 4
 replications = 1     # one run per point
 seed = 7
@@ -79,7 +81,7 @@ set = {sets}   # assumption: a smaller economy (about 0.15 s a run), money scale
 """
 DESCRIPTION = (
     "Morris screening of every behavioural and population assumption (levers fixed), "
-    "10 trajectories, 2,000 firms."
+    "20 trajectories, 2,000 firms."
 )
 SETS = '["population.n_firms=2000", "policy.project_budget=1.1e8", "population.eu_budget=2.4e7"]'
 
@@ -89,7 +91,10 @@ def bounds(spec, value) -> tuple[float, float, str]:
     if spec.key in EXPLICIT:
         lo, hi = EXPLICIT[spec.key]
         return lo, hi, "explicit range (assumption)"
-    if value == 0:
+    if spec.lo == 0 and spec.hi == 1 and 0 < value < 1:  # a share or a probability
+        half = 0.5 * min(value, 1.0 - value)  # half the distance to the nearer end
+        lo, hi = value - half, value + half
+    elif value == 0:
         lo, hi = spec.lo or 0.0, (spec.hi or 1.0) * 0.1
     else:
         lo, hi = sorted((value * 0.5, value * 1.5))
@@ -98,6 +103,8 @@ def bounds(spec, value) -> tuple[float, float, str]:
     if spec.type is int:
         lo, hi = math.floor(lo), math.ceil(hi)
         hi = hi if hi > lo else lo + 1
+    if spec.lo == 0 and spec.hi == 1 and 0 < value < 1:  # a share or a probability
+        return lo, hi, "baseline +- half the distance to 0 or 1 (assumption)"
     return lo, hi, "0.5-1.5 x baseline (assumption)"
 
 
