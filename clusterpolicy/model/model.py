@@ -18,6 +18,7 @@ See ``docs/ODD.md`` for the full description. The phases (``clusterpolicy/model/
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 import mesa
 import numpy as np
@@ -29,7 +30,7 @@ from clusterpolicy.model.agents import ClusterOrganisation, Firm, ProjectBatch
 from clusterpolicy.model.memberships import Memberships
 from clusterpolicy.model.metrics import REPORTERS
 from clusterpolicy.model.panel import FirmPanel
-from clusterpolicy.model.params import Params, quarter_index, quarter_label
+from clusterpolicy.model.params import Params, full_key, quarter_index, quarter_label
 from clusterpolicy.model.phases import (
     cofinancing,
     evaluation,
@@ -40,6 +41,20 @@ from clusterpolicy.model.phases import (
     recognition,
 )
 from clusterpolicy.model.population import build_firms, build_institutions, build_legacy
+
+DEFAULT_SCENARIO = "concept_note_2015"
+
+
+def _scenario_params(name: str) -> Params:
+    """The parameters of a scenario by name or path (for the convenience constructor only).
+
+    The model's phases never read files; this lazy import lets ``ClusterPolicyModel(scenario=...)`` and
+    ``mesa.batch_run`` build a model from a scenario's name.
+    """
+    from clusterpolicy.experiments.scenario import load_scenario
+
+    return load_scenario(name).params
+
 
 # Independent random streams, spawned from model.rng in this fixed order. Each phase draws only from
 # its own stream, and draws fixed-size arrays where it can, so that two scenarios run with the same
@@ -106,10 +121,15 @@ class ClusterPolicyModel(mesa.Model):
     """Agent-based model of a regional cluster policy (Flanders, 2016).
 
     Args:
-        params: the resolved scenario (see ``clusterpolicy`` scenario loading).
+        params: the resolved scenario; if None, the scenario named ``scenario`` is loaded.
         rng: seed or generator; the model's only source of randomness (Mesa 3.5 style).
         panel: also record a yearly panel of the firms (:class:`clusterpolicy.model.panel.FirmPanel`),
             for evaluation studies; off by default (it costs memory, not behaviour).
+        scenario: the name (or path) of a shipped or user scenario, when ``params`` is None.
+        **overrides: scalar parameter values by name, the section left out where the name is unique
+            (``privileged_share=0.4``, ``sme_money_cost=5``), so that ``mesa.batch_run`` can sweep them
+            without a subclass, e.g.
+            ``batch_run(ClusterPolicyModel, {"privileged_share": [0.25, 0.4]}, rng=[1, 2])``.
 
     Attributes:
         t: current quarter, counted from ``simulation.start`` (negative during the burn-in).
@@ -121,8 +141,22 @@ class ClusterPolicyModel(mesa.Model):
         policy_active: the cluster policy is in force (false during the burn-in and when disabled).
     """
 
-    def __init__(self, params: Params, rng: int | np.random.Generator | None = None, *, panel: bool = False):
+    def __init__(
+        self,
+        params: Params | None = None,
+        rng: int | np.random.Generator | None = None,
+        *,
+        panel: bool = False,
+        scenario: str | None = None,
+        **overrides: Any,
+    ):
         super().__init__(rng=rng)
+        if params is None:
+            params = _scenario_params(scenario or DEFAULT_SCENARIO)
+        elif scenario is not None:
+            raise ValueError("give params or scenario, not both")
+        if overrides:
+            params = params.replace(**{full_key(k): v for k, v in overrides.items()})
         self.p = params
         sim, pol = params.simulation, params.policy
         self.start_index = quarter_index(sim.start)

@@ -967,6 +967,25 @@ def declarations() -> list[ParamSpec]:
     return out
 
 
+def full_key(name: str) -> str:
+    """The dotted key of a parameter named with or without its section (``privileged_share``).
+
+    Raises:
+        ParameterError: if no parameter has that name, or more than one section has it.
+    """
+    if "." in name:
+        field_spec(name)
+        return name
+    hits = [k for k in all_keys() if k.partition(".")[2] == name]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise ParameterError(
+            name, None, "unknown parameter; give a name declared in clusterpolicy/model/params.py"
+        )
+    raise ParameterError(name, None, f"ambiguous; give one of {', '.join(hits)}")
+
+
 def field_spec(key: str) -> dataclasses.Field:
     """The declared field of a dotted key (unit, doc, range in ``.metadata``).
 
