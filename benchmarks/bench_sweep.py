@@ -15,10 +15,10 @@ import json
 import time
 from pathlib import Path
 
-from clusterpolicy.experiments.design import Point, replicate_seeds, tasks
-from clusterpolicy.experiments.execute import execute
-from clusterpolicy.experiments.scenario import load_scenario
-from clusterpolicy.experiments.sweep import SPEC_DIR, load_spec, n_points
+from clusterpolicy.inputs.scenario import load_scenario
+from clusterpolicy.runs.design import Point, replicate_seeds, tasks
+from clusterpolicy.runs.execute import execute
+from clusterpolicy.studies.sweep import SPEC_DIR, load_spec, n_points
 
 OUT = Path(__file__).parent / "out"
 

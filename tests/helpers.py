@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html.parser
 
-from clusterpolicy.experiments.scenario import load_scenario
+from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model import ClusterPolicyModel, Params
 
 SMALL = {

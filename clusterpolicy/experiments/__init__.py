@@ -1,15 +1,6 @@
-"""Everything that runs the model: scenarios, runs, designs, analyses, reports and the CLI.
+"""Deprecated aliases of the old flat experiment layer, kept only until ``tests/model`` imports the new paths.
 
-``experiments.compare(...)`` is the comparison API (implemented in :mod:`experiments.comparison`).
+``clusterpolicy.experiments.runner`` is :mod:`clusterpolicy.runs.runner` and
+``clusterpolicy.experiments.scenario`` is :mod:`clusterpolicy.inputs.scenario`. Nothing else lives here;
+new code must not import this package.
 """
-
-from __future__ import annotations
-
-from typing import Any
-
-
-def compare(*args: Any, **kwargs: Any) -> Any:
-    """Compare scenarios over paired replications; see :func:`experiments.comparison.compare`."""
-    from clusterpolicy.experiments.comparison import compare as _compare
-
-    return _compare(*args, **kwargs)

@@ -1,0 +1,1 @@
+"""Pure analyses: data frames in, results out."""

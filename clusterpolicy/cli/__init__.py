@@ -1,0 +1,1 @@
+"""The ``clusterpolicy`` command line."""

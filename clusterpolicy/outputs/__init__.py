@@ -1,0 +1,1 @@
+"""Formatting, figures, reports, files and provenance."""

@@ -1,0 +1,1 @@
+"""Designs, seeds, the executor and the store: running the model many times."""
