@@ -1,1 +1,6 @@
-"""Pure analyses: data frames in, results out."""
+"""Pure analyses: data frames in, results out. Nothing here writes a file, draws, or names a CLI option.
+
+``stats`` (Student-t intervals), ``comparison``, ``sensitivity`` (Sobol' and Morris with SALib),
+``hypothesis`` (paired tests, corrections, verdicts), ``additionality``, ``validation`` (targets'
+statistics) and ``calibration`` (scoring and choosing parameter sets).
+"""

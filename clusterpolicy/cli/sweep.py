@@ -1,112 +1,106 @@
-"""``clusterpolicy sweep``: run (or resume) an experiment file's design, locally or on a Dask cluster."""
+"""``clusterpolicy sweep`` and ``sensitivity``: run (or resume) an experiment file, and analyse it."""
 
 from __future__ import annotations
 
 import argparse
 import time
-from concurrent.futures import Executor
+from collections.abc import Callable
 from pathlib import Path
 
-from clusterpolicy.cli.main import UsageError, out_dir, positive_int
+from clusterpolicy.analysis.sensitivity import DEFAULT_BOOTSTRAP
+from clusterpolicy.cli.options import add_run_options, execution
+from clusterpolicy.inputs.sweep_spec import SweepSpec, load_spec
+from clusterpolicy.outputs.sweep import FILES, cost_text, finish_text, start_text
+from clusterpolicy.runs.execution import Execution
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``sweep`` sub-command."""
+def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    """Add the ``sweep`` and ``sensitivity`` sub-commands."""
     s = sub.add_parser(
         "sweep",
+        parents=parents,
         help="run a parameter sweep from an experiment file (resumes when run again)",
         description="Run the design of an experiment file. Results stream to Parquet in --out; running "
         "the same command on the same folder resumes: finished runs are not repeated.",
     )
-    add_sweep_args(s)
+    _sweep_args(s)
     s.set_defaults(func=cmd_sweep)
 
+    a = sub.add_parser(
+        "sensitivity",
+        parents=parents,
+        help="run (or resume) a Sobol' or Morris sweep and report which parameters drive the outcomes",
+        description="Run the design of an experiment file (design = sobol or morris; resumes like "
+        "'sweep'), average the replicates per design point and write indices.csv (Sobol' S1/ST or Morris "
+        "mu*/sigma with bootstrap intervals, replicate noise, convergence), indices.png, morris.png and "
+        "sensitivity.html into --out.",
+    )
+    _sweep_args(a)
+    a.add_argument(
+        "--bootstrap",
+        type=int,
+        default=DEFAULT_BOOTSTRAP,
+        metavar="B",
+        help=f"bootstrap resamples for the intervals (default {DEFAULT_BOOTSTRAP})",
+    )
+    a.set_defaults(func=cmd_sensitivity)
 
-def add_sweep_args(s: argparse.ArgumentParser) -> None:
-    """Arguments shared by ``sweep`` and commands that run a sweep first."""
-    s.add_argument("spec", help="experiment file (.toml) or the name of one in experiments/specs/")
+
+def _sweep_args(s: argparse.ArgumentParser) -> None:
+    s.add_argument("spec", help="experiment file (.toml) or the name of a shipped one (quick, default, ...)")
     s.add_argument("--out", help="run directory (default results/sweeps/NAME)")
-    s.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
-    s.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on a Dask distributed cluster at ADDRESS (e.g. tcp://host:8786) instead of local processes",
-    )
-    s.add_argument("--retry-failed", action="store_true", help="run again the runs that raised before")
-    s.add_argument("--fresh", action="store_true", help="discard what --out holds and start over")
+    add_run_options(s, scheduler=True)
 
 
-def dask_executor(address: str) -> Executor:
-    """A ``concurrent.futures`` executor on the Dask cluster at ``address``.
-
-    Raises:
-        UsageError: when dask[distributed] is missing or the scheduler cannot be reached.
-    """
-    try:
-        from distributed import Client
-    except ImportError:
-        raise UsageError(
-            "--scheduler", "needs dask[distributed]: pip install 'clusterpolicy[dask]'"
-        ) from None
-    try:
-        client = Client(address, timeout="10s")
-    except (OSError, TimeoutError) as exc:
-        raise UsageError("--scheduler", f"{address!r}: cannot reach a Dask scheduler there ({exc})") from None
-    return client.get_executor()
-
-
-def prepare(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Validate every input of a sweep command; return (spec, out, workers, executor)."""
-    from clusterpolicy.studies.sweep import load_spec
-
+def _prepare(args: argparse.Namespace) -> tuple[SweepSpec, Path, Execution, Callable[[int, int], None]]:
+    """The spec, the folder, the settings, and the line printed when the runs start."""
     spec = load_spec(args.spec)
-    out = out_dir(args.out, f"results/sweeps/{spec.name}")
-    workers = positive_int("--workers", args.workers) if args.workers is not None else None
-    executor = dask_executor(args.scheduler) if args.scheduler else None
-    return spec, out, workers, executor
-
-
-def run_prepared(spec, out: Path, workers, executor, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Run the sweep, printing its cost first and a summary after."""
-    from clusterpolicy.runs.execute import default_workers
-    from clusterpolicy.studies.sweep import cost_text, run_sweep
-
-    where = (
-        f"Dask scheduler {args.scheduler}"
-        if executor is not None
-        else f"{workers or default_workers()} local worker(s)"
-    )
+    out = Path(args.out or f"results/sweeps/{spec.name}")
+    ex = execution(args)
     print(f"sweep {spec.name}: {cost_text(spec)}")
 
-    def start(todo: int, done: int) -> None:
-        extra = f"; {done:,} already stored in {out}" if done else ""
-        print(f"running {todo:,} runs on {where}{extra}", flush=True)
+    def started(todo: int, done: int) -> None:
+        print(start_text(todo, done, ex.where, out), flush=True)
 
-    t0 = time.perf_counter()
-    result = run_sweep(
-        spec,
-        out,
-        workers=workers,
-        executor=executor,
-        retry_failed=args.retry_failed,
-        fresh=args.fresh,
-        on_start=start,
-    )
-    s = result.summary
-    failures = result.store.failures()
-    rate = s.done / s.seconds if s.seconds > 0 and s.done else 0.0
-    elapsed = time.perf_counter() - t0
-    print(f"finished {s.done:,} runs ({rate:.1f} runs/s), {s.failed} failed, in {elapsed:.0f} s")
+    return spec, out, ex, started
+
+
+def _finished(out: Path, summary, failures: int, elapsed: float) -> None:  # type: ignore[no-untyped-def]
+    print(finish_text(summary, elapsed))
     if failures:
-        print(
-            f"{len(failures)} run(s) have failed (see {out / 'status.jsonl'}); --retry-failed runs them again"
-        )
-    print(f"results: {out}/ (manifest.json, status.jsonl, design.parquet, chunks/*.parquet)")
-    return result
+        print(f"{failures} run(s) have failed (see {out / 'status.jsonl'}); --retry-failed runs them again")
+    print(f"results: {out}/ ({FILES})")
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run (or resume) a sweep."""
-    spec, out, workers, executor = prepare(args)
-    run_prepared(spec, out, workers, executor, args)
+    from clusterpolicy.studies.sweep import sweep
+
+    spec, out, ex, started = _prepare(args)
+    t0 = time.perf_counter()
+    result = sweep(spec, out, on_start=started, execution=ex)
+    _finished(out, result.summary, len(result.evaluation.failures), time.perf_counter() - t0)
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Validate, run or resume the sweep, analyse it, write the files and print a summary."""
+    from clusterpolicy.analysis.sensitivity import check_design
+    from clusterpolicy.outputs.sensitivity import summary_text
+    from clusterpolicy.studies.sensitivity import check_bootstrap, sensitivity
+
+    check_bootstrap(args.bootstrap)
+    check_design(load_spec(args.spec))  # refuse grid/lhs before anything is printed, runs or connects
+    spec, out, ex, started = _prepare(args)
+    t0 = time.perf_counter()
+    res = sensitivity(spec, out, bootstrap=args.bootstrap, on_start=started, execution=ex)
+    elapsed = time.perf_counter() - t0
+    print(f"finished: {res.runs:,} runs stored, {res.failed} failed, in {elapsed:.0f} s (runs and analysis)")
+    print(
+        f"\nsensitivity {spec.name}: {res.runs:,} runs at {res.points:,} points, replicates averaged per "
+        f"point; {res.bootstrap} bootstrap resamples"
+    )
+    print(summary_text(res))
+    files = ["indices.csv", "noise.csv", "indices.png", *(["morris.png"] if res.method == "morris" else [])]
+    print(f"\nreport: {out / 'sensitivity.html'}\nfiles:  {out}/ ({', '.join([*files, 'sensitivity.html'])})")
     return 0

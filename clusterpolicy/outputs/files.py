@@ -36,7 +36,32 @@ def _umask() -> int:
 
 def write_text(path: Path, text: str) -> None:
     """Write text atomically."""
-    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda p: _ignore(p.write_text(text, encoding="utf-8")))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write bytes atomically (e.g. a figure rendered once by ``outputs.figures.render``)."""
+    atomic_write(path, lambda p: _ignore(p.write_bytes(data)))
+
+
+def write_figures(out: Path, figs: dict[str, bytes]) -> None:
+    """Write rendered figures (file name -> PNG bytes) into ``out``, the same bytes a report embeds."""
+    for name, png in figs.items():
+        write_bytes(out / name, png)
+
+
+def write_csv(path: Path, df: Any, index: bool = False) -> None:
+    """Write a data frame as CSV atomically."""
+    atomic_write(path, lambda p: df.to_csv(p, index=index))
+
+
+def write_parquet(path: Path, df: Any) -> None:
+    """Write a data frame as Parquet atomically."""
+    atomic_write(path, lambda p: df.to_parquet(p, index=False))
+
+
+def _ignore(_: object) -> None:
+    """Drop a return value (``write_text`` returns a count)."""
 
 
 def write_json(path: Path, data: Any) -> None:

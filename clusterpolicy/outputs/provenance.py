@@ -37,10 +37,18 @@ def git_commit() -> str | None:
 def model_source_hash() -> str:
     """SHA-256 of the model's source files: changes exactly when the model's code changes."""
     h = hashlib.sha256()
-    for path in sorted(MODEL_DIR.glob("*.py")):
-        h.update(path.name.encode())
+    for path in sorted(MODEL_DIR.rglob("*.py")):  # also files in subfolders (e.g. model/phases/)
+        h.update(path.relative_to(MODEL_DIR).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def package_version() -> str:
+    """The installed clusterpolicy version (``unknown`` when it is not installed)."""
+    try:
+        return metadata.version("clusterpolicy")
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        return "unknown"
 
 
 def model_version() -> dict[str, str | None]:
@@ -58,7 +66,7 @@ def model_version() -> dict[str, str | None]:
 
 def provenance() -> dict[str, object]:
     """Versions and commit, for ``summary.json`` and manifests."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)

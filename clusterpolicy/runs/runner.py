@@ -21,12 +21,12 @@ class RunResult:
     Attributes:
         seed: the seed the model ran with.
         timeseries: one row per quarter: ``quarter`` (like ``2016Q1``) then every metric.
-        final: the metrics in the last quarter.
+        final: the metrics in the last quarter (None where a share of nothing is undefined).
     """
 
     seed: int
     timeseries: pd.DataFrame
-    final: dict[str, float]
+    final: dict[str, float | int | None]
 
 
 def run_one(params: Params, seed: int) -> RunResult:

@@ -1,8 +1,9 @@
-"""Results on disk: a run directory that can be resumed after any interruption.
+"""Results on disk: a run directory (*store*) that can be resumed after any interruption.
 
-Layout of a run directory::
+Layout of a store::
 
     manifest.json      what was asked: the design, seeds, versions, git commit
+    design.parquet     one row per design point: point, label and the varied parameters
     status.jsonl       one line per finished or failed run (append-only)
     runs/              one Parquet file per finished run, written atomically as it arrives
     chunks/            runs compacted into larger Parquet files
@@ -10,15 +11,14 @@ Layout of a run directory::
 The data files are the truth about which runs are done: a run file appears in one atomic rename, so a sweep
 killed at any moment (even ``kill -9``) loses at most the runs in flight. Compaction writes a chunk before it
 deletes the run files it holds; a run found in both is deduplicated when the store is opened. Runs that
-raised are recorded in ``status.jsonl`` with their error and are retried only on request.
+raised are recorded in ``status.jsonl`` with their error and are retried only on request. :func:`discard`
+deletes a store, and only a store this package wrote.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +26,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from clusterpolicy.inputs.scenario import ScenarioError
+from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.outputs.files import atomic_write, write_json
-from clusterpolicy.outputs.provenance import model_version, provenance
-from clusterpolicy.runs.design import Point, tasks
-from clusterpolicy.runs.execute import RunFailure, RunFn, RunOutput, execute
+from clusterpolicy.runs.execution import RunFailure, RunOutput
 
 ID_COLUMNS = ("run_id", "point", "label", "replicate", "seed")
-
-
-class StoreError(ScenarioError):
-    """The directory holds results of a different design."""
+FORMAT = "clusterpolicy run store 1"
+COMPACT_EVERY = 256
 
 
 class RunStore:
@@ -48,6 +44,7 @@ class RunStore:
         self.chunks_dir = self.root / "chunks"
         self.status_path = self.root / "status.jsonl"
         self.manifest_path = self.root / "manifest.json"
+        self.design_path = self.root / "design.parquet"
         self._new_files = 0
 
     # ------------------------------------------------------------------ opening
@@ -56,25 +53,25 @@ class RunStore:
         """Open (or create) a run directory for ``manifest``.
 
         If the directory already has a manifest, its ``key`` entry must equal this one's: the same
-        command on the same directory resumes; a different design is refused.
+        design on the same directory resumes; a different design is refused.
 
         Raises:
-            StoreError: when the directory holds another design, or is not a directory.
+            InputError: when the directory holds another design, or is a file.
         """
         store = cls(root)
         if store.root.exists() and not store.root.is_dir():
-            raise StoreError(str(root), "is a file; give a folder")
+            raise InputError(str(root), "is a file; give a folder")
         if store.manifest_path.exists():
             old = json.loads(store.manifest_path.read_text())
             if _jsonable(old.get(key)) != _jsonable(manifest.get(key)):
-                raise StoreError(
+                raise InputError(
                     str(root),
                     "holds results of a different design or model version; "
-                    "use another --out, or --fresh to start over",
+                    "give another output folder, or start over with the fresh option",
                 )
         else:
             store.root.mkdir(parents=True, exist_ok=True)
-            write_json(store.manifest_path, manifest)
+            write_json(store.manifest_path, {"store": FORMAT, **manifest})
         store.runs_dir.mkdir(exist_ok=True)
         store.chunks_dir.mkdir(exist_ok=True)
         store._dedupe()
@@ -82,7 +79,7 @@ class RunStore:
 
     def manifest(self) -> dict[str, Any]:
         """The stored manifest."""
-        return json.loads(self.manifest_path.read_text())
+        return dict(json.loads(self.manifest_path.read_text()))
 
     # ------------------------------------------------------------------ state
     def _chunk_files(self) -> list[Path]:
@@ -111,21 +108,32 @@ class RunStore:
         """Runs whose results are stored."""
         return self._chunk_ids() | {self._run_file_id(f) for f in self._run_files()}
 
-    def failures(self) -> dict[int, str]:
-        """Runs that raised and have not succeeded since: run_id -> error."""
-        failed: dict[int, str] = {}
+    def _status_records(self) -> list[dict[str, Any]]:
+        records = []
         if self.status_path.exists():
             for line in self.status_path.read_text().splitlines():
                 try:
-                    rec = json.loads(line)
+                    records.append(json.loads(line))
                 except json.JSONDecodeError:
                     continue  # a line cut short by a kill
-                if rec.get("status") == "failed":
-                    failed[int(rec["run_id"])] = rec.get("error", "")
+        return records
+
+    def failures(self) -> dict[int, str]:
+        """Runs that raised and have not succeeded since: run_id -> error."""
+        failed = {
+            int(r["run_id"]): r.get("error", "")
+            for r in self._status_records()
+            if r.get("status") == "failed"
+        }
         done = self.done_ids()
         return {k: v for k, v in failed.items() if k not in done}
 
     # ------------------------------------------------------------------ writing
+    def write_design(self, inputs: pd.DataFrame) -> None:
+        """Keep the design points (``point``, ``label``, varied parameters) beside the runs, once."""
+        if not self.design_path.exists():
+            atomic_write(self.design_path, lambda p: inputs.to_parquet(p, index=False))
+
     def record(self, result: RunOutput | RunFailure) -> None:
         """Store a finished run (atomically) or record a failure."""
         if isinstance(result, RunFailure):
@@ -140,21 +148,12 @@ class RunStore:
                 }
             )
             return
-        df = result.timeseries.copy()
-        for i, (col, val) in enumerate(
-            zip(
-                ID_COLUMNS,
-                (result.run_id, result.point, result.label, result.replicate, result.seed),
-                strict=True,
-            )
-        ):
-            df.insert(i, col, val)
-        table = pa.Table.from_pandas(df, preserve_index=False)
+        table = pa.Table.from_pandas(with_ids(result), preserve_index=False)
         path = self.runs_dir / f"run-{result.run_id:09d}.parquet"
         atomic_write(path, lambda p: pq.write_table(table, p))
         self._status({"run_id": result.run_id, "status": "done", "seconds": round(result.seconds, 4)})
         self._new_files += 1
-        if self._new_files >= 256:
+        if self._new_files >= COMPACT_EVERY:
             self.compact()
 
     def _status(self, rec: dict[str, Any]) -> None:
@@ -189,8 +188,21 @@ class RunStore:
 
     def finals(self, columns: list[str] | None = None) -> pd.DataFrame:
         """The last quarter of every stored run."""
-        df = self.read(columns)
-        return df.groupby("run_id", sort=True).tail(1).reset_index(drop=True)
+        return last_quarter(self.read(columns))
+
+
+def with_ids(result: RunOutput) -> pd.DataFrame:
+    """A finished run's quarterly rows with its id columns first (:data:`ID_COLUMNS`)."""
+    ids = (result.run_id, result.point, result.label, result.replicate, result.seed)
+    df = result.timeseries.copy()
+    for i, (col, val) in enumerate(zip(ID_COLUMNS, ids, strict=True)):
+        df.insert(i, col, val)
+    return df
+
+
+def last_quarter(rows: pd.DataFrame) -> pd.DataFrame:
+    """The last row of every run in rows sorted by run and quarter."""
+    return rows.groupby("run_id", sort=True).tail(1).reset_index(drop=True) if len(rows) else rows
 
 
 def _jsonable(x: Any) -> Any:
@@ -198,77 +210,52 @@ def _jsonable(x: Any) -> Any:
     return json.loads(json.dumps(x))
 
 
-def run_design(
-    points: list[Point],
-    seeds: list[int],
-    design: dict[str, Any],
-    out: Path | None,
-    *,
-    columns: list[str] | None = None,
-    desc: str = "runs",
-    workers: int | None = None,
-    executor: Executor | None = None,
-    progress: bool = True,
-    run: RunFn | None = None,
-    retry_failed: bool = False,
-    fresh: bool = False,
-) -> tuple[pd.DataFrame, dict[int, str]]:
-    """Run (or resume) a design; return its rows (one per run and quarter, sorted) and the failures.
-
-    Every point runs with every seed (replicate r has seed r at every point: common random numbers).
-    With ``out``, runs are kept in ``out/store`` (manifest: ``design`` plus the model version) and a
-    second call resumes -- stored runs are not repeated, runs that raised only with ``retry_failed`` --
-    and ``fresh`` discards the store first. Without ``out`` the rows are kept in memory. ``columns``
-    selects the metrics to keep (None: all).
-    """
-    todo = tasks(points, seeds)
-    design = {**design, "model_version": model_version()}
-    if out is not None:
-        if fresh and (out / "store" / "manifest.json").is_file():  # a run store, nothing else
-            shutil.rmtree(out / "store")
-        store = RunStore.open(out / "store", {"design": design, "provenance": provenance()})
-        done = store.done_ids()
-        skip = done if retry_failed else done | set(store.failures())
-        todo = [t for t in todo if t.run_id not in skip]
-        execute(
-            todo,
-            store.record,
-            total=len(todo),
-            executor=executor,
-            workers=workers,
-            run=run,
-            progress=progress,
-            desc=desc,
-        )
-        store.compact()
-        return select_columns(store.read(), columns), store.failures()
-    frames: list[pd.DataFrame] = []
-    failures: dict[int, str] = {}
-
-    def keep(r: RunOutput | RunFailure) -> None:
-        if isinstance(r, RunFailure):
-            failures[r.run_id] = r.error
-            return
-        ids = {
-            "run_id": r.run_id,
-            "point": r.point,
-            "label": r.label,
-            "replicate": r.replicate,
-            "seed": r.seed,
-        }
-        frames.append(select_columns(r.timeseries.assign(**ids), columns))
-
-    execute(
-        todo, keep, total=len(todo), executor=executor, workers=workers, run=run, progress=progress, desc=desc
+def is_store(root: Path) -> bool:
+    """``root`` holds the manifest of a run store (one this package wrote)."""
+    try:
+        manifest = json.loads((Path(root) / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(manifest, dict)
+        and isinstance(manifest.get("design"), dict)
+        and isinstance(manifest.get("provenance"), dict)
     )
-    if not frames:
-        return pd.DataFrame(columns=[*ID_COLUMNS, "quarter"]), failures
-    ts = pd.concat(frames, ignore_index=True)
-    return ts.sort_values(["run_id", "quarter"], kind="stable").reset_index(drop=True), failures
 
 
-def select_columns(ts: pd.DataFrame, columns: list[str] | None) -> pd.DataFrame:
-    """The id columns, the quarter and those of ``columns`` (None: all) that the runs recorded."""
-    if columns is None:
-        return ts
-    return ts[[c for c in dict.fromkeys([*ID_COLUMNS, "quarter", *columns]) if c in ts.columns]]
+# what a store consists of: the files and folders discard() may delete, and the names inside those folders
+STORE_FILES = ("manifest.json", "design.parquet", "status.jsonl")
+STORE_FOLDERS = {"runs": ("run-*.parquet", ".run-*"), "chunks": ("chunk-*.parquet", ".chunk-*")}
+
+
+def discard(root: Path | str) -> bool:
+    """Delete the run store at ``root`` (for a fresh start), and nothing that is not part of it.
+
+    Only a store this package wrote is touched (its manifest says so), and only its own files and folders
+    (manifest, design, status, run and chunk files); anything else in ``root`` stays. Returns whether a
+    store was deleted.
+
+    Raises:
+        InputError: when ``root`` exists and holds something that is not a run store.
+    """
+    root = Path(root)
+    if not root.exists():
+        return False
+    if not root.is_dir():
+        raise InputError(str(root), "is a file, not a run directory; not deleting it")
+    if not is_store(root):
+        if any(root.iterdir()):
+            raise InputError(
+                str(root), "is not a run directory (it has no manifest.json of a run store); not deleting it"
+            )
+        return False
+    for folder, patterns in STORE_FOLDERS.items():
+        d = root / folder
+        for pattern in patterns:
+            for f in d.glob(pattern):
+                f.unlink()
+        if d.is_dir() and not any(d.iterdir()):
+            d.rmdir()
+    for name in STORE_FILES[::-1]:  # the manifest last: an interrupted discard can be repeated
+        (root / name).unlink(missing_ok=True)
+    return True

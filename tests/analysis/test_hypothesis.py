@@ -13,23 +13,17 @@ import pytest
 from helpers import SMALL, html_is_balanced
 from scipy import stats
 
-from clusterpolicy.analysis.hypothesis import (
-    HYPOTHESIS_DIR,
-    VERDICT_COLUMNS,
-    adjust,
-    available_hypotheses,
-    classify,
-    evaluate,
-    load_hypothesis,
-    paired_test,
-    run_additionality,
-    run_hypothesis,
-)
+from clusterpolicy.analysis.additionality import classify
+from clusterpolicy.analysis.hypothesis import VERDICT_COLUMNS, adjust, paired_test, verdicts
 from clusterpolicy.analysis.stats import paired_diff_ci
-from clusterpolicy.cli.hypothesis import CROWDING_OUT
 from clusterpolicy.cli.main import main
-from clusterpolicy.inputs.scenario import ScenarioError, counterfactual, load_scenario
+from clusterpolicy.inputs.errors import InputError
+from clusterpolicy.inputs.files import HYPOTHESIS_DIR
+from clusterpolicy.inputs.hypothesis_file import available_hypotheses, load_hypothesis
+from clusterpolicy.inputs.scenario import counterfactual, load_scenario
 from clusterpolicy.runs.design import replicate_seeds, tasks
+from clusterpolicy.studies.additionality import additionality
+from clusterpolicy.studies.hypothesis import CROWDING_OUT, hypothesis, points_of
 
 TINY = [f"{k}={v}" for k, v in {**SMALL, "population.n_firms": 600, "simulation.quarters": 8}.items()]
 TINY_ARGS = [a for s in TINY for a in ("--set", s)]
@@ -108,16 +102,14 @@ def _unpaired(task):
 @pytest.mark.parametrize("seed", range(8))
 def test_a_known_effect_is_detected_with_the_right_sign(tmp_path, seed):
     spec = load_hypothesis(write_spec(tmp_path, seed=seed))
-    v = run_hypothesis(spec, workers=1, run=_synthetic, progress=False).verdicts.set_index(
-        ["outcome", "value"]
-    )
+    v = hypothesis(spec, workers=1, run=_synthetic, progress=False).verdicts.set_index(["outcome", "value"])
     for value, true in (("0.2", -20.0), ("0.4", -40.0)):
         r = v.loc[("projects_individual_funded_total", value)]
         assert r["verdict"] == "supported"
         assert r["effect"] == pytest.approx(true, abs=2.0) and r["ci_high"] < 0  # se of the effect about 0.4
     # the same data, the opposite expectation: the verdict says so
     spec = load_hypothesis(write_spec(tmp_path, seed=seed, expected="increase"))
-    v = run_hypothesis(spec, workers=1, run=_synthetic, progress=False).verdicts
+    v = hypothesis(spec, workers=1, run=_synthetic, progress=False).verdicts
     assert (v[v["outcome"] == "projects_individual_funded_total"]["verdict"] == "opposite").all()
 
 
@@ -125,7 +117,7 @@ def test_no_effect_is_not_detected(tmp_path):
     found = 0
     spec = load_hypothesis(write_spec(tmp_path))
     for seed in range(30):
-        v = run_hypothesis(replace(spec, seed=seed), workers=1, run=_synthetic, progress=False).verdicts
+        v = hypothesis(replace(spec, seed=seed), workers=1, run=_synthetic, progress=False).verdicts
         found += int((v[v["outcome"] == "members"]["verdict"] != "not supported").any())
     assert found <= 3  # family-wise rate at most α = 5 % (Bonferroni); 30 families, expected ≤ 1.5
 
@@ -147,13 +139,13 @@ class _Spec:
     """A stand-in for HypothesisSpec over metrics m0, m1, ... (to test the statistics alone)."""
 
     def __init__(self, metrics, expected="increase", correction="none", alpha=0.05):
-        from clusterpolicy.analysis.hypothesis import HypothesisSpec, Outcome
+        from clusterpolicy.inputs.hypothesis_file import Expectation, HypothesisSpec
 
         base = load_hypothesis("H3")
         self.spec = HypothesisSpec(
             **{
                 **{f: getattr(base, f) for f in base.__dataclass_fields__},
-                "outcomes": tuple(Outcome(m, expected) for m in metrics),
+                "outcomes": tuple(Expectation(m, expected) for m in metrics),
                 "correction": correction,
                 "alpha": alpha,
                 "values": (0.0, 0.2, 0.4),
@@ -169,7 +161,7 @@ def test_without_correction_a_null_effect_is_rejected_at_rate_alpha():
     rejected = total = 0
     for _ in range(25):
         finals = _fake_finals(rng, 10, [0.0] * 40)
-        v = evaluate(spec, finals)
+        v = verdicts(spec, finals)
         rejected += int((v["verdict"] != "not supported").sum())
         total += len(v)
     assert 0.03 <= rejected / total <= 0.07  # 2,000 tests at α = 0.05
@@ -179,17 +171,17 @@ def test_without_correction_a_null_effect_is_rejected_at_rate_alpha():
 def test_replicate_r_gets_the_same_seed_at_every_value():
     spec = load_hypothesis("H3", replications=5)
     seeds = replicate_seeds(spec.seed, 5)
-    ts = tasks(list(spec.points), seeds)
+    ts = tasks(points_of(spec), seeds)
     assert len(ts) == 4 * 5
     for r in range(5):
         assert {t.seed for t in ts if t.replicate == r} == {seeds[r]}
-    assert [p.params.policy.privileged_share for p in spec.points] == [0.0, 0.25, 0.4, 0.6]
-    assert {p.params.policy.project_budget for p in spec.points} == {2.8e8}
+    assert [p.params.policy.privileged_share for p in points_of(spec)] == [0.0, 0.25, 0.4, 0.6]
+    assert {p.params.policy.project_budget for p in points_of(spec)} == {2.8e8}
 
 
 def test_the_design_really_pairs(tmp_path):
     spec = load_hypothesis(write_spec(tmp_path, replications=10))
-    res = run_hypothesis(spec, workers=1, run=_synthetic, progress=False)
+    res = hypothesis(spec, workers=1, run=_synthetic, progress=False)
     r = res.verdicts.set_index(["outcome", "value"]).loc[("projects_individual_funded_total", "0.2")]
     # the shared noise (sd 50) cancels in the pairs: the interval is narrow and the effect clear
     assert r["ci_high"] - r["ci_low"] < 5 and r["verdict"] == "supported"
@@ -198,19 +190,19 @@ def test_the_design_really_pairs(tmp_path):
     assert stats.ttest_ind(x, y).pvalue > 0.05, "unpaired, the same runs show nothing"
     # the evaluation pairs by replicate, not by row order
     shuffled = res.finals.sample(frac=1.0, random_state=3)
-    pd.testing.assert_frame_equal(evaluate(spec, shuffled), res.verdicts)
+    pd.testing.assert_frame_equal(verdicts(spec, shuffled), res.verdicts)
     # break the pairs: the effect is lost in the noise
     broken = res.finals.copy()
     at = broken["label"] == "0.2"
     broken.loc[at, "replicate"] = (broken.loc[at, "replicate"] + 1) % 10
     b = (
-        evaluate(spec, broken)
+        verdicts(spec, broken)
         .set_index(["outcome", "value"])
         .loc[("projects_individual_funded_total", "0.2")]
     )
     assert b["verdict"] == "not supported" and b["ci_high"] - b["ci_low"] > 50
     # and a model without common random numbers cannot show it either
-    u = run_hypothesis(spec, workers=1, run=_unpaired, progress=False).verdicts
+    u = hypothesis(spec, workers=1, run=_unpaired, progress=False).verdicts
     assert u.set_index(["outcome", "value"]).loc[("projects_individual_funded_total", "0.2"), "verdict"] == (
         "not supported"
     )
@@ -225,7 +217,7 @@ def test_verdicts_and_intervals_agree(correction):
     n_checked = {"supported": 0, "opposite": 0, "not supported": 0}
     for _ in range(15):
         finals = _fake_finals(rng, 8, effects)
-        v = evaluate(spec, finals)
+        v = verdicts(spec, finals)
         assert list(v.columns) == VERDICT_COLUMNS
         for _, r in v.iterrows():
             excludes = r["ci_low"] > r["tested_against"] or r["ci_high"] < r["tested_against"]
@@ -244,7 +236,7 @@ def test_verdicts_and_intervals_agree(correction):
 def test_p_values_and_intervals_are_scipys_paired_t():
     rng = np.random.default_rng(2)
     finals = _fake_finals(rng, 9, [0.4])
-    v = evaluate(_Spec(["m0"]).spec, finals).set_index("value")
+    v = verdicts(_Spec(["m0"]).spec, finals).set_index("value")
     f = finals.set_index(["label", "replicate"])["m0"]
     x, y = f.loc["0.2"].to_numpy(), f.loc["0"].to_numpy()
     assert v.loc["0.2", "p_value"] == pytest.approx(stats.ttest_rel(x, y).pvalue)
@@ -277,23 +269,21 @@ def test_paired_test_edge_cases():
 
 def test_a_margin_tests_no_decrease(tmp_path):
     rng = np.random.default_rng(4)
-    from clusterpolicy.analysis.hypothesis import HypothesisSpec, Outcome
+    from clusterpolicy.inputs.hypothesis_file import Expectation, HypothesisSpec
 
     base = _Spec(["m0"]).spec
     fields = {f: getattr(base, f) for f in base.__dataclass_fields__}
     small_drop = _fake_finals(rng, 12, [-0.2], sd_own=0.1)
-    spec = HypothesisSpec(**{**fields, "outcomes": (Outcome("m0", "no decrease", margin=1.0),)})
-    v = evaluate(spec, small_drop)
+    spec = HypothesisSpec(**{**fields, "outcomes": (Expectation("m0", "no decrease", margin=1.0),)})
+    v = verdicts(spec, small_drop)
     assert (v["verdict"] == "supported").all() and (v["tested_against"] == -1.0).all()
     big_drop = _fake_finals(rng, 12, [-3.0], sd_own=0.1)
-    assert (evaluate(spec, big_drop)["verdict"] == "opposite").all()
+    assert (verdicts(spec, big_drop)["verdict"] == "opposite").all()
 
 
 def test_below_the_reference_the_expected_direction_turns_round(tmp_path):
     spec = load_hypothesis(write_spec(tmp_path, reference=0.2))
-    v = run_hypothesis(spec, workers=1, run=_synthetic, progress=False).verdicts.set_index(
-        ["outcome", "value"]
-    )
+    v = hypothesis(spec, workers=1, run=_synthetic, progress=False).verdicts.set_index(["outcome", "value"])
     below, above = (
         v.loc[("projects_individual_funded_total", "0")],
         v.loc[("projects_individual_funded_total", "0.4")],
@@ -311,7 +301,7 @@ def _failing(task):
 
 def test_a_failed_run_drops_its_pair_and_is_reported(tmp_path):
     spec = load_hypothesis(write_spec(tmp_path, replications=6))
-    res = run_hypothesis(spec, workers=1, run=_failing, progress=False, out=tmp_path / "o")
+    res = hypothesis(spec, workers=1, run=_failing, progress=False, out=tmp_path / "o")
     v = res.verdicts.set_index(["outcome", "value"])
     assert v.loc[("members", "0.2"), "n"] == 5 and v.loc[("members", "0.4"), "n"] == 6
     assert "boom" in next(iter(res.failures.values()))
@@ -324,10 +314,10 @@ def _always_failing(task):
 
 def test_when_every_run_fails_nothing_is_claimed(tmp_path, capsys):
     spec = load_hypothesis(write_spec(tmp_path, replications=2))
-    res = run_hypothesis(spec, workers=1, run=_always_failing, progress=False, out=tmp_path / "o")
+    res = hypothesis(spec, workers=1, run=_always_failing, progress=False, out=tmp_path / "o")
     assert len(res.failures) == 6 and (res.verdicts["verdict"] == "not supported").all()
     assert (res.verdicts["n"] == 0).all() and (tmp_path / "o" / "report.html").exists()
-    from clusterpolicy.cli.hypothesis import verdict_text
+    from clusterpolicy.outputs.hypothesis import verdict_text
 
     assert "0 of 4 comparisons support HX" in verdict_text(res)
 
@@ -340,19 +330,19 @@ def test_the_same_command_resumes(tmp_path):
         return _synthetic(task)
 
     spec = load_hypothesis(write_spec(tmp_path, replications=3))
-    a = run_hypothesis(spec, workers=1, run=counting, progress=False, out=tmp_path / "o")
-    b = run_hypothesis(spec, workers=1, run=counting, progress=False, out=tmp_path / "o")
+    a = hypothesis(spec, workers=1, run=counting, progress=False, out=tmp_path / "o")
+    b = hypothesis(spec, workers=1, run=counting, progress=False, out=tmp_path / "o")
     assert len(calls) == 9
     pd.testing.assert_frame_equal(a.verdicts, b.verdicts)
-    with pytest.raises(ScenarioError, match="different design"):
-        run_hypothesis(
+    with pytest.raises(InputError, match="different design"):
+        hypothesis(
             load_hypothesis(write_spec(tmp_path, replications=4)),
             workers=1,
             run=counting,
             progress=False,
             out=tmp_path / "o",
         )
-    run_hypothesis(spec, workers=1, run=counting, progress=False, out=tmp_path / "o", fresh=True)
+    hypothesis(spec, workers=1, run=counting, progress=False, out=tmp_path / "o", fresh=True)
     assert len(calls) == 18
 
 
@@ -514,7 +504,7 @@ BAD = [
 def test_bad_hypothesis_files_give_one_clear_line(tmp_path, capsys, case, text, expected):
     path = tmp_path / "bad.toml"
     path.write_text(text)
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(InputError) as info:
         load_hypothesis(path)
     msg = str(info.value)
     assert "\n" not in msg and msg.startswith(str(path)) and expected in msg, msg
@@ -578,10 +568,10 @@ def test_crowding_out_runs_the_shipped_h3_file():
 
 def test_a_scenario_lever_and_a_string_lever_resolve():
     h4 = load_hypothesis("H4")
-    assert [p.params.policy.support_years_ibn for p in h4.points] == [3, 50]
-    assert all(p.params.simulation.quarters == 56 for p in h4.points) and not h4.numeric
+    assert [p.params.policy.support_years_ibn for p in points_of(h4)] == [3, 50]
+    assert all(p.params.simulation.quarters == 56 for p in points_of(h4)) and not h4.numeric
     h5 = load_hypothesis("H5")
-    assert [p.params.policy.selection for p in h5.points] == ["jury", "fcfs", "lottery"]
+    assert [p.params.policy.selection for p in points_of(h5)] == ["jury", "fcfs", "lottery"]
     assert h5.expected_for(h5.outcomes[0], "fcfs") == "decrease"
 
 
@@ -600,7 +590,7 @@ def test_a_scenario_lever_finds_scenario_files_next_to_the_hypothesis(tmp_path):
     }
     (tmp_path / "h.toml").write_text(_toml(data))
     spec = load_hypothesis(tmp_path / "h.toml")
-    assert [p.params.policy.privileged_share for p in spec.points] == [0.25, 0.5]
+    assert [p.params.policy.privileged_share for p in points_of(spec)] == [0.25, 0.5]
     assert spec.comparisons == ["tweak"] and spec.comparison_text("tweak") == "tweak vs concept_note_2015"
 
 
@@ -610,9 +600,9 @@ def test_fixed_settings_may_be_nested_or_dotted(tmp_path):
     (tmp_path / "b.toml").write_text(_bad(top__fixed={"population.n_firms": 700}))
     a, b = load_hypothesis(tmp_path / "a.toml"), load_hypothesis(tmp_path / "b.toml")
     assert a.fixed == b.fixed == {"population.n_firms": 700}
-    assert all(p.params.population.n_firms == 700 for p in a.points)
+    assert all(p.params.population.n_firms == 700 for p in points_of(a))
     c = load_hypothesis(tmp_path / "b.toml", ["population.n_firms=650"])
-    assert all(p.params.population.n_firms == 650 for p in c.points), "--set comes after [fixed]"
+    assert all(p.params.population.n_firms == 650 for p in points_of(c)), "--set comes after [fixed]"
 
 
 # ------------------------------------------------------------------------------ additionality
@@ -659,7 +649,7 @@ def _additional(task):
     [(1.5, "additional"), (0.5, "partial crowding-out"), (0.0, "full crowding-out")],
 )
 def test_additionality_recovers_a_known_ratio(k, klass):
-    res = run_additionality(
+    res = additionality(
         "concept_note_2015",
         replications=12,
         seed=3,
@@ -680,7 +670,7 @@ def test_additionality_recovers_a_known_ratio(k, klass):
 
 
 def test_the_naive_estimate_is_members_gap_per_public_euro():
-    res = run_additionality(
+    res = additionality(
         "concept_note_2015",
         replications=6,
         seed=1,

@@ -10,20 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import html_is_balanced
+from ishigami import ISHIGAMI_PROBLEM, ishigami, ishigami_indices
 
-from clusterpolicy.analysis.sensitivity import (
-    INDEX_COLUMNS,
-    ISHIGAMI_PROBLEM,
-    SensitivityError,
-    analyze_function,
-    analyze_outputs,
-    analyze_sweep,
-    ishigami,
-    ishigami_indices,
-    run_sensitivity,
-)
+from clusterpolicy.analysis.sensitivity import INDEX_COLUMNS, analyze_outputs
 from clusterpolicy.cli.main import main
-from clusterpolicy.studies.sweep import load_spec, run_sweep, seeds_for
+from clusterpolicy.inputs.errors import InputError
+from clusterpolicy.inputs.sweep_spec import load_spec
+from clusterpolicy.runs.samplers import seeds_for
+from clusterpolicy.studies.sensitivity import analyze_sweep, function_sensitivity, sensitivity
+from clusterpolicy.studies.sweep import sweep
 
 TINY_SET = '["population.n_firms=300", "simulation.quarters=4", "simulation.burn_in_quarters=0"]'
 
@@ -75,7 +70,7 @@ def test_the_analytic_ishigami_indices_are_the_textbook_values():
 
 
 def test_ishigami_indices_are_recovered_within_their_intervals():
-    res = analyze_function(ishigami, ISHIGAMI_PROBLEM, method="sobol", n=1024, seed=1, bootstrap=500)
+    res = function_sensitivity(ishigami, ISHIGAMI_PROBLEM, method="sobol", n=1024, seed=1, bootstrap=500)
     d = res.indices.set_index(["index", "parameter"])
     for j, p in enumerate(ISHIGAMI_PROBLEM["names"]):
         for key, exact in (("S1", ISHIGAMI_S1[j]), ("ST", ISHIGAMI_ST[j])):
@@ -92,7 +87,7 @@ def test_morris_ranks_a_parameter_without_effect_last():
         return 10 * x[:, 0] + x[:, 1] ** 2 + 0.0 * x[:, 2] + np.sin(3 * x[:, 0]) * x[:, 1]
 
     problem = {"num_vars": 3, "names": ["a", "b", "none"], "bounds": [[0, 1], [0, 2], [0, 1]]}
-    res = analyze_function(f, problem, method="morris", n=30, seed=2, bootstrap=200)
+    res = function_sensitivity(f, problem, method="morris", n=30, seed=2, bootstrap=200)
     mu_star = res.table("mu_star").iloc[0]
     assert list(mu_star.sort_values(ascending=False).index) == ["a", "b", "none"]
     assert mu_star["none"] == pytest.approx(0.0, abs=1e-12)
@@ -125,13 +120,13 @@ def noisy(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("noisy")
     spec = load_spec(write_spec(tmp / "noisy.toml", n=32, reps=4, outcomes='["members", "business_rd"]'))
     out = tmp / "out"
-    res = run_sensitivity(spec, out, workers=1, run=_noisy, progress=False, bootstrap=300)
+    res = sensitivity(spec, out, workers=1, run=_noisy, progress=False, bootstrap=300)
     return spec, out, res
 
 
 def test_replicates_are_averaged_per_design_point_in_salib_order(noisy):
     spec, out, res = noisy
-    runs = run_sweep(spec, out, workers=1, run=_noisy, progress=False).outcomes()
+    runs = sweep(spec, out, workers=1, run=_noisy, progress=False).results()
     assert len(runs) == 32 * 4 * 4 and res.runs == len(runs) and res.replications == 4
     means = runs.groupby("point")["members"].mean().sort_index()
     assert np.allclose(res.means["members"].to_numpy(), means.to_numpy())
@@ -160,7 +155,7 @@ def test_replicate_noise_is_estimated_and_small_indices_are_flagged(noisy):
 
 def test_noise_common_to_every_point_cancels_under_common_random_numbers(tmp_path):
     spec = load_spec(write_spec(tmp_path / "crn.toml", n=16, reps=3))
-    res = analyze_sweep(run_sweep(spec, tmp_path / "o", workers=1, run=_common_noise, progress=False))
+    res = analyze_sweep(sweep(spec, tmp_path / "o", workers=1, run=_common_noise, progress=False))
     noise = res.noise.set_index("outcome").loc["members"]
     assert noise["sd_within"] > 2.0  # one run is noisy ...
     assert noise["sd_noise"] == pytest.approx(0.0, abs=1e-9)  # ... but the noise is the same at every point
@@ -170,28 +165,28 @@ def test_noise_common_to_every_point_cancels_under_common_random_numbers(tmp_pat
 
 
 def test_one_replication_flags_nothing_and_says_so():
-    res = analyze_function(ishigami, ISHIGAMI_PROBLEM, n=64, seed=1, bootstrap=100)
+    res = function_sensitivity(ishigami, ISHIGAMI_PROBLEM, n=64, seed=1, bootstrap=100)
     assert res.indices["below_noise"].isna().all()
     assert any("replicate noise cannot be estimated" in w for w in res.warnings)
 
 
 # ----------------------------------------------------------------------------------- convergence
 def test_convergence_warning_fires_on_a_tiny_design():
-    res = analyze_function(ishigami, ISHIGAMI_PROBLEM, n=8, seed=1, bootstrap=200)
+    res = function_sensitivity(ishigami, ISHIGAMI_PROBLEM, n=8, seed=1, bootstrap=200)
     assert (res.indices["converged"] == False).any()  # noqa: E712
     assert any("have not settled" in w and "N/2=4 and N=8" in w for w in res.warnings)
-    morris = analyze_function(ishigami, ISHIGAMI_PROBLEM, method="morris", n=4, seed=1, bootstrap=100)
+    morris = function_sensitivity(ishigami, ISHIGAMI_PROBLEM, method="morris", n=4, seed=1, bootstrap=100)
     assert any("have not settled" in w for w in morris.warnings)
 
 
 def test_a_design_too_small_to_check_says_so():
-    res = analyze_function(ishigami, ISHIGAMI_PROBLEM, n=2, seed=1, bootstrap=100)
+    res = function_sensitivity(ishigami, ISHIGAMI_PROBLEM, n=2, seed=1, bootstrap=100)
     assert res.indices["converged"].isna().all()
     assert any("too few to check convergence" in w for w in res.warnings)
 
 
 def test_convergence_uses_the_first_half_of_the_base_samples():
-    res = analyze_function(ishigami, ISHIGAMI_PROBLEM, n=64, seed=3, bootstrap=100)
+    res = function_sensitivity(ishigami, ISHIGAMI_PROBLEM, n=64, seed=3, bootstrap=100)
     half = analyze_outputs(
         ISHIGAMI_PROBLEM,
         {"y": ishigami(_sample(64, 3)[: 32 * 5])},
@@ -205,7 +200,7 @@ def test_convergence_uses_the_first_half_of_the_base_samples():
 
 
 def _sample(n, seed):
-    from clusterpolicy.analysis.sensitivity import salib_sample
+    from clusterpolicy.runs.samplers import salib_sample
 
     return salib_sample(ISHIGAMI_PROBLEM, "sobol", n, seed=seed)
 
@@ -219,7 +214,7 @@ def _fails_at_point_3(task):
 
 def test_a_point_without_results_drops_its_block_and_the_rest_is_analysed(tmp_path):
     spec = load_spec(write_spec(tmp_path / "f.toml", n=8, reps=2))
-    res = analyze_sweep(run_sweep(spec, tmp_path / "o", workers=1, run=_fails_at_point_3, progress=False))
+    res = analyze_sweep(sweep(spec, tmp_path / "o", workers=1, run=_fails_at_point_3, progress=False))
     assert res.failed == 2 and res.n == 8 and res.n_used == 7
     assert any("2 run(s) failed" in w and "7 of 8 base samples used" in w for w in res.warnings)
     assert res.indices["value"].notna().all()
@@ -227,8 +222,8 @@ def test_a_point_without_results_drops_its_block_and_the_rest_is_analysed(tmp_pa
 
 def test_grid_and_lhs_designs_are_refused(tmp_path):
     spec = load_spec(write_spec(tmp_path / "l.toml", design="lhs", n=8))
-    with pytest.raises(SensitivityError, match="needs design = 'sobol' or 'morris'"):
-        run_sensitivity(spec, tmp_path / "o", workers=1, run=_noisy, progress=False)
+    with pytest.raises(InputError, match="needs design = 'sobol' or 'morris'"):
+        sensitivity(spec, tmp_path / "o", workers=1, run=_noisy, progress=False)
     assert not (tmp_path / "o").exists()
 
 
@@ -266,7 +261,7 @@ def test_the_report_is_balanced_self_contained_html(noisy):
 
 def test_a_morris_analysis_writes_the_mu_star_sigma_figure(tmp_path):
     spec = load_spec(write_spec(tmp_path / "m.toml", design="morris", n=6, reps=2))
-    res = run_sensitivity(spec, tmp_path / "o", workers=1, run=_noisy, progress=False, bootstrap=100)
+    res = sensitivity(spec, tmp_path / "o", workers=1, run=_noisy, progress=False, bootstrap=100)
     assert set(res.indices["index"]) == {"mu_star", "sigma", "mu"}
     assert (tmp_path / "o" / "morris.png").read_bytes()[:4] == b"\x89PNG"
     ms = res.table("mu_star").loc["members"]
@@ -293,7 +288,7 @@ def test_morris_on_integer_parameters_uses_the_unrounded_sample(tmp_path):
     spec = load_spec(path)
     assert spec.parameters[1].is_int
     res = analyze_sweep(
-        run_sweep(spec, tmp_path / "o", workers=1, run=_integer_effect, progress=False), bootstrap=100
+        sweep(spec, tmp_path / "o", workers=1, run=_integer_effect, progress=False), bootstrap=100
     )
     ms = res.table("mu_star").loc["members"]
     assert ms["policy.deposit_window_quarters"] > 5 * ms["policy.privileged_share"] > 0
@@ -358,7 +353,7 @@ def test_cli_sensitivity_unknown_spec_is_one_line(capsys):
 
 
 def test_the_shipped_specs_are_valid_and_the_default_is_sized_for_an_hour():
-    from clusterpolicy.studies.sweep import n_points
+    from clusterpolicy.runs.samplers import n_points
 
     quick, default = load_spec("quick"), load_spec("default")
     assert quick.design == default.design == "sobol"

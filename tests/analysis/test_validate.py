@@ -8,20 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterpolicy.analysis.validation import (
-    TARGETS_FILE,
-    RunMatrix,
-    load_targets,
-    recorded_quarters,
-    run_validation,
-    split_computable,
-    target_matrix,
-)
+from clusterpolicy.analysis.validation import RunMatrix, recorded_quarters, split_computable, target_matrix
 from clusterpolicy.cli.main import main
-from clusterpolicy.inputs.scenario import ScenarioError, load_scenario
+from clusterpolicy.inputs.errors import InputError
+from clusterpolicy.inputs.files import TARGETS_FILE
+from clusterpolicy.inputs.scenario import load_scenario
+from clusterpolicy.inputs.sweep_spec import load_spec
+from clusterpolicy.inputs.targets import load_targets
 from clusterpolicy.model.metrics import REPORTERS
-from clusterpolicy.studies.calibrate import calibrate, write_scenario
-from clusterpolicy.studies.sweep import load_spec
+from clusterpolicy.outputs.calibration import write_scenario
+from clusterpolicy.studies.calibrate import calibrate
+from clusterpolicy.studies.validate import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = """
@@ -114,7 +111,7 @@ BAD = [
 @pytest.mark.parametrize(("text", "words"), BAD)
 def test_a_bad_targets_file_is_one_line_naming_the_file(tmp_path, text, words):
     path = write(tmp_path, text)
-    with pytest.raises(ScenarioError) as err:
+    with pytest.raises(InputError) as err:
         load_targets(path)
     msg = str(err.value)
     assert "\n" not in msg and str(path) in msg and words in msg
@@ -347,7 +344,7 @@ def test_validation_pairs_each_run_with_its_counterfactual_and_judges_the_range(
         "behaviour.sme_money_cost=4.0",
         "behaviour.knowledge_rd_effect=0.07",
     ]
-    v = run_validation(
+    v = validate(
         "concept_note_2015", targets, replications=3, seed=5, workers=1, overrides=overrides,
         run=synthetic_run, progress=False,
     )  # fmt: skip
@@ -507,7 +504,7 @@ def test_a_confirmation_reruns_the_best_sets_with_fresh_seeds_and_chooses_on_tho
 def test_calibration_needs_every_quarter(tmp_path):
     spec = synth_spec(tmp_path).read_text().replace('keep = "timeseries"', 'keep = "final"')
     path = write(tmp_path, spec, "final.toml")
-    with pytest.raises(ScenarioError, match="keep = 'timeseries'"):
+    with pytest.raises(InputError, match="keep = 'timeseries'"):
         calibrate(load_spec(path), None, tmp_path / "out", workers=1, run=synthetic_run, progress=False)
     assert not (tmp_path / "out").exists()
 

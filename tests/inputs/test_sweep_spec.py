@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from clusterpolicy.cli.main import main
-from clusterpolicy.inputs.scenario import ScenarioError
-from clusterpolicy.studies.sweep import SPEC_DIR, load_spec
+from clusterpolicy.inputs.errors import InputError
+from clusterpolicy.inputs.files import SPEC_DIR
+from clusterpolicy.inputs.sweep_spec import load_spec
 
 SWEEP = """[sweep]
 base = "concept_note_2015"
@@ -115,7 +116,7 @@ BAD = [
 def test_a_bad_experiment_file_gives_one_line_naming_the_file_and_key(tmp_path, name, text, key, expected):
     path = tmp_path / f"{name}.toml"
     path.write_text(text)
-    with pytest.raises(ScenarioError) as exc:
+    with pytest.raises(InputError) as exc:
         load_spec(path)
     msg = str(exc.value)
     assert "\n" not in msg
@@ -126,7 +127,7 @@ def test_a_bad_experiment_file_gives_one_line_naming_the_file_and_key(tmp_path, 
 
 
 def test_a_missing_file_names_the_shipped_specs():
-    with pytest.raises(ScenarioError) as exc:
+    with pytest.raises(InputError) as exc:
         load_spec("no/such/file.toml")
     msg = str(exc.value)
     assert msg.startswith("no/such/file.toml") and "no such experiment file" in msg
@@ -174,6 +175,6 @@ KNOWN_GAPS = [
 def test_known_gaps(tmp_path, text, key):
     path = tmp_path / "gap.toml"
     path.write_text(text)
-    with pytest.raises(ScenarioError) as exc:
+    with pytest.raises(InputError) as exc:
         load_spec(path)
     assert f"{key} = " in str(exc.value) or f"{key}:" in str(exc.value)

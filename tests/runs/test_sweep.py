@@ -16,9 +16,11 @@ import pandas as pd
 import pytest
 
 from clusterpolicy.cli.main import main
-from clusterpolicy.runs.execute import execute
+from clusterpolicy.inputs.sweep_spec import load_spec
+from clusterpolicy.runs.execution import Execution, execute
+from clusterpolicy.runs.samplers import design_matrix, n_points, seeds_for, sweep_design
 from clusterpolicy.runs.store import RunStore
-from clusterpolicy.studies.sweep import design_matrix, load_spec, n_points, run_sweep, seeds_for
+from clusterpolicy.studies.sweep import sweep
 
 TINY_SET = '["population.n_firms=300", "simulation.quarters=4", "simulation.burn_in_quarters=0"]'
 
@@ -108,8 +110,9 @@ def _synthetic(task):
 
 def test_a_sweep_runs_every_design_point_with_paired_seeds(tmp_path):
     spec = load_spec(write_spec(tmp_path, "lhs", 5, reps=2))
-    res = run_sweep(spec, tmp_path / "out", workers=1, run=_synthetic, progress=False)
-    df = res.outcomes()
+    res = sweep(spec, tmp_path / "out", workers=1, run=_synthetic, progress=False)
+    df = res.results()
+    assert (df["status"] == "done").all()
     assert len(df) == 10 and sorted(df["run_id"]) == list(range(10))
     assert df.groupby("replicate")["seed"].nunique().eq(1).all()
     assert np.allclose(df["members"], 10 * df["policy.privileged_share"], atol=0.5)
@@ -134,32 +137,31 @@ def test_a_failing_run_is_recorded_and_retried_only_on_request(tmp_path, monkeyp
     spec = load_spec(write_spec(tmp_path, "lhs", 4, reps=2))
     out = tmp_path / "out"
     monkeypatch.setenv(FLAG, "2")
-    res = run_sweep(spec, out, workers=1, run=_flaky, progress=False)
+    res = sweep(spec, out, workers=1, run=_flaky, progress=False)
     assert res.summary.done == 6 and res.summary.failed == 2
     failures = res.store.failures()
     assert set(failures) == {4, 5} and all("ValueError: bad point 2" in e for e in failures.values())
     monkeypatch.delenv(FLAG)
-    again = run_sweep(spec, out, workers=1, run=_flaky, progress=False)
+    again = sweep(spec, out, workers=1, run=_flaky, progress=False)
     assert again.summary.done == 0 and set(again.store.failures()) == {4, 5}, "not retried unasked"
-    retried = run_sweep(spec, out, workers=1, run=_flaky, progress=False, retry_failed=True)
+    retried = sweep(spec, out, workers=1, run=_flaky, progress=False, retry_failed=True)
     assert retried.summary.done == 2 and not retried.store.failures()
-    assert sorted(retried.outcomes()["run_id"]) == list(range(8))
+    assert sorted(retried.results()["run_id"]) == list(range(8))
+    assert (retried.results()["status"] == "done").all()
 
 
 def test_a_different_design_in_the_same_folder_is_refused(tmp_path):
     out = tmp_path / "out"
-    run_sweep(
-        load_spec(write_spec(tmp_path, "lhs", 3, reps=1)), out, workers=1, run=_synthetic, progress=False
-    )
+    sweep(load_spec(write_spec(tmp_path, "lhs", 3, reps=1)), out, workers=1, run=_synthetic, progress=False)
     with pytest.raises(Exception, match="different design"):
-        run_sweep(
+        sweep(
             load_spec(write_spec(tmp_path, "lhs", 4, reps=1)), out, workers=1, run=_synthetic, progress=False
         )
 
 
 def _cli(*args: str) -> list[str]:
     exe = Path(sys.executable).parent / "clusterpolicy"
-    return [str(exe), *args] if exe.exists() else [sys.executable, "-m", "clusterpolicy.cli.main", *args]
+    return [str(exe), *args] if exe.exists() else [sys.executable, "-m", "clusterpolicy", *args]
 
 
 def _done_lines(out: Path) -> int:
@@ -214,9 +216,9 @@ def test_one_worker_two_workers_and_dask_give_identical_results(tmp_path, dask_e
         ("two", {"workers": 2}),
         ("dask", {"executor": dask_executor}),
     ):
-        res = run_sweep(spec, tmp_path / name, progress=False, **kwargs)
+        res = sweep(spec, tmp_path / name, progress=False, **kwargs)
         assert res.summary.failed == 0
-        frames.append(res.outcomes().sort_values("run_id").reset_index(drop=True))
+        frames.append(res.results().sort_values("run_id").reset_index(drop=True))
     pd.testing.assert_frame_equal(frames[0], frames[1])
     pd.testing.assert_frame_equal(frames[0], frames[2])
 
@@ -248,11 +250,11 @@ def test_the_parent_keeps_only_a_bounded_number_of_runs_in_flight(tmp_path):
         ex.in_flight -= 1
         seen.append(r.run_id)
 
-    from clusterpolicy.studies.sweep import design_matrix as dm
-    from clusterpolicy.studies.sweep import sweep_tasks
-
     execute(
-        sweep_tasks(spec, dm(spec), set()), on_result, executor=ex, workers=2, run=_synthetic, progress=False
+        sweep_design(spec).tasks(),
+        on_result,
+        Execution(executor=ex, workers=2, progress=False),
+        run=_synthetic,
     )
     assert len(seen) == 100 and ex.max_in_flight <= 4
 
@@ -284,11 +286,11 @@ def test_fresh_deletes_only_a_run_directory(tmp_path):
     precious.mkdir()
     (precious / "thesis.tex").write_text("years of work")
     with pytest.raises(Exception, match="not a run directory"):
-        run_sweep(spec, precious, workers=1, run=_synthetic, progress=False, fresh=True)
+        sweep(spec, precious, workers=1, run=_synthetic, progress=False, fresh=True)
     assert (precious / "thesis.tex").read_text() == "years of work"
     out = tmp_path / "out"
-    run_sweep(spec, out, workers=1, run=_synthetic, progress=False)
-    again = run_sweep(spec, out, workers=1, run=_synthetic, progress=False, fresh=True)
+    sweep(spec, out, workers=1, run=_synthetic, progress=False)
+    again = sweep(spec, out, workers=1, run=_synthetic, progress=False, fresh=True)
     assert again.summary.done == 2, "a run directory is started over"
 
 
@@ -314,18 +316,18 @@ bounds = [-3000, 3000]
     spec = load_spec(path)
     out = tmp_path / "out"
     with pytest.raises(Exception, match=r"design point .*leave_threshold.*at most behaviour\.join_threshold"):
-        run_sweep(spec, out, workers=1, run=_synthetic, progress=False)
+        sweep(spec, out, workers=1, run=_synthetic, progress=False)
     assert not out.exists()
 
 
 def test_compaction_never_overwrites_a_chunk(tmp_path):
     spec = load_spec(write_spec(tmp_path, "lhs", 3, reps=1))
     out = tmp_path / "out"
-    run_sweep(spec, out, workers=1, run=_synthetic, progress=False)
+    sweep(spec, out, workers=1, run=_synthetic, progress=False)
     store = RunStore(out)
     (store.chunks_dir / "chunk-00000.parquet").rename(store.chunks_dir / "chunk-00007.parquet")
-    run_sweep(spec, out, workers=1, run=_synthetic, progress=False, retry_failed=True)
-    res = run_sweep(
+    sweep(spec, out, workers=1, run=_synthetic, progress=False, retry_failed=True)
+    res = sweep(
         load_spec(write_spec(tmp_path, "lhs", 3, reps=1)), out, workers=1, run=_synthetic, progress=False
     )
     assert res.summary.done == 0

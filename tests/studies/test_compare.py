@@ -14,7 +14,7 @@ from clusterpolicy.cli.main import main
 from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model.metrics import REQUIRED_METRICS
 from clusterpolicy.runs.design import Point, replicate_seeds, tasks
-from clusterpolicy.studies.compare import compare, run_comparison
+from clusterpolicy.studies.compare import compare
 
 TINY = [f"{k}={v}" for k, v in {**SMALL, "population.n_firms": 600, "simulation.quarters": 8}.items()]
 NAMES = ["concept_note_2015", "serv_advice_2015", "no_cluster_policy"]
@@ -41,7 +41,7 @@ def _fake_run(task):
 
 
 def test_the_comparison_is_paired():
-    comp = run_comparison(NAMES[:2], replications=12, seed=3, workers=1, run=_fake_run, progress=False)
+    comp = compare(NAMES[:2], replications=12, seed=3, workers=1, run=_fake_run, progress=False)
     d = comp.summary.set_index(["scenario", "metric"]).loc[("serv_advice_2015", "members")]
     # unpaired, the interval would be wide (sd 3); paired, the common noise cancels exactly
     assert d["diff"] == pytest.approx(2.0)
@@ -67,8 +67,8 @@ def test_intervals_cover_a_known_mean_95_percent_of_the_time():
 
 
 def test_one_and_two_workers_give_identical_results(tmp_path):
-    a = run_comparison(NAMES, replications=3, seed=5, workers=1, overrides=TINY, progress=False)
-    b = run_comparison(NAMES, replications=3, seed=5, workers=2, overrides=TINY, progress=False)
+    a = compare(NAMES, replications=3, seed=5, workers=1, overrides=TINY, progress=False)
+    b = compare(NAMES, replications=3, seed=5, workers=2, overrides=TINY, progress=False)
     pd.testing.assert_frame_equal(a.summary, b.summary)
     cols = [c for c in a.timeseries.columns]
     sort = ["label", "replicate", "quarter"]
@@ -86,7 +86,7 @@ def _failing_run(task):
 
 
 def test_a_failing_run_is_reported_and_the_rest_survive(tmp_path):
-    comp = run_comparison(
+    comp = compare(
         NAMES[:2], replications=4, seed=1, workers=1, run=_failing_run, out=tmp_path, progress=False
     )
     assert len(comp.failures) == 1
@@ -106,7 +106,7 @@ def _always_failing(task):
 
 def test_when_every_run_fails_the_comparison_says_so_in_one_line(tmp_path):
     with pytest.raises(Exception, match="every run failed; the first: RuntimeError: broken seed"):
-        run_comparison(NAMES[:2], replications=2, seed=1, workers=1, run=_always_failing, progress=False)
+        compare(NAMES[:2], replications=2, seed=1, workers=1, run=_always_failing, progress=False)
 
 
 def test_the_same_command_on_the_same_folder_resumes(tmp_path):
@@ -116,21 +116,19 @@ def test_the_same_command_on_the_same_folder_resumes(tmp_path):
         calls.append(task.run_id)
         return _fake_run(task)
 
-    run_comparison(NAMES[:2], replications=3, seed=1, workers=1, run=counting, out=tmp_path, progress=False)
+    compare(NAMES[:2], replications=3, seed=1, workers=1, run=counting, out=tmp_path, progress=False)
     assert len(calls) == 6
     (tmp_path / "store" / "runs").mkdir(exist_ok=True)
-    run_comparison(NAMES[:2], replications=3, seed=1, workers=1, run=counting, out=tmp_path, progress=False)
+    compare(NAMES[:2], replications=3, seed=1, workers=1, run=counting, out=tmp_path, progress=False)
     assert len(calls) == 6, "nothing is run twice"
     with pytest.raises(Exception, match="different design"):
-        run_comparison(
-            NAMES[:2], replications=4, seed=1, workers=1, run=counting, out=tmp_path, progress=False
-        )
+        compare(NAMES[:2], replications=4, seed=1, workers=1, run=counting, out=tmp_path, progress=False)
 
 
 @pytest.fixture(scope="module")
 def real_comparison(tmp_path_factory):
     out = tmp_path_factory.mktemp("cmp")
-    comp = run_comparison(NAMES, replications=3, seed=2, workers=2, overrides=TINY, out=out, progress=False)
+    comp = compare(NAMES, replications=3, seed=2, workers=2, overrides=TINY, out=out, progress=False)
     return comp, out
 
 
@@ -167,9 +165,9 @@ def test_compare_api_returns_the_summary():
     import clusterpolicy
 
     for _ in range(2):  # the package-level function stays a function after the module is imported
-        df = clusterpolicy.compare(NAMES[:2], replications=2, seed=1, workers=1, overrides=TINY)
+        df = clusterpolicy.compare(NAMES[:2], replications=2, seed=1, workers=1, overrides=TINY).summary
         assert set(df["scenario"]) == set(NAMES[:2]) and "diff_ci_high" in df.columns
-    assert compare(NAMES[:2], replications=2, seed=1, workers=1, overrides=TINY).equals(df)
+    assert compare(NAMES[:2], replications=2, seed=1, workers=1, overrides=TINY).summary.equals(df)
 
 
 def test_cli_compare_prints_the_table_and_the_report_path(tmp_path, capsys):
