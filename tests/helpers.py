@@ -15,6 +15,12 @@ SMALL = {
 }
 
 
+# a smaller configuration still, as --set overrides, and the command line's --set arguments for it
+TINY = [f"{k}={v}" for k, v in {**SMALL, "population.n_firms": 600, "simulation.quarters": 8}.items()]
+TINY_ARGS = [a for s in TINY for a in ("--set", s)]
+MAIN_SCENARIOS = ["concept_note_2015", "serv_advice_2015", "no_cluster_policy"]
+
+
 def small(name: str = "concept_note_2015", **overrides) -> Params:
     """A small version of a scenario with dotted-key overrides (``small(**{"policy.x": 1})``)."""
     return load_scenario(name).params.replace(**{**SMALL, **overrides})

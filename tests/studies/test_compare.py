@@ -1,4 +1,4 @@
-"""Scenario comparison: pairing, intervals, workers, failures, resume, report, CLI."""
+"""The comparison study: pairing, workers, failures, resume, its files and report, the API."""
 
 from __future__ import annotations
 
@@ -7,17 +7,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import SMALL, html_is_balanced
+from helpers import MAIN_SCENARIOS as NAMES
+from helpers import TINY, html_is_balanced
 
-from clusterpolicy.analysis.stats import mean_ci, paired_diff_ci
-from clusterpolicy.cli.main import main
 from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model.metrics import REQUIRED_METRICS
 from clusterpolicy.runs.design import Point, replicate_seeds, tasks
 from clusterpolicy.studies.compare import compare
-
-TINY = [f"{k}={v}" for k, v in {**SMALL, "population.n_firms": 600, "simulation.quarters": 8}.items()]
-NAMES = ["concept_note_2015", "serv_advice_2015", "no_cluster_policy"]
 
 
 def test_replicate_r_has_the_same_seed_in_every_scenario():
@@ -48,22 +44,6 @@ def test_the_comparison_is_paired():
     assert d["diff_ci_high"] - d["diff_ci_low"] == pytest.approx(0.0, abs=1e-9)
     m = comp.summary.set_index(["scenario", "metric"]).loc[("concept_note_2015", "members")]
     assert m["ci_high"] - m["ci_low"] > 1.0
-
-
-def test_intervals_cover_a_known_mean_95_percent_of_the_time():
-    rng = np.random.default_rng(0)
-    trials = 4000
-    hits = 0
-    diff_hits = 0
-    for _ in range(trials):
-        x = rng.normal(5.0, 2.0, size=10)
-        ci = mean_ci(x)
-        hits += ci.low <= 5.0 <= ci.high
-        common = rng.normal(0, 3.0, size=10)
-        di = paired_diff_ci(common + rng.normal(1.5, 1.0, size=10), common)
-        diff_hits += di.low <= 1.5 <= di.high
-    assert 0.935 <= hits / trials <= 0.965
-    assert 0.935 <= diff_hits / trials <= 0.965
 
 
 def test_one_and_two_workers_give_identical_results(tmp_path):
@@ -168,28 +148,3 @@ def test_compare_api_returns_the_summary():
         df = clusterpolicy.compare(NAMES[:2], replications=2, seed=1, workers=1, overrides=TINY).summary
         assert set(df["scenario"]) == set(NAMES[:2]) and "diff_ci_high" in df.columns
     assert compare(NAMES[:2], replications=2, seed=1, workers=1, overrides=TINY).summary.equals(df)
-
-
-def test_cli_compare_prints_the_table_and_the_report_path(tmp_path, capsys):
-    out = tmp_path / "c"
-    args = ["compare", *NAMES[:2], "--replications", "2", "--workers", "1", "--out", str(out)]
-    assert main(args + [a for s in TINY for a in ("--set", s)]) == 0
-    printed = capsys.readouterr().out
-    assert "compared 2 scenarios x 2 paired replications" in printed
-    assert "difference to concept_note_2015" in printed and f"report: {out / 'report.html'}" in printed
-
-
-@pytest.mark.parametrize(
-    ("argv", "expected"),
-    [
-        (["compare", "concept_note_2015"], "at least two scenarios"),
-        (["compare", "concept_note_2015", "concept_note_2015"], "given twice"),
-        (["compare", "concept_note_2015", "nope"], "known scenarios"),
-        (["compare", "concept_note_2015", "no_sunset", "--replications", "1"], "--replications"),
-        (["compare", "concept_note_2015", "no_sunset", "--workers", "0"], "--workers"),
-    ],
-)
-def test_cli_compare_bad_input(argv, expected, capsys):
-    assert main(argv) == 2
-    err = capsys.readouterr().err
-    assert expected in err and err.count("\n") == 1

@@ -1,4 +1,5 @@
-"""Sweeps: designs and their size, common random numbers, resume after kill -9, failures, executors."""
+"""The evaluator and the store: paired seeds, failures and retries, resume after kill -9, executors, fresh,
+compaction."""
 
 from __future__ import annotations
 
@@ -14,91 +15,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from specs import TINY_SET
+from specs import write_sweep_spec as write_spec
 
 from clusterpolicy.cli.main import main
 from clusterpolicy.inputs.sweep_spec import load_spec
 from clusterpolicy.runs.execution import Execution, execute
-from clusterpolicy.runs.samplers import design_matrix, n_points, seeds_for, sweep_design
+from clusterpolicy.runs.samplers import sweep_design
 from clusterpolicy.runs.store import RunStore
 from clusterpolicy.studies.sweep import sweep
-
-TINY_SET = '["population.n_firms=300", "simulation.quarters=4", "simulation.burn_in_quarters=0"]'
-
-
-def write_spec(
-    tmp_path: Path, design: str = "lhs", n: int = 6, reps: int = 2, extra: str = "", name: str = "t"
-):
-    path = tmp_path / f"{name}.toml"
-    path.write_text(
-        f"""[sweep]
-name = "{name}"
-base = "concept_note_2015"
-design = "{design}"
-n = {n}
-replications = {reps}
-seed = 3
-set = {TINY_SET}
-outcomes = ["members", "business_rd"]
-{extra}
-
-[[parameter]]
-key = "policy.privileged_share"
-bounds = [0.0, 0.6]
-
-[[parameter]]
-key = "policy.deposit_window_quarters"
-bounds = [1, 4]
-"""
-    )
-    return path
-
-
-@pytest.mark.parametrize(
-    ("design", "n", "expected"),
-    [("sobol", 8, 8 * (2 + 2)), ("morris", 5, 5 * (2 + 1)), ("lhs", 7, 7), ("grid", 3, 9)],
-)
-def test_designs_have_the_promised_size_and_stay_in_bounds(tmp_path, design, n, expected):
-    spec = load_spec(write_spec(tmp_path, design, n))
-    m = design_matrix(spec)
-    assert len(m) == n_points(spec) == expected
-    assert m["policy.privileged_share"].between(0.0, 0.6).all()
-    assert set(m["policy.deposit_window_quarters"]) <= {1, 2, 3, 4}
-    assert m["policy.deposit_window_quarters"].dtype.kind == "i"
-
-
-def test_integer_parameters_take_every_value_equally_often(tmp_path):
-    spec = load_spec(write_spec(tmp_path, "lhs", 400))
-    counts = design_matrix(spec)["policy.deposit_window_quarters"].value_counts()
-    assert sorted(counts.index) == [1, 2, 3, 4]
-    assert counts.min() >= 90  # 100 each in a Latin hypercube of 400
-
-
-def test_grid_levels_may_be_strings(tmp_path):
-    path = tmp_path / "g.toml"
-    path.write_text(
-        f"""[sweep]
-base = "concept_note_2015"
-design = "grid"
-set = {TINY_SET}
-outcomes = ["mean_selected_quality"]
-[[parameter]]
-key = "policy.selection"
-levels = ["jury", "fcfs", "lottery"]
-[[parameter]]
-key = "policy.ibn_to_spearhead"
-levels = [true, false]
-"""
-    )
-    m = design_matrix(load_spec(path))
-    assert len(m) == 6 and set(m["policy.selection"]) == {"jury", "fcfs", "lottery"}
-
-
-def test_common_random_numbers_by_default(tmp_path):
-    spec = load_spec(write_spec(tmp_path, "lhs", 4, reps=3))
-    assert len(seeds_for(spec)) == 3
-    spec.common_random_numbers = False
-    seeds = seeds_for(spec)
-    assert len(seeds) == 12 and len(set(seeds)) == 12
 
 
 def _synthetic(task):
@@ -259,27 +184,6 @@ def test_the_parent_keeps_only_a_bounded_number_of_runs_in_flight(tmp_path):
     assert len(seen) == 100 and ex.max_in_flight <= 4
 
 
-def test_cli_sweep_prints_the_cost_and_resumes(tmp_path, capsys):
-    spec_path = write_spec(tmp_path, "sobol", 2, reps=1)
-    out = tmp_path / "out"
-    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1"]) == 0
-    first = capsys.readouterr().out
-    assert "Sobol' N=2 x (D+2)=4: 8 design points x 1 replications = 8 runs over D=2 parameters" in first
-    assert "finished 8 runs" in first
-    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1"]) == 0
-    assert "running 0 runs" in capsys.readouterr().out
-
-
-def test_cli_sweep_unreachable_scheduler_is_one_line(tmp_path, capsys):
-    spec_path = write_spec(tmp_path, "lhs", 2, reps=1)
-    assert (
-        main(["sweep", str(spec_path), "--scheduler", "tcp://127.0.0.1:1", "--out", str(tmp_path / "o")]) == 2
-    )
-    err = capsys.readouterr().err
-    assert "--scheduler" in err and err.count("\n") == 1
-    assert not (tmp_path / "o").exists()
-
-
 def test_fresh_deletes_only_a_run_directory(tmp_path):
     spec = load_spec(write_spec(tmp_path, "lhs", 2, reps=1))
     precious = tmp_path / "home"
@@ -292,11 +196,6 @@ def test_fresh_deletes_only_a_run_directory(tmp_path):
     sweep(spec, out, workers=1, run=_synthetic, progress=False)
     again = sweep(spec, out, workers=1, run=_synthetic, progress=False, fresh=True)
     assert again.summary.done == 2, "a run directory is started over"
-
-
-def test_morris_levels_must_be_even(tmp_path):
-    with pytest.raises(Exception, match=r"sweep\.levels = 5"):
-        load_spec(write_spec(tmp_path, "morris", 2, extra="levels = 5"))
 
 
 def test_a_design_point_breaking_a_two_key_rule_is_refused_before_anything_is_written(tmp_path):
