@@ -14,7 +14,6 @@ from clusterpolicy.cli.options import (
     execution,
     out_path,
 )
-from clusterpolicy.outputs.compare import FILES, headline_text
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -39,6 +38,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run the comparison, print the headline table, say where the report is."""
+    from clusterpolicy.outputs.compare import FILES, headline_text
     from clusterpolicy.studies.compare import compare
 
     out = out_path(args, "results/compare")

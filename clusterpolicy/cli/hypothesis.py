@@ -16,7 +16,7 @@ from clusterpolicy.cli.options import (
     execution,
     out_path,
 )
-from clusterpolicy.inputs.scenario import COUNTERFACTUAL
+from clusterpolicy.inputs.files import COUNTERFACTUAL
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:

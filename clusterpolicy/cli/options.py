@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clusterpolicy.runs.execution import Execution
+if TYPE_CHECKING:
+    from clusterpolicy.runs.execution import Execution
 
 
 def add_overrides(p: argparse.ArgumentParser) -> None:
@@ -66,6 +68,8 @@ def execution(args: argparse.Namespace) -> Execution:
     Raises:
         InputError: bad settings (e.g. ``--workers 0``).
     """
+    from clusterpolicy.runs.execution import Execution
+
     return Execution(
         workers=args.workers,
         scheduler=getattr(args, "scheduler", None),

@@ -7,9 +7,6 @@ import time
 
 from clusterpolicy.cli.options import add_scenario, out_path
 from clusterpolicy.inputs.files import SHIPPED_SCENARIOS, scenario_dirs
-from clusterpolicy.inputs.scenario import available, load_scenario, resolve_path, to_toml
-from clusterpolicy.outputs.format import metrics_table
-from clusterpolicy.outputs.run import run_text
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -37,6 +34,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario once and write its time series, summary and overview figure."""
+    from clusterpolicy.inputs.scenario import load_scenario
+    from clusterpolicy.outputs.run import run_text
     from clusterpolicy.studies.run import run
 
     scenario = load_scenario(args.scenario, args.overrides)
@@ -49,6 +48,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate a scenario and print its resolved parameters."""
+    from clusterpolicy.inputs.scenario import load_scenario, to_toml
+
     scenario = load_scenario(args.scenario, args.overrides)
     where = scenario.path if scenario.path else "-"
     header = f"# {scenario.name} ({where}): valid\n"
@@ -62,6 +63,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """List the scenarios of every scenario folder with their descriptions (and any user folder)."""
+    from clusterpolicy.inputs.scenario import available, load_scenario, resolve_path
+
     for name in available():
         path = resolve_path(name)
         folder = "" if path.parent.resolve() == SHIPPED_SCENARIOS.resolve() else f"  [{path.parent}]"
@@ -73,5 +76,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     """Print the outcome dictionary."""
+    from clusterpolicy.outputs.format import metrics_table
+
     print(metrics_table())
     return 0

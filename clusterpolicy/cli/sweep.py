@@ -6,12 +6,15 @@ import argparse
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clusterpolicy.analysis.sensitivity import DEFAULT_BOOTSTRAP
 from clusterpolicy.cli.options import add_run_options, execution
-from clusterpolicy.inputs.sweep_spec import SweepSpec, load_spec
-from clusterpolicy.outputs.sweep import FILES, cost_text, finish_text, start_text
-from clusterpolicy.runs.execution import Execution
+
+if TYPE_CHECKING:
+    from clusterpolicy.inputs.sweep_spec import SweepSpec
+    from clusterpolicy.runs.execution import ExecSummary, Execution
+
+BOOTSTRAP = 1000  # the study's default (analysis.sensitivity.DEFAULT_BOOTSTRAP; a test checks they agree)
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -39,9 +42,9 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     a.add_argument(
         "--bootstrap",
         type=int,
-        default=DEFAULT_BOOTSTRAP,
+        default=BOOTSTRAP,
         metavar="B",
-        help=f"bootstrap resamples for the intervals (default {DEFAULT_BOOTSTRAP})",
+        help=f"bootstrap resamples for the intervals (default {BOOTSTRAP})",
     )
     a.set_defaults(func=cmd_sensitivity)
 
@@ -54,6 +57,9 @@ def _sweep_args(s: argparse.ArgumentParser) -> None:
 
 def _prepare(args: argparse.Namespace) -> tuple[SweepSpec, Path, Execution, Callable[[int, int], None]]:
     """The spec, the folder, the settings, and the line printed when the runs start."""
+    from clusterpolicy.inputs.sweep_spec import load_spec
+    from clusterpolicy.outputs.sweep import cost_text, start_text
+
     spec = load_spec(args.spec)
     out = Path(args.out or f"results/sweeps/{spec.name}")
     ex = execution(args)
@@ -65,7 +71,9 @@ def _prepare(args: argparse.Namespace) -> tuple[SweepSpec, Path, Execution, Call
     return spec, out, ex, started
 
 
-def _finished(out: Path, summary, failures: int, elapsed: float) -> None:  # type: ignore[no-untyped-def]
+def _finished(out: Path, summary: ExecSummary, failures: int, elapsed: float) -> None:
+    from clusterpolicy.outputs.sweep import FILES, finish_text
+
     print(finish_text(summary, elapsed))
     if failures:
         print(f"{failures} run(s) have failed (see {out / 'status.jsonl'}); --retry-failed runs them again")
@@ -86,6 +94,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Validate, run or resume the sweep, analyse it, write the files and print a summary."""
     from clusterpolicy.analysis.sensitivity import check_design
+    from clusterpolicy.inputs.sweep_spec import load_spec
     from clusterpolicy.outputs.sensitivity import summary_text
     from clusterpolicy.studies.sensitivity import check_bootstrap, sensitivity
 

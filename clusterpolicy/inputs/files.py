@@ -21,6 +21,7 @@ SPEC_DIR = DATA_DIR / "specs"
 HYPOTHESIS_DIR = DATA_DIR / "hypotheses"
 TARGETS_FILE = DATA_DIR / "targets.toml"
 SCENARIOS_ENV = "CLUSTERPOLICY_SCENARIOS"
+COUNTERFACTUAL = "no_cluster_policy"  # the scenario whose [policy] is the default counterfactual
 
 
 def scenario_dirs() -> list[Path]:

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from clusterpolicy.inputs.errors import InputError
-from clusterpolicy.inputs.files import display_path, find_file, read_toml, scenario_dirs, toml_names
+from clusterpolicy.inputs.files import (
+    COUNTERFACTUAL,
+    display_path,
+    find_file,
+    read_toml,
+    scenario_dirs,
+    toml_names,
+)
 from clusterpolicy.model.params import (
     SECTIONS,
     ParameterError,
@@ -29,7 +36,6 @@ from clusterpolicy.model.params import (
 
 TOP_LEVEL_KEYS = ("name", "description", "extends", *SECTIONS)
 OVERRIDES = "overrides"  # the argument that holds overrides, named in their errors
-COUNTERFACTUAL = "no_cluster_policy"
 
 Overrides = list[str] | dict[str, Any] | None
 

@@ -52,7 +52,7 @@ def verdict_text(result: HypothesisResult) -> str:
     if fixed:
         intro.append(f"fixed at every value: {fixed}")
     if changed:
-        intro.append(f"--set at every value: {changed}")
+        intro.append(f"overridden at every value: {changed}")
     intro.append(
         f"values in {result.last_quarter}; {spec.replications} paired replications per value "
         f"(seeds spawned from {spec.seed}); α = {spec.alpha:g}; {_correction_words(spec, level, m)}"

@@ -145,3 +145,29 @@ def test_the_installed_command_reports_errors_without_a_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().count("\n") == 0
     assert "policy.spearhead_cap" in proc.stderr and "-1" in proc.stderr
+
+
+def test_a_users_scenario_folder_by_flag_or_variable_and_the_variable_is_restored(
+    tmp_path, capsys, monkeypatch
+):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "tweak.toml").write_text('description = "my tweak"\nextends = "concept_note_2015"\n')
+    monkeypatch.delenv("CLUSTERPOLICY_SCENARIOS", raising=False)
+    assert main(["--scenarios", str(mine), "list"]) == 0
+    listed = capsys.readouterr().out
+    assert (
+        "tweak" in listed and "my tweak" in listed and str(mine) in listed and "concept_note_2015" in listed
+    )
+    assert "CLUSTERPOLICY_SCENARIOS" not in os.environ
+    assert main(["check", "tweak"]) == 2 and "known scenarios" in capsys.readouterr().err
+    monkeypatch.setenv("CLUSTERPOLICY_SCENARIOS", str(mine))
+    assert main(["check", "tweak"]) == 0 and "# tweak" in capsys.readouterr().out
+
+
+def test_errors_name_the_option_of_the_argument(capsys):
+    assert main(["compare", "concept_note_2015", "no_sunset", "--seed", "-1"]) == 2
+    assert capsys.readouterr().err == "clusterpolicy: error: --seed: -1: a whole number from 0 to 2**63-1\n"
+    assert main(["calibrate", "--refine", "1", "--confirm", "2", "--confirm-replications", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("clusterpolicy: error: --refine: 1:") and err.count("\n") == 1

@@ -66,3 +66,10 @@ def test_cli_sensitivity_unknown_spec_is_one_line(capsys):
     assert main(["sensitivity", "no_such_spec"]) == 2
     err = capsys.readouterr().err
     assert "no_such_spec" in err and "default" in err and "quick" in err and err.count("\n") == 1
+
+
+def test_the_bootstrap_default_is_the_studys():
+    from clusterpolicy.analysis.sensitivity import DEFAULT_BOOTSTRAP
+    from clusterpolicy.cli.sweep import BOOTSTRAP
+
+    assert BOOTSTRAP == DEFAULT_BOOTSTRAP

@@ -64,3 +64,28 @@ def test_validate_runs_end_to_end_on_a_small_configuration(tmp_path, capsys):
     assert (table["ci_low"] <= table["model_mean"]).all() and (table["model_mean"] <= table["ci_high"]).all()
     assert len(pd.read_csv(out / "replications.csv")) == 2
     assert (out / "validation.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_calibrate_runs_end_to_end_and_writes_a_scenario_that_validates(tmp_path, capsys):
+    spec = tmp_path / "cal.toml"
+    spec.write_text(
+        '[sweep]\nname = "cal"\nbase = "concept_note_2015"\ndesign = "lhs"\nn = 3\nreplications = 2\n'
+        'seed = 1\nkeep = "timeseries"\noutcomes = ["members"]\n'
+        'set = ["population.n_firms=300", "simulation.quarters=8", "simulation.burn_in_quarters=1"]\n'
+        '[[parameter]]\nkey = "behaviour.sme_money_cost"\nbounds = [1.5, 10.0]\n'
+    )
+    targets = write(
+        tmp_path, GOOD.replace('quarter = "2016Q4"', 'quarter = "2017Q4"').replace("[5, 15]", "[1, 400]")
+    )
+    out = tmp_path / "cal"
+    (out).mkdir()
+    (out / "notes.txt").write_text("mine")
+    args = ["calibrate", str(spec), "--targets", str(targets), "--out", str(out), "--workers", "1"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "cal: 6 runs to do" in printed and "chosen: set" in printed and "t1" in printed
+    written = out / "calibrated.toml"
+    assert f"wrote {written}" in printed and (out / "calibration.csv").exists()
+    assert main([*args, "--fresh"]) == 0 and "cal: 6 runs to do" in capsys.readouterr().out
+    assert (out / "notes.txt").read_text() == "mine", "--fresh deletes only the run stores"
+    assert main(["check", str(written)]) == 0
