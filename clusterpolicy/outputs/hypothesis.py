@@ -150,6 +150,76 @@ def sentence(spec: HypothesisSpec, r: pd.Series) -> str:
     return f'<b>{esc(label(m))}</b> — <span class="v-{verdict.replace(" ", "-")}">{verdict}</span>: {body}'
 
 
+HOW_TO_READ = (
+    "<p>Each value of the lever was run with the same replicate seeds as the reference value (common "
+    "random numbers): the same firms meet the same chance events, so the difference of a pair of runs "
+    "comes from the lever, not from luck. The <i>effect</i> is the mean of these paired differences "
+    "in {last} (cumulative outcomes, marked 'cum.', add up the whole period). "
+    "The p-value comes from the {test}; all {m} tests of this file are adjusted together "
+    "for testing many outcomes. A comparison <b>supports</b> the hypothesis when its adjusted p-value is "
+    "below α and the effect goes the expected way; it is <b>opposite</b> when the adjusted p-value is "
+    "below α and the effect goes the other way; otherwise it is <b>not supported</b> (the model cannot "
+    "tell, with these replications). The interval is taken at the level that matches the adjustment, "
+    "so a verdict is 'supported' or 'opposite' exactly when the interval excludes zero (or the margin "
+    "of a 'no decrease'/'no increase' outcome). For a numeric lever, 'increase' means 'rises with the "
+    "lever': a value below the reference is expected to lower the outcome. The model compares rules "
+    "under its assumptions (docs/ODD.md and the scenario files); a verdict is about the model, not a "
+    "forecast.</p>"
+)
+
+
+def _design_table(result: HypothesisResult) -> str:
+    """Base, lever, values, reference, fixed settings, overrides, replications, test and significance."""
+    spec = result.spec
+    lever_doc = "" if spec.lever == SCENARIO_LEVER else field_spec(spec.lever).metadata["doc"]
+
+    def settings(d: dict) -> str:
+        return esc(", ".join(f"{k} = {value_label(x)}" for k, x in d.items()) or "—")
+
+    correction = esc(_correction_words(spec, result.level, result.tests))
+    rows = [
+        ["base scenario", f"<code>{esc(spec.base)}</code>" if spec.base else "(each value is a scenario)"],
+        ["lever", f"<code>{esc(spec.lever)}</code> {esc(lever_doc)}"],
+        ["values", esc(", ".join(value_label(x) for x in spec.values))],
+        ["reference", esc(spec.reference_label)],
+        ["fixed at every value", settings(spec.fixed)],
+        ["command-line overrides", settings(spec.overrides)],
+        [
+            "replications",
+            f"{spec.replications} per value, paired (common random numbers), seeds spawned from {spec.seed}",
+        ],
+        ["test", esc(TEST_NAME)],
+        ["significance", f"α = {spec.alpha:g}; {correction}"],
+    ]
+    return table(["", ""], rows, left=2)
+
+
+def _comparisons_table(result: HypothesisResult) -> str:
+    """Every outcome and comparison: means, effect and interval, p-values, verdict, pairs."""
+    rows = []
+    for _, r in result.verdicts.iterrows():
+        m = r["outcome"]
+        verdict = esc(r["verdict"])
+        rows.append(
+            [
+                f"<code>{esc(m)}</code>",
+                esc(describe(m)),
+                esc(r["comparison"]),
+                esc(r["expected"]),
+                esc(fmt(m, r["reference_mean"])),
+                esc(fmt(m, r["value_mean"])),
+                esc(bracket_text(m, r["effect"], r["ci_low"], r["ci_high"])),
+                esc(p_text(r["p_value"])),
+                esc(p_text(r["p_adjusted"])),
+                f'<span class="v-{verdict.replace(" ", "-")}">{verdict}</span>',
+                esc(r["n"]),
+            ]
+        )
+    header = ["outcome", "meaning", "comparison", "expected", "mean at reference", "mean at value"]
+    header += [f"effect [{100 * result.level:.3g} % interval]", "p", "p adjusted", "verdict", "pairs"]
+    return table(header, rows, left=4)
+
+
 def report(result: HypothesisResult, figs: dict[str, bytes]) -> str:
     """The HTML report of a hypothesis test, in plain language, with the figures ``figs`` embedded."""
     spec = result.spec
@@ -187,86 +257,12 @@ def report(result: HypothesisResult, figs: dict[str, bytes]) -> str:
     parts.append("<h2>The effect against the lever</h2>")
     parts.append(img(figs["effects.png"], "effects against the lever"))
 
-    parts.append("<h2>The design</h2>")
-    lever_doc = "" if spec.lever == SCENARIO_LEVER else field_spec(spec.lever).metadata["doc"]
-    rows = [
-        ["base scenario", f"<code>{esc(spec.base)}</code>" if spec.base else "(each value is a scenario)"],
-        ["lever", f"<code>{esc(spec.lever)}</code> {esc(lever_doc)}"],
-        ["values", esc(", ".join(value_label(x) for x in spec.values))],
-        ["reference", esc(spec.reference_label)],
-        [
-            "fixed at every value",
-            esc(", ".join(f"{k} = {value_label(x)}" for k, x in spec.fixed.items()) or "—"),
-        ],
-        [
-            "command-line overrides",
-            esc(", ".join(f"{k} = {value_label(x)}" for k, x in spec.overrides.items()) or "—"),
-        ],
-        [
-            "replications",
-            f"{spec.replications} per value, paired (common random numbers), seeds spawned from {spec.seed}",
-        ],
-        ["test", esc(TEST_NAME)],
-        ["significance", f"α = {spec.alpha:g}; {esc(_correction_words(spec, level, m))}"],
+    parts += ["<h2>The design</h2>", _design_table(result)]
+    parts += ["<h2>Every comparison</h2>", _comparisons_table(result)]
+    parts += [
+        "<h2>How to read this</h2>",
+        HOW_TO_READ.format(last=esc(result.last_quarter), test=esc(TEST_NAME), m=m),
     ]
-    parts.append(table(["", ""], rows, left=2))
-
-    parts.append("<h2>Every comparison</h2>")
-    rows = []
-    for _, r in v.iterrows():
-        mtr = r["outcome"]
-        rows.append(
-            [
-                f"<code>{esc(mtr)}</code>",
-                esc(describe(mtr)),
-                esc(r["comparison"]),
-                esc(r["expected"]),
-                esc(fmt(mtr, r["reference_mean"])),
-                esc(fmt(mtr, r["value_mean"])),
-                esc(bracket_text(mtr, r["effect"], r["ci_low"], r["ci_high"])),
-                esc(p_text(r["p_value"])),
-                esc(p_text(r["p_adjusted"])),
-                f'<span class="v-{esc(r["verdict"]).replace(" ", "-")}">{esc(r["verdict"])}</span>',
-                esc(r["n"]),
-            ]
-        )
-    parts.append(
-        table(
-            [
-                "outcome",
-                "meaning",
-                "comparison",
-                "expected",
-                "mean at reference",
-                "mean at value",
-                f"effect [{100 * level:.3g} % interval]",
-                "p",
-                "p adjusted",
-                "verdict",
-                "pairs",
-            ],
-            rows,
-            left=4,
-        )
-    )
-
-    parts.append("<h2>How to read this</h2>")
-    parts.append(
-        "<p>Each value of the lever was run with the same replicate seeds as the reference value (common "
-        "random numbers): the same firms meet the same chance events, so the difference of a pair of runs "
-        "comes from the lever, not from luck. The <i>effect</i> is the mean of these paired differences "
-        f"in {esc(result.last_quarter)} (cumulative outcomes, marked 'cum.', add up the whole period). "
-        f"The p-value comes from the {esc(TEST_NAME)}; all {m} tests of this file are adjusted together "
-        "for testing many outcomes. A comparison <b>supports</b> the hypothesis when its adjusted p-value is "
-        "below α and the effect goes the expected way; it is <b>opposite</b> when the adjusted p-value is "
-        "below α and the effect goes the other way; otherwise it is <b>not supported</b> (the model cannot "
-        "tell, with these replications). The interval is taken at the level that matches the adjustment, "
-        "so a verdict is 'supported' or 'opposite' exactly when the interval excludes zero (or the margin "
-        "of a 'no decrease'/'no increase' outcome). For a numeric lever, 'increase' means 'rises with the "
-        "lever': a value below the reference is expected to lower the outcome. The model compares rules "
-        "under its assumptions (docs/ODD.md and the scenario files); a verdict is about the model, not a "
-        "forecast.</p>"
-    )
     parts.append(runs_html(result.seeds, result.failures))
     return page(f"clusterpolicy hypothesis {spec.id}: {spec.title}", "\n".join(parts))
 

@@ -32,7 +32,7 @@ from clusterpolicy.model.params import ParameterError, field_spec
 from clusterpolicy.outputs.figures import constant_panel, noise_line, panels, render
 from clusterpolicy.outputs.files import write_csv, write_figures, write_text
 from clusterpolicy.outputs.format import axis_label, effect_text, fmt, label, number_text, scale, unit_of
-from clusterpolicy.outputs.html import esc, img, page, table
+from clusterpolicy.outputs.html import bullets, esc, img, page, table
 from clusterpolicy.outputs.provenance import git_commit, package_version
 from clusterpolicy.outputs.sweep import cost_text
 from clusterpolicy.runs.samplers import seeds_for
@@ -263,14 +263,8 @@ def morris_figure(res: SensitivityResult) -> plt.Figure:
 
 
 # --------------------------------------------------------------------------------------------- report
-def report(
-    res: SensitivityResult,
-    figs: dict[str, bytes],
-    *,
-    spec: SweepSpec | None = None,
-    manifest: dict[str, Any] | None = None,
-) -> str:
-    """The self-contained HTML report of a sensitivity analysis, with the figures ``figs`` embedded."""
+def _header(res: SensitivityResult, spec: SweepSpec | None, manifest: dict[str, Any] | None) -> list[str]:
+    """Title, description, the design in one paragraph, provenance and warnings."""
     when = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     prov = (manifest or {}).get("provenance", {})
     run_commit = prov.get("git_commit") or git_commit() or "unknown"
@@ -307,12 +301,11 @@ def report(
         parts.append('<h2>Warnings</h2><ul class="statements">')
         parts += [f'<li class="clear">{esc(w)}</li>' for w in res.warnings]
         parts.append("</ul>")
+    return parts
 
-    parts.append("<h2>In short</h2>")
-    parts.append('<ul class="statements">' + "".join(f"<li>{s}</li>" for s in statements(res)) + "</ul>")
-    parts.append(_kinds_summary(res))
 
-    parts.append("<h2>What was varied</h2>")
+def _varied(res: SensitivityResult, spec: SweepSpec | None) -> str:
+    """The table of the varied parameters: kind, meaning, unit and range."""
     rows = []
     for p in res.parameters:
         try:
@@ -324,117 +317,106 @@ def report(
         if spec is not None:
             v = next(v for v in spec.parameters if v.key == p)
             lo, hi = v.bounds if v.bounds is not None else (lo, hi)
-        rows.append(
-            [
-                f"<code>{esc(p)}</code>",
-                esc(res.kinds.get(p, "")),
-                esc(meaning),
-                esc(u),
-                esc(number_text(lo, 4)),
-                esc(number_text(hi, 4)),
-            ]
-        )
-    parts.append(table(["parameter", "kind", "meaning", "unit", "low", "high"], rows, left=4))
+        cells = [p, res.kinds.get(p, ""), meaning, u, number_text(lo, 4), number_text(hi, 4)]
+        rows.append([f"<code>{esc(cells[0])}</code>", *map(esc, cells[1:])])
+    return table(["parameter", "kind", "meaning", "unit", "low", "high"], rows, left=4)
 
-    parts.append("<h2>Indices</h2>")
-    parts.append(
-        '<p class="muted">'
-        + (
-            "S1: the share of the outcome's variance due to the parameter alone; ST: its share including "
-            "all its interactions. "
-            if res.method == "sobol"
-            else "μ*: the mean absolute elementary effect (outcome units per whole range of the parameter); "
-            "σ: the spread of the effects (non-linearity or interactions); μ: their mean (the sign is the "
-            "direction). "
-        )
-        + f"± is the {esc(pct)} bootstrap half-width. <i>~</i>: not clearly above the replicate noise "
-        "(the lower end of the interval is below the noise level). <i>?</i>: moved by more than its interval "
-        "(or by more than the tolerance) between N/2 and N: not settled.</p>"
+
+def _indices(res: SensitivityResult, figs: dict[str, bytes]) -> list[str]:
+    """What the indices mean, the figures, and one table per outcome."""
+    pct = f"{100 * res.conf_level:g} %"
+    meaning = (
+        "S1: the share of the outcome's variance due to the parameter alone; ST: its share including "
+        "all its interactions. "
+        if res.method == "sobol"
+        else "μ*: the mean absolute elementary effect (outcome units per whole range of the parameter); "
+        "σ: the spread of the effects (non-linearity or interactions); μ: their mean (the sign is the "
+        "direction). "
     )
-    parts.append(img(figs["indices.png"], "indices with intervals"))
+    parts = [
+        f'<p class="muted">{meaning}± is the {esc(pct)} bootstrap half-width. <i>~</i>: not clearly above '
+        "the replicate noise (the lower end of the interval is below the noise level). <i>?</i>: moved by "
+        "more than its interval (or by more than the tolerance) between N/2 and N: not settled.</p>",
+        img(figs["indices.png"], "indices with intervals"),
+    ]
     if res.method == "morris":
         parts.append(img(figs["morris.png"], "Morris mu-star against sigma"))
     for o in res.outcomes:
         parts.append(f"<h3>{esc(label(o))} (<code>{esc(o)}</code>)</h3>")
         parts.append(_outcome_table(res, o))
+    return parts
 
-    parts.append("<h2>Replicate noise</h2>")
-    parts.append(
+
+NOISE_TEXT = {
+    "crn": "Replicate r had the same seed at every point (common random numbers), so the part of the noise "
+    "that is common to all points shifts every point mean alike and does not affect the indices; the "
+    "noise that does not cancel is the point-by-seed interaction, estimated as the residual variance "
+    "of the points x replicates table. ",
+    "own": "Every run had its own seed; the noise of one run is the mean within-point variance. ",
+    "sobol": "The noise share is the noise variance of a point mean over the variance of the point means: "
+    "independent noise adds it to every total-order index, so an index below it cannot be told "
+    "apart from noise (conservative where the noise of nearby points is alike).",
+    "morris": "The noise level of μ* is the mean absolute elementary effect that noise alone would give, "
+    "√(2/π)·√(2v)/Δ with v the noise variance of a point mean and Δ the Morris step.",
+}
+
+
+def _noise(res: SensitivityResult) -> list[str]:
+    """How the replicate noise is estimated, and its table."""
+    text = (
         '<p class="muted">Replicates of a design point differ only in their random seed; the indices are '
         "computed on the mean of the replicates. "
-        + (
-            "Replicate r had the same seed at every point (common random numbers), so the part of the noise "
-            "that is common to all points shifts every point mean alike and does not affect the indices; the "
-            "noise that does not cancel is the point-by-seed interaction, estimated as the residual variance "
-            "of the points x replicates table. "
-            if res.common_random_numbers
-            else "Every run had its own seed; the noise of one run is the mean within-point variance. "
-        )
+        + NOISE_TEXT["crn" if res.common_random_numbers else "own"]
         + "The noise variance of a point mean is that divided by the replicates. "
-        + (
-            "The noise share is the noise variance of a point mean over the variance of the point means: "
-            "independent noise adds it to every total-order index, so an index below it cannot be told "
-            "apart from noise (conservative where the noise of nearby points is alike)."
-            if res.method == "sobol"
-            else "The noise level of μ* is the mean absolute elementary effect that noise alone would give, "
-            "√(2/π)·√(2v)/Δ with v the noise variance of a point mean and Δ the Morris step."
-        )
+        + NOISE_TEXT[res.method]
         + "</p>"
     )
     rows = []
     for r in res.noise.itertuples():
         lvl = r.noise_share if res.method == "sobol" else r.noise_mu_star
-        rows.append(
-            [
-                esc(label(r.outcome)),
-                esc(r.replications),
-                esc(_value_text(r.outcome, r.mean)),
-                esc(_value_text(r.outcome, r.sd_means)),
-                esc(_value_text(r.outcome, r.sd_within)),
-                esc(_value_text(r.outcome, r.sd_noise)),
-                esc(number_text(lvl) if res.method == "sobol" else effect_text(r.outcome, lvl)),
-            ]
-        )
-    level_name = "noise share of the variance" if res.method == "sobol" else "noise level of μ*"
-    parts.append(
-        table(
-            [
-                "outcome",
-                "replicates",
-                "mean",
-                "sd of point means",
-                "sd between seeds (one run)",
-                "sd of the noise that does not cancel (one run)",
-                level_name,
-            ],
-            rows,
-        )
-    )
+        values = [_value_text(r.outcome, v) for v in (r.mean, r.sd_means, r.sd_within, r.sd_noise)]
+        level = number_text(lvl) if res.method == "sobol" else effect_text(r.outcome, lvl)
+        rows.append([esc(label(r.outcome)), esc(r.replications), *map(esc, values), esc(level)])
+    header = [
+        "outcome",
+        "replicates",
+        "mean",
+        "sd of point means",
+        "sd between seeds (one run)",
+        "sd of the noise that does not cancel (one run)",
+        "noise share of the variance" if res.method == "sobol" else "noise level of μ*",
+    ]
+    return [text, table(header, rows)]
 
-    parts.append("<h2>How to read this</h2>")
-    parts.append(
-        "<p>A sensitivity analysis asks which of the varied parameters move an outcome, over the ranges "
-        "given in the experiment file. <b>Levers</b> are the rules the government sets "
-        "(<code>[policy]</code>); "
-        "<b>uncertainties</b> are what we do not know about how firms and organisations behave "
-        "(<code>[behaviour]</code> and the rest). An outcome driven by levers can be steered; one driven by "
-        "uncertainties calls for evidence before a rule is chosen on it. The indices depend on the ranges: "
-        "a wider range makes a parameter look more important. "
-        + (
-            "Sobol' indices are shares of the outcome's variance over the design: S1 the parameter's own "
-            "effect, ST the effect including interactions with the others; ST − S1 is the part that acts "
-            "through interactions. "
-            if res.method == "sobol"
-            else "Morris screening moves one parameter at a time along random trajectories; μ* ranks "
-            "parameters by influence and σ shows whether the effect depends on the other parameters' "
-            "values (σ near or above μ*: non-linear or interacting). "
-        )
+
+HOW_TO_READ = {
+    "intro": "<p>A sensitivity analysis asks which of the varied parameters move an outcome, over the ranges "
+    "given in the experiment file. <b>Levers</b> are the rules the government sets (<code>[policy]</code>); "
+    "<b>uncertainties</b> are what we do not know about how firms and organisations behave "
+    "(<code>[behaviour]</code> and the rest). An outcome driven by levers can be steered; one driven by "
+    "uncertainties calls for evidence before a rule is chosen on it. The indices depend on the ranges: "
+    "a wider range makes a parameter look more important. ",
+    "sobol": "Sobol' indices are shares of the outcome's variance over the design: S1 the parameter's own "
+    "effect, ST the effect including interactions with the others; ST − S1 is the part that acts "
+    "through interactions. ",
+    "morris": "Morris screening moves one parameter at a time along random trajectories; μ* ranks "
+    "parameters by influence and σ shows whether the effect depends on the other parameters' "
+    "values (σ near or above μ*: non-linear or interacting). ",
+}
+
+
+def _how_to_read(res: SensitivityResult, spec: SweepSpec | None) -> list[str]:
+    """How to read the indices, and the design's seeds."""
+    unit = "base samples" if res.method == "sobol" else "trajectories"
+    parts = [
+        HOW_TO_READ["intro"]
+        + HOW_TO_READ[res.method]
         + "Each design point was run with several seeds and the results averaged; the replicate noise says "
         "how much of the variation is chance. The convergence check recomputes every index on the first "
         f"half of the {esc(unit)}; an index that moved by more than its interval (or by more than "
         f"{esc(tol_text(res))}) has not settled and a larger <code>n</code> is needed. The model "
         "compares rules under its assumptions (docs/ODD.md); it is not a forecast.</p>"
-    )
+    ]
     if spec is not None:
         seeds = seeds_for(spec)
         crn = (
@@ -448,6 +430,23 @@ def report(
             f"{spec.seed} ({esc(crn)}); bootstrap seed {bootstrap_seed(res.seed)}. Seeds: "
             f"<code>{esc(shown)}</code></p></details>"
         )
+    return parts
+
+
+def report(
+    res: SensitivityResult,
+    figs: dict[str, bytes],
+    *,
+    spec: SweepSpec | None = None,
+    manifest: dict[str, Any] | None = None,
+) -> str:
+    """The self-contained HTML report of a sensitivity analysis, with the figures ``figs`` embedded."""
+    parts = _header(res, spec, manifest)
+    parts += ["<h2>In short</h2>", bullets(statements(res), ""), _kinds_summary(res)]
+    parts += ["<h2>What was varied</h2>", _varied(res, spec)]
+    parts += ["<h2>Indices</h2>", *_indices(res, figs)]
+    parts += ["<h2>Replicate noise</h2>", *_noise(res)]
+    parts += ["<h2>How to read this</h2>", *_how_to_read(res, spec)]
     return page(f"clusterpolicy sensitivity: {res.name}", "\n".join(parts))
 
 
