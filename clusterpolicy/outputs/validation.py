@@ -23,16 +23,17 @@ def target_text(t: Target, x: float, signed: bool = False) -> str:
 
 
 def validation_text(v: Validation) -> str:
-    """The terminal table: target, observed (range), source, model mean [95 % CI], within."""
-    rows = [("target", "when", "observed (range)", "model mean [95 % CI]", "within", "source")]
+    """The terminal table: target, when, unit, observed (range), model mean [95 % CI], within, source."""
+    rows = [("target", "when", "unit", "observed (range)", "model mean [95 % CI]", "within", "source")]
     for t, r in zip(v.targets.targets, v.table.itertuples(index=False), strict=True):
         obs = f"{target_text(t, t.value)} ({target_text(t, t.low)} to {target_text(t, t.high)})"
         model = f"{target_text(t, r.model_mean)} [{target_text(t, r.ci_low)}, {target_text(t, r.ci_high)}]"
         verdict = "yes" if r.within else "NO"
-        rows.append((t.id + ("" if t.fit else " (not fitted)"), t.when, obs, model, verdict, t.source))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = ["  ".join(f"{c:<{w}}" for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5] for r in rows]
-    lines.insert(1, "-" * min(160, sum(widths) + 12))
+        name = t.id + ("" if t.fit else " (not fitted)")
+        rows.append((name, t.when, t.unit, obs, model, verdict, t.source))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    lines = ["  ".join(f"{c:<{w}}" for c, w in zip(r[:6], widths, strict=True)) + "  " + r[6] for r in rows]
+    lines.insert(1, "-" * min(160, sum(widths) + 14))
     for t in v.skipped:
         lines.append(f"{t.id}: not computed ({t.when} lies outside the recorded period)")
     return "\n".join(lines)
