@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make run    set up .venv, then compare the main scenarios (report in results/main/)"
 	@echo "make test   set up .venv, then run the test suite"
-	@echo "make lint   ruff check + ruff format --check"
+	@echo "make lint   ruff check, ruff format --check and mypy (configured in pyproject.toml)"
 	@echo "make bench  speed and memory benchmarks (benchmarks/)"
 	@echo "make explore  the interactive explorer in the browser (clusterpolicy explore)"
 
@@ -39,6 +39,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

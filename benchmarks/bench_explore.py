@@ -60,7 +60,7 @@ def in_browser(quarters: int = 10) -> None:
         [
             sys.executable,
             "-m",
-            "clusterpolicy.experiments.cli",
+            "clusterpolicy",
             "explore",
             "--host",
             "127.0.0.1",

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 DRIVER = """
 import sys
-from clusterpolicy.experiments.scenario import load_scenario
+from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model import ClusterPolicyModel
 p = load_scenario("concept_note_2015").params
 if sys.argv[1] == "run":

@@ -20,7 +20,7 @@ import tracemalloc
 import warnings
 from pathlib import Path
 
-from clusterpolicy.experiments.scenario import load_scenario
+from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model import ClusterPolicyModel
 
 OUT = Path(__file__).parent / "out"

@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/bench_sweep.py [--runs 40] [--workers 1 2]
 
 Each measurement runs the default scenario (5,000 firms, 40 quarters plus burn-in) ``--runs`` times with
-spawned seeds through ``experiments.execute`` (the path every sweep takes: process pool, results handed
-back to the parent), and reports runs per second, including pool start-up. Also prints what the shipped
-experiment specs would cost at that rate. Results go to benchmarks/out/sweep.json.
+spawned seeds through ``clusterpolicy.runs.execution.execute`` (the path every sweep takes: process pool,
+results handed back to the parent), and reports runs per second, including pool start-up. Also prints what
+the shipped experiment specs would cost at that rate. Results go to benchmarks/out/sweep.json.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ import json
 import time
 from pathlib import Path
 
-from clusterpolicy.experiments.design import Point, replicate_seeds, tasks
-from clusterpolicy.experiments.execute import execute
-from clusterpolicy.experiments.scenario import load_scenario
-from clusterpolicy.experiments.sweep import SPEC_DIR, load_spec, n_points
+from clusterpolicy.inputs.files import SPEC_DIR
+from clusterpolicy.inputs.scenario import load_scenario
+from clusterpolicy.inputs.sweep_spec import load_spec
+from clusterpolicy.runs.design import Point, replicate_seeds, tasks
+from clusterpolicy.runs.execution import Execution, execute
+from clusterpolicy.runs.samplers import n_points
 
 OUT = Path(__file__).parent / "out"
 
@@ -33,7 +35,7 @@ def main() -> None:
     rates = {}
     for w in args.workers:
         t0 = time.perf_counter()
-        summary = execute(todo, lambda r: None, total=len(todo), workers=w, progress=False)
+        summary = execute(todo, lambda r: None, Execution(workers=w, progress=False), total=len(todo))
         dt = time.perf_counter() - t0
         rates[w] = summary.done / dt
         print(f"{w} worker(s): {summary.done} runs in {dt:6.1f} s = {rates[w]:5.2f} runs/s")

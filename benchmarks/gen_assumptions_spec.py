@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from clusterpolicy.experiments.scenario import load_scenario
+from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model.params import declarations
 
 SPEC = Path(__file__).resolve().parents[1] / "clusterpolicy" / "data" / "specs" / "assumptions.toml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import small
 
-from clusterpolicy.experiments.scenario import load_scenario
+from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model import Params
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html.parser
 
-from clusterpolicy.experiments.scenario import load_scenario
+from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model import ClusterPolicyModel, Params
 
 SMALL = {
@@ -13,6 +13,12 @@ SMALL = {
     "simulation.burn_in_quarters": 4,
     "policy.project_budget": 1.1e8,  # scaled with the population (2,000 of 5,000 firms)
 }
+
+
+# a smaller configuration still, as --set overrides, and the command line's --set arguments for it
+TINY = [f"{k}={v}" for k, v in {**SMALL, "population.n_firms": 600, "simulation.quarters": 8}.items()]
+TINY_ARGS = [a for s in TINY for a in ("--set", s)]
+MAIN_SCENARIOS = ["concept_note_2015", "serv_advice_2015", "no_cluster_policy"]
 
 
 def small(name: str = "concept_note_2015", **overrides) -> Params:

@@ -1,4 +1,4 @@
-"""The explorer's only contact with the experiment layer (these imports move when that layer does).
+"""The explorer's only contact with the rest of the package (inputs and runs).
 
 Everything else in :mod:`clusterpolicy.explore` reads the model through its stable API and scenarios
 through the functions re-exported here.
@@ -6,8 +6,9 @@ through the functions re-exported here.
 
 from __future__ import annotations
 
-from clusterpolicy.experiments.design import replicate_seeds
-from clusterpolicy.experiments.scenario import Scenario, ScenarioError, available, load_scenario
+from clusterpolicy.inputs.errors import InputError as ScenarioError
+from clusterpolicy.inputs.scenario import Scenario, available, load_scenario
+from clusterpolicy.runs.design import replicate_seeds
 
 BASELINE = "concept_note_2015"
 

@@ -51,7 +51,7 @@ def _scenario_params(name: str) -> Params:
     The model's phases never read files; this lazy import lets ``ClusterPolicyModel(scenario=...)`` and
     ``mesa.batch_run`` build a model from a scenario's name.
     """
-    from clusterpolicy.experiments.scenario import load_scenario
+    from clusterpolicy.inputs.scenario import load_scenario
 
     return load_scenario(name).params
 

@@ -38,7 +38,7 @@ def free_port() -> int:
 
 
 def test_bad_flags_end_in_one_line_with_exit_2():
-    exe = [sys.executable, "-m", "clusterpolicy.experiments.cli", "explore"]
+    exe = [sys.executable, "-m", "clusterpolicy", "explore"]
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -64,7 +64,7 @@ def server():
     port = free_port()
     cache = tempfile.mkdtemp(prefix="cp-explore-cache-")
     env = {**os.environ, "CLUSTERPOLICY_CACHE": cache}
-    cmd = [sys.executable, "-m", "clusterpolicy.experiments.cli", "explore", "--host", "127.0.0.1"]
+    cmd = [sys.executable, "-m", "clusterpolicy", "explore", "--host", "127.0.0.1"]
     cmd += ["--port", str(port), "--replications", "4", "--workers", "2"]
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed with the server
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)

@@ -6,8 +6,8 @@ import pickle
 
 from helpers import small
 
-from clusterpolicy.experiments.runner import run_one
 from clusterpolicy.model import ClusterPolicyModel
+from clusterpolicy.runs.runner import run_one
 
 
 def _csv(params, seed):

@@ -9,7 +9,7 @@ from helpers import small
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clusterpolicy.experiments.scenario import available
+from clusterpolicy.inputs.scenario import available
 from clusterpolicy.model import ClusterPolicyModel
 from clusterpolicy.model.agents import SPEARHEAD
 from clusterpolicy.model.metrics import OUTCOMES, REQUIRED_METRICS

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from helpers import small
 
-from clusterpolicy.experiments.runner import run_one
+from clusterpolicy.runs.runner import run_one
 
 GOLDEN = Path(__file__).parent / "golden" / "baseline.json"
 CASES = {"concept_note_2015": 11, "serv_advice_2015": 11, "no_cluster_policy": 11}

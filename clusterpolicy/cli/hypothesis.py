@@ -1,0 +1,128 @@
+"""``clusterpolicy hypothesis``, ``crowding-out`` and ``additionality``: verdicts for advisory councils."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from clusterpolicy.cli.options import (
+    add_out,
+    add_overrides,
+    add_replications,
+    add_run_options,
+    add_scenario,
+    add_seed,
+    execution,
+    out_path,
+)
+from clusterpolicy.inputs.files import COUNTERFACTUAL
+
+
+def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    """Add the ``hypothesis``, ``crowding-out`` and ``additionality`` sub-commands."""
+    h = sub.add_parser(
+        "hypothesis",
+        parents=parents,
+        help="test a hypothesis file: paired runs, verdicts with intervals, a figure and a report",
+        description="Run every value of a hypothesis file's lever with the same replicate seeds and "
+        "write verdicts.csv (effect, interval, p-value, adjusted p-value, verdict per outcome and "
+        "comparison), effects.png and report.html. FILE is a path, or a shipped name or id "
+        "(H1a, H1b, H2, H3, H4, H5).",
+    )
+    h.add_argument("file", metavar="FILE", help="hypothesis file (path, shipped name, or id like H3)")
+    _hypothesis_args(h, "results/hypotheses/<file name>")
+    h.set_defaults(func=cmd_hypothesis)
+
+    c = sub.add_parser(
+        "crowding-out",
+        parents=parents,
+        help="SERV's question: do privileged budgets crowd out other projects? (runs H3)",
+        description="Run the shipped H3 hypothesis file: privileged project budgets for spearhead "
+        "clusters at a fixed total envelope, against one open pot.",
+    )
+    _hypothesis_args(c, "results/crowding-out")
+    c.set_defaults(func=cmd_crowding_out)
+
+    a = sub.add_parser(
+        "additionality",
+        parents=parents,
+        help="business R&D per public euro against the no-policy counterfactual (and the naive estimate)",
+        description="Run a scenario and its counterfactual (default no_cluster_policy: the policy off, "
+        "in the same economy) with the same seeds; report the change in business R&D per public euro "
+        "with a 95 % interval and its class, and the naive members-vs-non-members estimate beside it.",
+    )
+    add_scenario(a)
+    a.add_argument(
+        "--counterfactual",
+        default=COUNTERFACTUAL,
+        help=f"scenario whose [policy] is the counterfactual (default {COUNTERFACTUAL})",
+    )
+    add_replications(a, 30, "paired replications")
+    add_seed(a, 1)
+    add_out(a, "results/additionality/SCENARIO")
+    add_run_options(a)
+    a.set_defaults(func=cmd_additionality)
+
+
+def _hypothesis_args(p: argparse.ArgumentParser, default_out: str) -> None:
+    add_out(p, default_out)
+    add_replications(p, None, "replications per value")
+    add_seed(p, None)
+    add_run_options(p)
+    add_overrides(p)
+
+
+def _run(name: str, args: argparse.Namespace, default_out: str | None) -> int:
+    from clusterpolicy.inputs.hypothesis_file import load_hypothesis
+    from clusterpolicy.outputs.hypothesis import FILES, verdict_text
+    from clusterpolicy.studies.hypothesis import hypothesis
+
+    spec = load_hypothesis(name, args.overrides, replications=args.replications, seed=args.seed)
+    assert spec.path is not None
+    out = out_path(args, default_out or f"results/hypotheses/{spec.path.stem}")
+    t0 = time.perf_counter()
+    result = hypothesis(spec, out=out, execution=execution(args))
+    elapsed = time.perf_counter() - t0
+    runs = len(spec.values) * spec.replications
+    print(f"{runs} runs ({len(spec.values)} values x {spec.replications} replications) in {elapsed:.0f} s\n")
+    print(verdict_text(result))
+    if result.failures:
+        print(f"\n{len(result.failures)} run(s) failed; they are listed in the report")
+    files = ", ".join(f for f in FILES if f != "report.html")
+    print(f"\nreport: {out / 'report.html'}\nfiles:  {out}/ ({files})")
+    return 0
+
+
+def cmd_hypothesis(args: argparse.Namespace) -> int:
+    """Test one hypothesis file."""
+    return _run(args.file, args, None)
+
+
+def cmd_crowding_out(args: argparse.Namespace) -> int:
+    """Test the shipped H3 file (privileged budgets and crowding-out)."""
+    from clusterpolicy.studies.hypothesis import CROWDING_OUT
+
+    return _run(CROWDING_OUT, args, "results/crowding-out")
+
+
+def cmd_additionality(args: argparse.Namespace) -> int:
+    """Additionality of a scenario against its counterfactual."""
+    from clusterpolicy.inputs.scenario import load_scenario
+    from clusterpolicy.outputs.additionality import FILES, additionality_text
+    from clusterpolicy.studies.additionality import additionality
+
+    sc = load_scenario(args.scenario, args.overrides)
+    out = Path(args.out or f"results/additionality/{sc.name}")
+    t0 = time.perf_counter()
+    result = additionality(
+        sc, args.counterfactual, args.replications, args.seed, out=out, execution=execution(args)
+    )
+    reps = len(result.seeds)
+    print(f"{2 * reps} runs ({reps} paired replications) in {time.perf_counter() - t0:.0f} s\n")
+    print(additionality_text(result))
+    if result.failures:
+        print(f"\n{len(result.failures)} run(s) failed; they are listed in the report")
+    files = ", ".join(f for f in FILES if f != "report.html")
+    print(f"\nreport: {out / 'report.html'}\nfiles:  {out}/ ({files})")
+    return 0

@@ -1,0 +1,95 @@
+"""What one run shows: a short table of headline outcomes, an overview figure, and its three files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from clusterpolicy.inputs.scenario import Scenario
+from clusterpolicy.outputs.figures import render, xticks
+from clusterpolicy.outputs.files import write_bytes, write_csv, write_json
+from clusterpolicy.outputs.format import HEADLINE, axis_label, fmt, label, scale
+from clusterpolicy.outputs.provenance import provenance
+from clusterpolicy.runs.runner import RunResult
+
+FILES = ("timeseries.csv", "summary.json", "overview.png")
+
+OVERVIEW_PANELS = (
+    ("Cluster organisations", ("spearheads_active", "ibns_active", "organisations_alive")),
+    ("Members", ("members", "members_sme", "members_spearhead")),
+    ("SME involvement", ("sme_member_share", "sme_participation_rate", "sme_share_project_funding")),
+    (
+        "Projects funded (cumulative)",
+        ("projects_individual_funded_total", "projects_privileged_funded_total", "projects_ibn_funded_total"),
+    ),
+    (
+        "Proposals turned down (cumulative)",
+        ("proposals_rejected_budget_total", "proposals_crowded_out_total"),
+    ),
+    (
+        "Money (cumulative)",
+        ("public_operating_spend_total", "private_cofinancing_total", "eu_funding_total"),
+    ),
+    ("Clusters lost (cumulative)", ("grants_lapsed_total", "clusters_dissolved_total")),
+    ("R&D intensity", ("rd_intensity",)),
+)
+
+
+def headline_table(ts: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE) -> str:
+    """A short text table of headline metrics at the end of a few years."""
+    q4 = [i for i, q in enumerate(ts["quarter"]) if q.endswith("Q4")]
+    picks = sorted({q4[0], *q4[2::2], len(ts) - 1}) if q4 else [len(ts) - 1]
+    cols = [ts["quarter"].iloc[i] for i in picks]
+    width = 40
+    lines = [f"{'':{width}}" + "".join(f"{c:>12}" for c in cols)]
+    for m in metrics:
+        cells = "".join(f"{fmt(m, ts[m].iloc[i]):>12}" for i in picks)
+        lines.append(f"{label(m)[: width - 1]:{width}}{cells}")
+    return "\n".join(lines)
+
+
+def overview_figure(ts: pd.DataFrame, title: str) -> plt.Figure:
+    """A grid of the main metrics of one run over time."""
+    fig, axes = plt.subplots(2, 4, figsize=(17, 7.5), constrained_layout=True)
+    quarters = list(ts["quarter"])
+    for ax, (panel, metrics) in zip(axes.flat, OVERVIEW_PANELS, strict=True):
+        for m in metrics:
+            if m in ts:
+                ax.plot(range(len(ts)), ts[m] * scale(m), label=label(m)[:48])
+        ax.set_title(panel, fontsize=10)
+        ax.set_ylabel(axis_label(metrics[0]), fontsize=8)
+        ax.tick_params(labelsize=8)
+        xticks(ax, quarters)
+        ax.grid(alpha=0.3)
+        if len(metrics) > 1:
+            ax.legend(fontsize=7, loc="best")
+    fig.suptitle(title, fontsize=12)
+    return fig
+
+
+def write(scenario: Scenario, result: RunResult, out: Path) -> list[str]:
+    """Write ``timeseries.csv``, ``summary.json`` and ``overview.png`` into ``out``; return the names."""
+    ts = result.timeseries
+    summary = {
+        "scenario": scenario.name,
+        "seed": result.seed,
+        "metrics": result.final,
+        "parameters": scenario.params.to_dict(),
+        "overrides": scenario.overrides,
+        "provenance": provenance(),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(out / "timeseries.csv", ts)
+    write_json(out / "summary.json", summary)
+    write_bytes(out / "overview.png", render(overview_figure(ts, f"{scenario.name} (seed {result.seed})")))
+    return list(FILES)
+
+
+def run_text(scenario: Scenario, result: RunResult, out: Path, seconds: float) -> str:
+    """What ``clusterpolicy run`` prints: the span, the headline table and the files."""
+    ts = result.timeseries
+    span = f"{ts['quarter'].iloc[0]}-{ts['quarter'].iloc[-1]}"
+    head = f"{scenario.name}, seed {result.seed}: {span} ({len(ts)} quarters) in {seconds:.1f} s"
+    return f"{head}\n\n{headline_table(ts)}\n\nwrote {out}/ ({', '.join(FILES)})"

@@ -1,0 +1,389 @@
+"""Where and how runs execute: the settings of one study (:class:`Execution`) and the loop that runs tasks.
+
+:func:`execute` runs tasks on any :class:`concurrent.futures.Executor` and hands each result to a callback
+as it arrives. At most a few tasks per worker are in flight, so the parent's memory stays bounded whatever
+the number of tasks. A run that raises becomes a :class:`RunFailure` with its label, seed and error, and
+the others go on.
+
+The executor comes from :class:`Execution`: any executor you give (e.g. Dask's
+``Client(address).get_executor()`` or MPI's ``mpi4py.futures.MPIPoolExecutor``), a Dask scheduler's
+address, this process (``workers=1``), or by default a local process pool with its own multiprocessing
+context (forkserver where available, else spawn; the global start method is never changed). Worker
+processes of that pool re-import the main script, which re-runs it unless its code sits under
+``if __name__ == "__main__":``; for a script without that guard the runs go to this process instead
+(with a :class:`SerialFallbackWarning`), so the same code works in a plain script, a notebook and the
+command line. Results are the same whatever the executor: every run's seed is fixed by the design.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import dataclasses
+import multiprocessing as mp
+import os
+import sys
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypedDict, Unpack
+
+import pandas as pd
+from tqdm import tqdm
+
+from clusterpolicy.inputs.checks import check_count
+from clusterpolicy.inputs.errors import InputError
+from clusterpolicy.runs.design import Task
+from clusterpolicy.runs.runner import run_one
+
+RunFn = Callable[[Task], pd.DataFrame]
+
+
+class SerialFallbackWarning(UserWarning):
+    """Runs go to this process because worker processes would re-run the main script."""
+
+
+@dataclass
+class RunOutput:
+    """A finished run: its task's identity, its quarterly time series, and how long it took."""
+
+    run_id: int
+    point: int
+    label: str
+    replicate: int
+    seed: int
+    timeseries: pd.DataFrame
+    seconds: float
+
+
+@dataclass
+class RunFailure:
+    """A run that raised: where, with which seed, and the error."""
+
+    run_id: int
+    point: int
+    label: str
+    replicate: int
+    seed: int
+    error: str
+    traceback: str
+
+    def describe(self) -> str:
+        """One line for people."""
+        where = f"{self.label}, replicate {self.replicate}, seed {self.seed}"
+        return f"run {self.run_id} ({where}) failed: {self.error}"
+
+
+def model_run(task: Task) -> pd.DataFrame:
+    """The default run function: the cluster-policy model's quarterly metrics."""
+    return run_one(task.params, task.seed).timeseries
+
+
+@dataclass
+class FinalOnly:
+    """A picklable run function that keeps only the last quarter (to keep large sweeps small)."""
+
+    inner: RunFn | None = None
+
+    def __call__(self, task: Task) -> pd.DataFrame:
+        """Run the task and return its last quarter."""
+        ts = (self.inner or model_run)(task)
+        return ts.iloc[[-1]].reset_index(drop=True)
+
+
+def run_task(task: Task, run: RunFn | None = None) -> RunOutput | RunFailure:
+    """Run one task (in a worker); never raises: an exception becomes a :class:`RunFailure`."""
+    t0 = time.perf_counter()
+    try:
+        ts = (run or model_run)(task)
+    except Exception as exc:  # a failed run is data, not a crash of the sweep
+        return RunFailure(
+            task.run_id,
+            task.point,
+            task.label,
+            task.replicate,
+            task.seed,
+            f"{type(exc).__name__}: {exc}",
+            traceback.format_exc(),
+        )
+    return RunOutput(
+        task.run_id, task.point, task.label, task.replicate, task.seed, ts, time.perf_counter() - t0
+    )
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def local_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool with its own start method (forkserver where available, else spawn)."""
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
+
+
+def main_script_reruns() -> str | None:
+    """Why new worker processes would re-run the main script, or None when they would not.
+
+    Spawned and forkserver workers import the main module again (as ``__mp_main__``) when it is a file:
+    a script whose work is not under ``if __name__ == "__main__":`` then runs again in every worker. A
+    notebook, ``python -c`` and ``python -m clusterpolicy`` have no such file, or guard it.
+    """
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    name = getattr(spec, "name", None)
+    if name is not None and (name == "__main__" or name.endswith(".__main__")):
+        return None  # multiprocessing does not re-import a package's __main__
+    path = getattr(spec, "origin", None) if name is not None else getattr(main, "__file__", None)
+    if path is None:
+        return None
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return f"worker processes cannot import the main script {path} again"
+    if any(_is_main_guard(node) for node in tree.body):
+        return None
+    return (
+        f'{path} has no `if __name__ == "__main__":` guard, so every worker process would run it again; '
+        "put the script's work under that guard to use worker processes"
+    )
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    names = [node.test.left, *node.test.comparators]
+    has_name = any(isinstance(n, ast.Name) and n.id == "__name__" for n in names)
+    has_main = any(isinstance(n, ast.Constant) and n.value == "__main__" for n in names)
+    return has_name and has_main
+
+
+def _outside_stacklevel() -> int:
+    """The ``stacklevel`` of the first caller outside this package (and contextlib): the user's line."""
+    inside = (str(Path(__file__).resolve().parent.parent), contextlib.__file__)
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(inside):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+class InProcess(Executor):
+    """Runs each task at submit time, in this process."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        """Run ``fn`` now and return its finished future."""
+        f: Future = Future()
+        f.set_result(fn(*args, **kwargs))
+        return f
+
+
+def dask_executor(address: str) -> tuple[Executor, Callable[[], None]]:
+    """A ``concurrent.futures`` executor on the Dask cluster at ``address``, and how to close it.
+
+    Raises:
+        InputError: (about ``scheduler``) when dask[distributed] is missing or the scheduler is unreachable.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError(
+            "scheduler", "needs dask[distributed]: pip install 'clusterpolicy[dask]'", argument=True
+        ) from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise InputError(
+            "scheduler", f"{address!r}: cannot reach a Dask scheduler there ({exc})", argument=True
+        ) from None
+    return client.get_executor(), client.close
+
+
+class RunOptions(TypedDict, total=False):
+    """The settings of :class:`Execution` as keyword arguments of a study (``workers=2``, ...)."""
+
+    workers: int | None
+    executor: Executor | None
+    scheduler: str | None
+    progress: bool
+    retry_failed: bool
+    fresh: bool
+    run: RunFn | None
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How a study runs its model runs: where, with what feedback, and what to do with stored runs.
+
+    Attributes:
+        workers: local worker processes (None: all cores; 1: in this process).
+        executor: any ``concurrent.futures.Executor`` to use instead (it is not shut down).
+        scheduler: the address of a Dask scheduler to use instead (``tcp://host:8786``).
+        progress: show a progress bar on a terminal.
+        retry_failed: run again the runs of a store that raised before (else they are skipped).
+        fresh: discard the runs a store holds first (only ever a store this package wrote).
+        run: the function ``Task -> quarterly DataFrame`` (default: the cluster-policy model); it must
+            pickle for process pools, e.g. a module-level function.
+
+    Raises:
+        InputError: bad workers, or both an executor and a scheduler.
+    """
+
+    workers: int | None = None
+    executor: Executor | None = None
+    scheduler: str | None = None
+    progress: bool = True
+    retry_failed: bool = False
+    fresh: bool = False
+    run: RunFn | None = None
+
+    def __post_init__(self) -> None:
+        if self.workers is not None:
+            check_count("workers", self.workers)
+        if self.executor is not None and self.scheduler is not None:
+            raise InputError("scheduler", "give an executor or a scheduler, not both", argument=True)
+
+    @classmethod
+    def of(cls, execution: Execution | None = None, **options: Unpack[RunOptions]) -> Execution:
+        """``execution`` (default: the defaults) with ``options`` changed: how a study reads its settings.
+
+        Raises:
+            InputError: bad settings.
+        """
+        return dataclasses.replace(execution or cls(), **options)
+
+    def replace(self, **changes: Any) -> Execution:
+        """A copy with some settings changed."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def where(self) -> str:
+        """Where the runs go, in words (the local pool's size is decided when it opens)."""
+        if self.scheduler is not None:
+            return f"Dask scheduler {self.scheduler}"
+        if self.executor is not None:
+            return type(self.executor).__name__
+        workers = self.workers or default_workers()
+        return "this process" if workers == 1 else f"{workers} local worker(s)"
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Execution]:
+        """These settings bound to an open executor, closed on exit (reuse it for several designs).
+
+        Connecting to a scheduler happens here, so a study that opens its session before writing
+        anything leaves no files behind when the scheduler cannot be reached.
+        """
+        if self.executor is not None:
+            yield self
+            return
+        closers: list[Callable[[], None]] = []
+        if self.scheduler is not None:
+            executor, close = dask_executor(self.scheduler)
+            closers.append(close)
+        else:
+            workers = self.workers or default_workers()
+            why = main_script_reruns() if workers > 1 else None
+            if why is not None:
+                warnings.warn(
+                    f"running in this process, not in {workers} worker processes: {why}",
+                    SerialFallbackWarning,
+                    stacklevel=_outside_stacklevel(),
+                )
+            if workers == 1 or why is not None:
+                executor = InProcess()
+            else:
+                pool = local_pool(workers)
+                executor = pool
+                closers.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
+        try:
+            yield self.replace(executor=executor, scheduler=None, workers=self.workers)
+        finally:
+            for close in closers:
+                close()
+
+    @property
+    def window(self) -> int:
+        """How many tasks may be in flight at once."""
+        return max(2, 2 * (self.workers or default_workers()))
+
+
+@dataclass
+class ExecSummary:
+    """What an execution did."""
+
+    done: int
+    failed: int
+    seconds: float
+
+
+def execute(
+    tasks: Iterable[Task],
+    on_result: Callable[[RunOutput | RunFailure], None],
+    execution: Execution | None = None,
+    *,
+    total: int | None = None,
+    run: RunFn | None = None,
+    desc: str = "runs",
+) -> ExecSummary:
+    """Run ``tasks`` and hand each result to ``on_result`` as it arrives.
+
+    Args:
+        tasks: the runs to do (an iterable, consumed lazily).
+        on_result: called in this process with each :class:`RunOutput` or :class:`RunFailure`.
+        execution: where and how (default: a local process pool of all cores); its executor is opened
+            and closed here unless it is already open (see :meth:`Execution.session`).
+        total: number of tasks, for the progress bar.
+        run: the function ``task -> timeseries`` (default: ``execution.run``, else the model).
+        desc: the progress bar's label.
+
+    Returns:
+        How many runs finished and failed, and the wall time.
+    """
+    execution = execution or Execution()
+    run = run or execution.run
+    done = failed = 0
+    t0 = time.perf_counter()
+    with execution.session() as ex:
+        assert ex.executor is not None
+        # on a terminal only (None: tqdm turns itself off when stderr is not a TTY, e.g. in CI logs)
+        bar = tqdm(
+            total=total,
+            desc=desc,
+            unit="run",
+            disable=None if execution.progress else True,
+            file=sys.stderr,
+            mininterval=0.5,
+        )
+        try:
+            pending: set[Future] = set()
+            it = iter(tasks)
+            exhausted = False
+            while True:
+                while not exhausted and len(pending) < ex.window:
+                    task = next(it, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    pending.add(ex.executor.submit(run_task, task, run))
+                if not pending:
+                    break
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    result = fut.result()
+                    on_result(result)
+                    if isinstance(result, RunFailure):
+                        failed += 1
+                    else:
+                        done += 1
+                    bar.update(1)
+                    if failed:
+                        bar.set_postfix(failed=failed)
+        finally:
+            bar.close()
+    return ExecSummary(done, failed, time.perf_counter() - t0)

@@ -1,0 +1,56 @@
+"""One model run as a pure function: ``run_one(params, seed) -> RunResult``.
+
+No globals and no I/O, so it can be shipped to any worker process (local pool, Dask, MPI).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from clusterpolicy.model import ClusterPolicyModel, Params
+from clusterpolicy.model.params import quarter_label
+
+
+@dataclass
+class RunResult:
+    """Result of one run.
+
+    Attributes:
+        seed: the seed the model ran with.
+        timeseries: one row per quarter: ``quarter`` (like ``2016Q1``) then every metric.
+        final: the metrics in the last quarter (None where a share of nothing is undefined).
+    """
+
+    seed: int
+    timeseries: pd.DataFrame
+    final: dict[str, float | int | None]
+
+
+def run_one(params: Params, seed: int) -> RunResult:
+    """Run the model for every recorded quarter and collect its metrics.
+
+    Args:
+        params: the resolved scenario.
+        seed: the random seed (the model's only source of randomness).
+
+    Returns:
+        The quarterly time series and the final values.
+    """
+    model = ClusterPolicyModel(params, rng=int(seed))
+    model.run()
+    df = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    quarters = [quarter_label(model.start_index + i) for i in range(len(df))]
+    df.insert(0, "quarter", quarters)
+    final = {k: _plain(v) for k, v in df.iloc[-1].drop("quarter").items()} if len(df) else {}
+    return RunResult(seed=int(seed), timeseries=df, final=final)
+
+
+def _plain(v: object) -> float | int | None:
+    """A JSON-friendly number (NaN becomes None)."""
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    f = float(v)  # type: ignore[arg-type]
+    return None if np.isnan(f) else f

@@ -1,0 +1,96 @@
+"""The hypothesis study (and SERV's crowding-out question): paired runs of a lever's values, verdicts.
+
+``hypothesis("H3")`` loads a hypothesis file, runs every value of its lever with the same replicate seeds,
+tests each outcome and comparison (:func:`clusterpolicy.analysis.hypothesis.verdicts`) and, with ``out``,
+writes ``verdicts.csv``, ``finals.csv``, ``effects.png`` and ``report.html``; the runs are kept in
+``out/store``, so the same call resumes. :func:`crowding_out` is the shipped H3 file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Unpack
+
+import pandas as pd
+
+from clusterpolicy.analysis.hypothesis import HypothesisResult, verdicts
+from clusterpolicy.inputs.checks import check_folder
+from clusterpolicy.inputs.hypothesis_file import HypothesisSpec, load_hypothesis
+from clusterpolicy.inputs.scenario import Overrides
+from clusterpolicy.outputs import hypothesis as output
+from clusterpolicy.runs.design import Point, paired_design
+from clusterpolicy.runs.evaluate import evaluate
+from clusterpolicy.runs.execution import Execution, RunOptions
+
+CROWDING_OUT = "H3_crowding_out"
+
+
+def points_of(spec: HypothesisSpec) -> list[Point]:
+    """The design points of a hypothesis: one per value of the lever, labelled by the value."""
+    return [
+        Point(i, label, params, {spec.lever: v})
+        for i, (label, v, params) in enumerate(
+            zip(spec.labels, spec.values, spec.parameter_sets, strict=True)
+        )
+    ]
+
+
+def hypothesis(
+    spec: HypothesisSpec | str | Path,
+    *,
+    out: Path | str | None = None,
+    overrides: Overrides = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    report: bool = True,
+    execution: Execution | None = None,
+    **options: Unpack[RunOptions],
+) -> HypothesisResult:
+    """Run (or resume) a hypothesis test.
+
+    Args:
+        spec: a loaded hypothesis, or the path, shipped name or id (``H3``) of a hypothesis file.
+        out: output folder (default: write nothing).
+        overrides: applied at every value after the file's ``[fixed]`` (when ``spec`` is loaded here).
+        replications: replace the file's replications (when ``spec`` is loaded here).
+        seed: replace the file's root seed (when ``spec`` is loaded here).
+        report: write ``report.html`` (with ``out``).
+        execution: where and how to run (see :class:`~clusterpolicy.runs.execution.Execution`).
+        **options: settings of ``execution`` to change, e.g. ``workers=2``.
+
+    Raises:
+        InputError: bad input, before anything runs or is written.
+    """
+    if not isinstance(spec, HypothesisSpec):
+        spec = load_hypothesis(spec, overrides, replications=replications, seed=seed)
+    folder = check_folder("out", out)
+    execution = Execution.of(execution, **options)
+    manifest = {
+        "kind": "hypothesis",
+        "lever": spec.lever,
+        "points": [
+            {"label": p.label, "value": p.values[spec.lever], "parameters": p.params.to_dict()}
+            for p in points_of(spec)
+        ],
+    }
+    metrics = [o.metric for o in spec.outcomes]
+    design = paired_design(spec.id, points_of(spec), spec.replications, spec.seed, manifest, columns=metrics)
+    ev = evaluate(design, folder / "store" if folder else None, execution)
+    finals = ev.finals()
+    last_q = str(finals["quarter"].iloc[-1]) if len(finals) else "?"
+    keep = ["label", "replicate", "seed", *metrics]
+    finals = (
+        finals[[c for c in keep if c in finals.columns]].copy() if len(finals) else pd.DataFrame(columns=keep)
+    )
+    result = HypothesisResult(spec, design.seeds, verdicts(spec, finals), finals, ev.failures, last_q)
+    if folder is not None:
+        output.write(result, folder, report_html=report)
+    return result
+
+
+def crowding_out(**kwargs: Any) -> HypothesisResult:
+    """SERV's question, do privileged budgets crowd out other projects: the shipped H3 file.
+
+    Takes the keyword arguments of :func:`hypothesis`.
+    """
+    return hypothesis(CROWDING_OUT, **kwargs)

@@ -1,0 +1,90 @@
+"""Formatting comes from the declarations: every unit has a format, labels and units are the declared ones."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from clusterpolicy.cli.main import main
+from clusterpolicy.inputs.targets import TARGET_UNITS
+from clusterpolicy.model.metrics import OUTCOMES, UNITS
+from clusterpolicy.outputs.format import (
+    FORMATS,
+    HEADLINE,
+    axis_label,
+    describe,
+    fmt,
+    format_value,
+    label,
+    scale,
+)
+
+
+def test_every_declared_unit_has_a_format():
+    assert set(UNITS) <= set(FORMATS)
+    assert set(TARGET_UNITS) <= set(FORMATS)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "signed", "expected"),
+    [
+        (37_100_000.0, "EUR", False, "€37.1m"),
+        (-33_600_000.0, "EUR", True, "-€33.6m"),
+        (190_000_000.0, "EUR/yr", True, "+€190.0m"),
+        (0.752, "share", False, "75.2%"),
+        (0.0499, "share", True, "+4.99 pts"),
+        (-0.00001, "share", True, "-0.00 pts"),
+        (2214.7, "firms", False, "2,214.7"),
+        (6.0, "organisations", False, "6"),
+        (0.0, "projects", True, "+0"),
+        (0.4531, "index", False, "0.453"),
+        (0.0275, "share of GDP", False, "2.75%"),
+        (1.234, "EUR per EUR", False, "1.23 €/€"),
+        (float("nan"), "share", False, "n/a"),
+        (None, "EUR", False, "n/a"),
+    ],
+)
+def test_values_are_shown_in_their_unit(value, unit, signed, expected):
+    assert format_value(value, unit, signed) == expected
+
+
+def test_an_outcome_is_formatted_by_its_declared_unit_not_its_name():
+    # funding_gini's name matched the old name rules for shares ("gini"): it is an index
+    assert OUTCOMES["funding_gini"].unit == "index" and fmt("funding_gini", 0.4531) == "0.453"
+    # sme_share_project_funding has "funding" in its name but is a share, not money
+    assert fmt("sme_share_project_funding", 0.25) == "25.0%"
+    assert fmt("rd_per_member_firm", 2_500_000.0) == "€2.5m" and axis_label("rd_per_member_firm") == (
+        "€ million per year"
+    )
+    assert scale("sme_member_share") == 100.0 and axis_label("sme_member_share", difference=True) == (
+        "percentage points"
+    )
+    assert fmt("sme_member_share", 0.05, difference=True, long=True) == "5.00 percentage points"
+
+
+def test_labels_and_meanings_are_the_declared_ones():
+    for name, o in OUTCOMES.items():
+        assert label(name).startswith(o.label)
+        assert label(name).endswith("(cum.)") == (o.kind == "cumulative")
+        assert describe(name) == o.description and describe(name)
+    assert set(HEADLINE) == {n for n, o in OUTCOMES.items() if o.headline}
+    assert label("not_an_outcome") == "not an outcome"
+
+
+def test_the_metrics_command_prints_the_outcome_dictionary(capsys):
+    assert main(["metrics"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["name", "label", "unit", "kind", "meaning"]
+    rows = {line.split()[0]: line for line in lines[2:] if line and not line.startswith(("units:", "a name"))}
+    assert set(rows) == set(OUTCOMES)
+    for name, o in OUTCOMES.items():
+        row = rows[name]
+        assert o.label in row and f" {o.unit} " in row and f" {o.kind} " in row and o.description in row
+    assert any(line.startswith("units: ") for line in lines)
+
+
+def test_no_format_guesses_from_a_name():
+    """A metric name that is not declared gets a plain number, whatever words it contains."""
+    assert fmt("made_up_share_total", 0.5) == "0.5" and fmt("made_up_spend", 2e6) == "2,000,000"
+    assert math.isclose(scale("made_up_share"), 1.0)
