@@ -4,6 +4,12 @@ A scenario and its counterfactual (the same economy and behaviour under the coun
 ``[policy]``, see :func:`clusterpolicy.inputs.scenario.counterfactual`) run with the same seeds; the
 estimate is the change in business R&D per public euro with a paired bootstrap interval, next to the naive
 member-versus-non-member estimate from the policy run alone, which selection inflates.
+
+The change is split by channel, as business R&D is in the model (its outcomes ``business_rd_own``,
+``business_rd_project_subsidy`` and ``business_rd_eu`` add up to ``business_rd``): firms' own R&D, which
+knowledge from membership and projects raises; regional project grants passed through to R&D
+(``subsidy_pass_through``); and EU grants passed through, which organisations help members win. Each
+channel's share per public euro gets its own interval; the three add up to the total.
 """
 
 from __future__ import annotations
@@ -21,8 +27,12 @@ from clusterpolicy.inputs.scenario import Scenario
 
 ADDITIONALITY_METRICS = [
     "business_rd",
+    "business_rd_own",
+    "business_rd_project_subsidy",
+    "business_rd_eu",
     "public_operating_spend_total",
     "public_project_spend_total",
+    "public_vis_spend_total",
     "rd_per_member_firm",
     "rd_per_nonmember_firm",
     "members",
@@ -32,9 +42,20 @@ ESTIMATES = {
     "counterfactual": "change in business R&D per public euro, against the counterfactual",
     "naive": "members' R&D above non-members' per public euro, from the policy run alone",
     "selection_bias": "naive minus counterfactual: how much selection inflates the naive estimate",
+    "channel_knowledge": "of which firms' own R&D (raised by what they learn), per public euro",
+    "channel_pass_through": "of which project grants passed through to R&D, per public euro",
+    "channel_eu": "of which EU grants passed through to R&D, per public euro",
     "delta_rd": "extra business R&D over the period (scenario − counterfactual)",
-    "delta_public": "extra public money over the period (operating + project grants)",
+    "delta_public": "extra public money over the period (operating, project and VIS grants)",
     "naive_gap": "members' R&D above as many average non-members, over the period",
+}
+
+
+# the channels of business R&D: the estimate's name -> the outcome that measures it
+CHANNELS = {
+    "knowledge": "business_rd_own",
+    "pass_through": "business_rd_project_subsidy",
+    "eu": "business_rd_eu",
 }
 
 
@@ -119,9 +140,15 @@ def additionality_estimates(
         a, b = s[s["replicate"] == r], c[c["replicate"] == r]
         if len(a) != len(b) or list(a["quarter"]) != list(b["quarter"]) or not len(a):
             continue
-        d_rd = float((a["business_rd"].to_numpy() - b["business_rd"].to_numpy()).sum() / 4)
-        pub = ("public_operating_spend_total", "public_project_spend_total")
-        d_pub = float(sum(a[k].iloc[-1] - b[k].iloc[-1] for k in pub))
+
+        def delta(col: str, a: pd.DataFrame = a, b: pd.DataFrame = b) -> float:
+            if col not in a.columns:
+                return 0.0
+            return float((a[col].to_numpy(dtype=float) - b[col].to_numpy(dtype=float)).sum() / 4)
+
+        d_rd = delta("business_rd")
+        pub = ("public_operating_spend_total", "public_project_spend_total", "public_vis_spend_total")
+        d_pub = float(sum(a[k].iloc[-1] - b[k].iloc[-1] for k in pub if k in a.columns))
         gap = a["rd_per_member_firm"].to_numpy(dtype=float) - a["rd_per_nonmember_firm"].to_numpy(dtype=float)
         members = a["members"].to_numpy(dtype=float)
         naive = float(np.where(members > 0, np.nan_to_num(gap * members), 0.0).sum() / 4)
@@ -132,9 +159,20 @@ def additionality_estimates(
                 "delta_rd": d_rd,
                 "delta_public": d_pub,
                 "naive_gap": naive,
+                **{f"delta_{ch}": delta(col) for ch, col in CHANNELS.items()},
             }
         )
-    per = pd.DataFrame(rows, columns=["replicate", "seed", "delta_rd", "delta_public", "naive_gap"])
+    per = pd.DataFrame(
+        rows,
+        columns=[
+            "replicate",
+            "seed",
+            "delta_rd",
+            "delta_public",
+            "naive_gap",
+            *(f"delta_{ch}" for ch in CHANNELS),
+        ],
+    )
     n = len(per)
     drd, dpub, nav = (per[k].to_numpy(dtype=float) for k in ("delta_rd", "delta_public", "naive_gap"))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -162,6 +200,10 @@ def additionality_estimates(
             ["naive", nv, nlo, nhi, classify(nv), n, boot],
             ["selection_bias", nv - cf, blo, bhi, "", n, boot],
         ]
+        for ch in CHANNELS:
+            x = per[f"delta_{ch}"].to_numpy(dtype=float)
+            clo, chi = _bootstrap([x, dpub], ratio, level, seed)
+            table.append([f"channel_{ch}", float(x.mean() / den), clo, chi, "", n, boot])
     else:
         nan = float("nan")
         table += [
@@ -176,6 +218,7 @@ def additionality_estimates(
             ],
             ["naive", nan, nan, nan, "undefined", n, "undefined (as above)"],
             ["selection_bias", nan, nan, nan, "", n, "undefined (as above)"],
+            *([f"channel_{ch}", nan, nan, nan, "", n, "undefined (as above)"] for ch in CHANNELS),
         ]
     for name, x in (("delta_rd", drd), ("delta_public", dpub), ("naive_gap", nav)):
         ci = mean_ci(x, level)

@@ -234,3 +234,24 @@ class HypothesisResult:
     def tests(self) -> int:
         """Tests in the family."""
         return int(self.verdicts["tests_in_family"].iloc[0]) if len(self.verdicts) else 0
+
+
+# the rules of privileged access (policy.privileged_mode), in the order they are reported
+MODES = ("reserve", "reserve_release", "priority", "bonus")
+
+
+@dataclass
+class CrowdingOut:
+    """The crowding-out question under each rule of privileged access.
+
+    Attributes:
+        results: the hypothesis result of each rule (``policy.privileged_mode``), in :data:`MODES` order.
+    """
+
+    results: dict[str, HypothesisResult]
+
+    def verdicts(self) -> pd.DataFrame:
+        """Every rule's verdicts in one table, with a ``mode`` column first."""
+        frames = [r.verdicts.assign(mode=m) for m, r in self.results.items()]
+        df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return df[["mode", *(c for c in df.columns if c != "mode")]] if len(df) else df

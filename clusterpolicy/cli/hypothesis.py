@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         description="Run every value of a hypothesis file's lever with the same replicate seeds and "
         "write verdicts.csv (effect, interval, p-value, adjusted p-value, verdict per outcome and "
         "comparison), effects.png and report.html. FILE is a path, or a shipped name or id "
-        "(H1a, H1b, H2, H3, H4, H5).",
+        "(H1a, H1b, H2, H3, H3b, H4, H5, H6, H7, H8, H9).",
     )
     h.add_argument("file", metavar="FILE", help="hypothesis file (path, shipped name, or id like H3)")
     _hypothesis_args(h, "results/hypotheses/<file name>")
@@ -37,9 +37,18 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     c = sub.add_parser(
         "crowding-out",
         parents=parents,
-        help="SERV's question: do privileged budgets crowd out other projects? (runs H3)",
-        description="Run the shipped H3 hypothesis file: privileged project budgets for spearhead "
-        "clusters at a fixed total envelope, against one open pot.",
+        help="SERV's question: do privileged budgets crowd out other projects? (H3 under every rule)",
+        description="Run SERV's crowding-out question under each rule of privileged access "
+        "(policy.privileged_mode): the shipped H3 file (privileged share of a fixed envelope against one "
+        "open pot) for reserve, reserve_release and priority, and H3b (the size of a score bonus) for "
+        "bonus. Each rule's files go to OUT/RULE/; all verdicts to OUT/verdicts.csv.",
+    )
+    c.add_argument(
+        "--rules",
+        nargs="+",
+        metavar="RULE",
+        default=None,
+        help="the rules to run (default all): reserve, reserve_release, priority, bonus",
     )
     _hypothesis_args(c, "results/crowding-out")
     c.set_defaults(func=cmd_crowding_out)
@@ -100,10 +109,30 @@ def cmd_hypothesis(args: argparse.Namespace) -> int:
 
 
 def cmd_crowding_out(args: argparse.Namespace) -> int:
-    """Test the shipped H3 file (privileged budgets and crowding-out)."""
-    from clusterpolicy.studies.hypothesis import CROWDING_OUT
+    """SERV's crowding-out question under every rule of privileged access."""
+    from clusterpolicy.analysis.hypothesis import MODES
+    from clusterpolicy.outputs.hypothesis import crowding_out_text
+    from clusterpolicy.studies.hypothesis import crowding_out
 
-    return _run(CROWDING_OUT, args, "results/crowding-out")
+    out = out_path(args, "results/crowding-out")
+    t0 = time.perf_counter()
+    co = crowding_out(
+        tuple(args.rules) if args.rules else MODES,
+        out=out,
+        overrides=args.overrides,
+        replications=args.replications,
+        seed=args.seed,
+        execution=execution(args),
+    )
+    elapsed = time.perf_counter() - t0
+    runs = sum(len(r.spec.values) * r.spec.replications for r in co.results.values())
+    print(f"{runs} runs ({len(co.results)} rules) in {elapsed:.0f} s\n")
+    print(crowding_out_text(co))
+    failed = sum(len(r.failures) for r in co.results.values())
+    if failed:
+        print(f"\n{failed} run(s) failed; they are listed in the rules' reports")
+    print(f"\nreports: {out}/RULE/report.html for each rule\nfiles:  {out}/ (verdicts.csv, summary.txt)")
+    return 0
 
 
 def cmd_additionality(args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ COMMAND_MODULES = (
     "clusterpolicy.cli.explore",
 )
 # a library argument -> its option or argument on the command line (default: --name-with-dashes)
-OPTION_OF = {"overrides": "--set", "scenarios": "SCENARIO"}
+OPTION_OF = {"overrides": "--set", "scenarios": "SCENARIO", "modes": "--rules"}
 
 
 def option_of(argument: str) -> str:

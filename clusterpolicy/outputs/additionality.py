@@ -16,6 +16,11 @@ from clusterpolicy.outputs.format import format_value
 from clusterpolicy.outputs.html import esc, img, page, runs_html, table
 
 FILES = ("additionality.csv", "replicates.csv", "additionality.png", "report.html")
+CHANNEL_WORDS = {
+    "channel_knowledge": "own R&D (what firms learn)",
+    "channel_pass_through": "project grants passed through",
+    "channel_eu": "EU grants passed through",
+}
 
 
 def additionality_figure(result: Additionality) -> plt.Figure:
@@ -91,6 +96,12 @@ def additionality_text(result: Additionality) -> str:
             f"  {'selection bias (naive − counterf.)':34} {sb['value']:8.2f}   "
             f"[{sb['ci_low']:.2f}, {sb['ci_high']:.2f}]"
         )
+    rows.append("")
+    rows.append("  by channel (they add up to the estimate against the counterfactual):")
+    for key, words in CHANNEL_WORDS.items():
+        if key in t.index and math.isfinite(t.loc[key, "value"]):
+            r = t.loc[key]
+            rows.append(f"  {words:34} {r['value']:8.2f}   [{r['ci_low']:.2f}, {r['ci_high']:.2f}]")
     rows.append("")
     for key, words in (
         ("delta_rd", "extra business R&D over the period"),

@@ -8,7 +8,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from clusterpolicy.analysis.hypothesis import VERDICTS, HypothesisResult
+from clusterpolicy.analysis.hypothesis import VERDICTS, CrowdingOut, HypothesisResult
 from clusterpolicy.inputs.hypothesis_file import SCENARIO_LEVER, HypothesisSpec, value_label
 from clusterpolicy.model.params import field_spec
 from clusterpolicy.outputs.figures import panels, render
@@ -281,3 +281,54 @@ def write(result: HypothesisResult, out: Path, report_html: bool = True) -> list
     if report_html:
         write_text(out / "report.html", report(result, figs))
     return [f for f in FILES if report_html or f != "report.html"]
+
+
+RULE_WORDS = {
+    "reserve": "a hard reserve: what spearhead projects leave of the privileged money stays unspent",
+    "reserve_release": "a reserve whose leftovers go to the open pot in the same call",
+    "priority": "one pot, spearhead projects funded first up to the privileged amount",
+    "bonus": "one pot, spearhead projects get a score bonus (the lever is the bonus)",
+}
+
+
+def _tally(v: pd.DataFrame) -> str:
+    n = len(v)
+    if not n:
+        return "no comparison"
+    yes, opp = int((v["verdict"] == "supported").sum()), int((v["verdict"] == "opposite").sum())
+    return f"{yes} of {n} supported" + (f", {opp} opposite" if opp else "")
+
+
+def crowding_out_text(co: CrowdingOut) -> str:
+    """The terminal text of the crowding-out question under every rule, and what the answer depends on."""
+    blocks = []
+    for mode, result in co.results.items():
+        head = f"=== rule: {mode} ({RULE_WORDS.get(mode, mode)})"
+        blocks.append(f"{head}\n{verdict_text(result)}")
+    v = co.verdicts()
+    outcomes = list(dict.fromkeys(v["outcome"])) if len(v) else []
+    w = 40
+    lines = ["", "=== what the answer depends on: verdicts per outcome and rule (all comparisons)"]
+    lines.append(f"{'outcome':{w}}" + "".join(f"{m:24}" for m in co.results))
+    for o in outcomes:
+        cells = [_tally(v[(v["outcome"] == o) & (v["mode"] == m)]) for m in co.results]
+        lines.append(f"{label(o)[: w - 1]:{w}}" + "".join(f"{c:24}" for c in cells))
+    crowd = v[v["outcome"] == "proposals_crowded_out_total"] if len(v) else v
+    if len(crowd):
+        yes = [m for m in co.results if (crowd[crowd["mode"] == m]["verdict"] == "supported").any()]
+        no = [m for m in co.results if m not in yes]
+        words = []
+        if yes:
+            words.append(f"proposals are crowded out under {', '.join(yes)}")
+        if no:
+            words.append(f"not clearly under {', '.join(no)}")
+        lines.append("")
+        lines.append("in plain words: " + "; ".join(words) + ".")
+    return "\n\n".join(blocks) + "\n" + "\n".join(lines)
+
+
+def write_crowding_out(co: CrowdingOut, out: Path) -> list[str]:
+    """Write ``verdicts.csv`` (every rule, with a ``mode`` column) and ``summary.txt`` into ``out``."""
+    write_csv(out / "verdicts.csv", co.verdicts())
+    write_text(out / "summary.txt", crowding_out_text(co) + "\n")
+    return ["verdicts.csv", "summary.txt"]

@@ -3,7 +3,9 @@
 ``hypothesis("H3")`` loads a hypothesis file, runs every value of its lever with the same replicate seeds,
 tests each outcome and comparison (:func:`clusterpolicy.analysis.hypothesis.verdicts`) and, with ``out``,
 writes ``verdicts.csv``, ``finals.csv``, ``effects.png`` and ``report.html``; the runs are kept in
-``out/store``, so the same call resumes. :func:`crowding_out` is the shipped H3 file.
+``out/store``, so the same call resumes. :func:`crowding_out` runs SERV's crowding-out question under each
+rule of privileged access (``policy.privileged_mode``): the shipped H3 file for the three rules that
+privilege an amount of money, and H3b (the size of a score bonus) for the bonus rule.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any, Unpack
 
 import pandas as pd
 
-from clusterpolicy.analysis.hypothesis import HypothesisResult, verdicts
+from clusterpolicy.analysis.hypothesis import MODES, CrowdingOut, HypothesisResult, verdicts
 from clusterpolicy.inputs.checks import check_folder
 from clusterpolicy.inputs.hypothesis_file import HypothesisSpec, load_hypothesis
 from clusterpolicy.inputs.scenario import Overrides
@@ -23,6 +25,7 @@ from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
 
 CROWDING_OUT = "H3_crowding_out"
+CROWDING_OUT_BONUS = "H3b_crowding_out_bonus"
 
 
 def points_of(spec: HypothesisSpec) -> list[Point]:
@@ -88,9 +91,46 @@ def hypothesis(
     return result
 
 
-def crowding_out(**kwargs: Any) -> HypothesisResult:
-    """SERV's question, do privileged budgets crowd out other projects: the shipped H3 file.
+def crowding_out(
+    modes: tuple[str, ...] = MODES,
+    *,
+    out: Path | str | None = None,
+    overrides: Overrides = None,
+    **kwargs: Any,
+) -> CrowdingOut:
+    """SERV's question, do privileged budgets crowd out other projects, under each rule of privileged access.
 
-    Takes the keyword arguments of :func:`hypothesis`.
+    For ``reserve``, ``reserve_release`` and ``priority`` the shipped H3 file (the privileged share of a
+    fixed envelope) runs with ``policy.privileged_mode`` fixed to the rule; for ``bonus``, H3b (the size of
+    the score bonus). With ``out``, each rule's files go to ``out/RULE/`` and all verdicts to
+    ``out/verdicts.csv``.
+
+    Args:
+        modes: the rules to run, a subset of :data:`MODES`.
+        out: output folder (default: write nothing).
+        overrides: applied at every value (after the rule).
+        **kwargs: further keyword arguments of :func:`hypothesis` (replications, seed, execution, ...).
+
+    Raises:
+        InputError: bad input (an unknown rule among them), before anything runs.
     """
-    return hypothesis(CROWDING_OUT, **kwargs)
+    from clusterpolicy.inputs.errors import argument_error
+
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        raise argument_error("modes", list(modes), f"a non-empty list of {', '.join(MODES)}")
+    folder = check_folder("out", out)
+    replications, seed = kwargs.pop("replications", None), kwargs.pop("seed", None)
+    specs = {}
+    for m in modes:
+        if isinstance(overrides, dict):
+            rule: Overrides = overrides if m == "bonus" else {"policy.privileged_mode": m, **overrides}
+        else:
+            rule = [*([] if m == "bonus" else [f"policy.privileged_mode={m}"]), *(overrides or [])]
+        name = CROWDING_OUT_BONUS if m == "bonus" else CROWDING_OUT
+        specs[m] = load_hypothesis(name, rule, replications=replications, seed=seed)
+    results = {m: hypothesis(s, out=folder / m if folder else None, **kwargs) for m, s in specs.items()}
+    co = CrowdingOut(results)
+    if folder is not None:
+        output.write_crowding_out(co, folder)
+    return co

@@ -33,13 +33,16 @@ def test_bad_command_lines_give_one_clear_line(tmp_path, capsys, argv, expected)
 
 def test_cli_crowding_out_end_to_end(tmp_path, capsys):
     out = tmp_path / "co"
-    args = ["crowding-out", "--replications", "3", "--workers", "1", "--out", str(out), *TINY_ARGS]
+    args = ["crowding-out", "--rules", "reserve", "bonus", "--replications", "3", "--workers", "1"]
+    args += ["--out", str(out), *TINY_ARGS]
     assert main(args) == 0
     printed = capsys.readouterr().out
-    assert "H3: Privileged budgets crowd out" in printed and f"report: {out / 'report.html'}" in printed
-    assert "12 runs (4 values x 3 replications)" in printed and "in short:" in printed
+    assert "H3: Privileged budgets crowd out" in printed and "H3b: Privileged budgets" in printed
+    assert "24 runs (2 rules)" in printed and "=== rule: reserve" in printed and "=== rule: bonus" in printed
+    assert "what the answer depends on" in printed and "in plain words:" in printed
     v = pd.read_csv(out / "verdicts.csv")
-    assert list(v.columns[:9]) == [
+    assert list(v.columns[:10]) == [
+        "mode",
         "hypothesis",
         "outcome",
         "comparison",
@@ -50,19 +53,19 @@ def test_cli_crowding_out_end_to_end(tmp_path, capsys):
         "p_adjusted",
         "verdict",
     ]
-    assert len(v) == 15 and set(v["verdict"]) <= {"supported", "not supported", "opposite"}
-    assert set(v["comparison"]) == {"0.25 vs 0", "0.4 vs 0", "0.6 vs 0"}
-    assert (out / "effects.png").read_bytes()[:4] == b"\x89PNG"
-    text = (out / "report.html").read_text()
-    assert html_is_balanced(text) and "data:image/png;base64," in text and "https://" not in text
-    assert "The answer, outcome by outcome" in text and "individual firm projects funded" in text
-    finals = pd.read_csv(out / "finals.csv")
-    assert len(finals) == 12 and finals.groupby("replicate")["seed"].nunique().eq(1).all()
+    assert len(v) == 30 and set(v["verdict"]) <= {"supported", "not supported", "opposite"}
+    assert set(v[v["mode"] == "reserve"]["comparison"]) == {"0.25 vs 0", "0.4 vs 0", "0.6 vs 0"}
+    assert set(v[v["mode"] == "bonus"]["comparison"]) == {"0.05 vs 0", "0.1 vs 0", "0.2 vs 0"}
+    for rule in ("reserve", "bonus"):
+        assert (out / rule / "effects.png").read_bytes()[:4] == b"\x89PNG"
+        text = (out / rule / "report.html").read_text()
+        assert html_is_balanced(text) and "data:image/png;base64," in text and "https://" not in text
+        finals = pd.read_csv(out / rule / "finals.csv")
+        assert len(finals) == 12 and finals.groupby("replicate")["seed"].nunique().eq(1).all()
     # the same command again resumes: nothing is run twice
-    status = (out / "store" / "status.jsonl").read_text().count("\n")
+    status = (out / "reserve" / "store" / "status.jsonl").read_text().count("\n")
     assert main(args) == 0
-    assert (out / "store" / "status.jsonl").read_text().count("\n") == status
-    pd.testing.assert_frame_equal(pd.read_csv(out / "verdicts.csv"), v)
+    assert (out / "reserve" / "store" / "status.jsonl").read_text().count("\n") == status
 
 
 def test_cli_hypothesis_with_a_string_lever(tmp_path, capsys):

@@ -293,3 +293,74 @@ def test_the_naive_estimate_is_members_gap_per_public_euro():
         t.loc["naive", "value"] - t.loc["counterfactual", "value"]
     )
     assert t.loc["naive", "ci_low"] < t.loc["naive", "value"] < t.loc["naive", "ci_high"]
+
+
+def _by_channel(task):
+    """A fake model whose extra business R&D comes 60 % from own R&D, 30 % from project grants and 10 %
+    from EU grants (the draws of :func:`_additional`, so the totals are the same)."""
+    df = _additional(task)
+    rng = np.random.default_rng(task.seed)
+    base = 1e9 + 1e7 * rng.normal()
+    extra = df["business_rd"].to_numpy() - base
+    df["business_rd_own"] = base + 0.6 * extra
+    df["business_rd_project_subsidy"] = 0.3 * extra
+    df["business_rd_eu"] = 0.1 * extra
+    return df
+
+
+def test_additionality_splits_by_channel_and_the_channels_add_up():
+    res = additionality(
+        "concept_note_2015",
+        replications=8,
+        seed=2,
+        workers=1,
+        run=_by_channel,
+        progress=False,
+        overrides=["behaviour.subsidy_pass_through=1.0"],
+    )
+    t = res.table.set_index("estimate")
+    total = t.loc["counterfactual", "value"]
+    parts = {ch: t.loc[f"channel_{ch}", "value"] for ch in ("knowledge", "pass_through", "eu")}
+    assert parts["knowledge"] == pytest.approx(0.6 * total, rel=1e-9)
+    assert parts["pass_through"] == pytest.approx(0.3 * total, rel=1e-9)
+    assert parts["eu"] == pytest.approx(0.1 * total, rel=1e-9)
+    assert sum(parts.values()) == pytest.approx(total, rel=1e-9)
+    for ch in parts:
+        assert t.loc[f"channel_{ch}", "ci_low"] <= parts[ch] <= t.loc[f"channel_{ch}", "ci_high"]
+
+
+def _pots(task):
+    """A fake model in which crowding-out happens only under a hard reserve, and in proportion to it."""
+    pol = task.params.policy
+    crowded = 1000.0 * pol.privileged_share if pol.privileged_mode == "reserve" else 0.0
+    noise = np.random.default_rng(task.seed).normal(0, 1.0)
+    row = {
+        "quarter": ["2025Q4"],
+        "proposals_crowded_out_total": [crowded + noise],
+        "projects_individual_funded_total": [5000.0 - crowded + noise],
+        "projects_ibn_funded_total": [100.0 + noise],
+        "business_rd_nonmembers": [1e9 + noise],
+        "sme_share_project_funding": [0.3 + 1e-3 * noise],
+    }
+    return pd.DataFrame(row)
+
+
+def test_crowding_out_runs_every_rule_and_the_answer_depends_on_the_rule(tmp_path):
+    from clusterpolicy.outputs.hypothesis import crowding_out_text
+    from clusterpolicy.studies.hypothesis import crowding_out
+
+    co = crowding_out(out=tmp_path, replications=4, workers=1, run=_pots, progress=False)
+    assert list(co.results) == ["reserve", "reserve_release", "priority", "bonus"]
+    assert co.results["bonus"].spec.lever == "policy.privileged_score_bonus"
+    assert all(r.spec.lever == "policy.privileged_share" for m, r in co.results.items() if m != "bonus")
+    v = co.verdicts()
+    crowd = v[v["outcome"] == "proposals_crowded_out_total"].groupby("mode")["verdict"].apply(set)
+    assert crowd["reserve"] == {"supported"}
+    assert crowd["reserve_release"] == crowd["priority"] == crowd["bonus"] == {"not supported"}
+    assert (tmp_path / "verdicts.csv").is_file() and (tmp_path / "reserve" / "report.html").is_file()
+    assert (
+        "crowded out under reserve; not clearly under reserve_release, priority, bonus"
+        in crowding_out_text(co)
+    )
+    with pytest.raises(InputError, match="modes"):
+        crowding_out(("lottery",))
