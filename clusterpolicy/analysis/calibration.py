@@ -151,18 +151,26 @@ def score_points(targets: TargetSet, per_run: pd.DataFrame, point_of_run: pd.Ser
 
 
 def fitted_targets(targets: TargetSet, spec: SweepSpec) -> tuple[TargetSet, list[Target]]:
-    """The targets the calibration fits (``fit = true`` and within the recorded period), and the others.
+    """The targets the calibration fits (``role = "fit"``, within the recorded period), and the others.
+
+    Held-out targets are never seen: they are left out here, before any run is scored.
 
     Raises:
         InputError: when no target can be fitted.
     """
     usable, _ = split_computable(targets, spec.base.params)
+    for t in usable.targets:
+        if t.fit and t.study is not None:
+            raise InputError(
+                str(targets.path or "targets"),
+                f"target {t.id!r}: role = 'fit': an evaluation-study target can only be held out",
+            )
     fit = usable.subset([t for t in usable.targets if t.fit])
     skipped = [t for t in targets.targets if t not in fit.targets]
     if not fit.targets:
         raise InputError(
             str(targets.path or "targets"),
-            f"no target with fit = true lies within the recorded period of {spec.base.name}",
+            f"no target with role = 'fit' lies within the recorded period of {spec.base.name}",
         )
     return fit, skipped
 

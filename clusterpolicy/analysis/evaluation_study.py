@@ -163,7 +163,7 @@ def did(
         pre: years before joining that form the pre-period (not members then).
         post: years after the join year that form the post-period (members throughout).
         level: coverage of the intervals.
-        n_boot: bootstrap resamples.
+        n_boot: bootstrap resamples (0: the point estimates only, intervals NaN).
         seed: seed of the bootstrap.
         sme_only: estimate on SMEs only (as Rothgang et al. do).
 
@@ -177,6 +177,9 @@ def did(
         return [Estimate(o, float("nan"), float("nan"), float("nan"), 0) for o in OUTCOMES]
     ch = _changes(data, d, pre, post)
     point = _point(ch, np.arange(n))
+    if n_boot == 0:  # the point estimates only
+        nan = float("nan")
+        return [Estimate(o, point[o], nan, nan, n) for o in OUTCOMES]
     rng = np.random.default_rng(seed)
     boots = [_point(ch, rng.integers(0, n, n)) for _ in range(n_boot)]
     a = (1.0 - level) / 2.0

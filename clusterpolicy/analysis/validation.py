@@ -5,6 +5,11 @@ the quarterly metrics of runs laid out as arrays (:class:`RunMatrix`), in each r
 same row of the counterfactual runs when the target needs it; :func:`summarise_targets` gives the model
 mean with its Student-t interval and whether it lies within the target's range. The calibration
 (:mod:`clusterpolicy.analysis.calibration`) scores parameter sets with the same :func:`target_matrix`.
+
+An evaluation-study target is a difference-in-differences on the model's firms
+(:mod:`clusterpolicy.analysis.evaluation_study`): :func:`study_estimates` computes it from one run's
+firm panel, and the run carries it as a column named by :func:`study_column`, which
+:func:`target_statistic` reads like a metric.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from clusterpolicy.analysis.evaluation_study import did
 from clusterpolicy.analysis.stats import mean_ci
 from clusterpolicy.inputs.scenario import Scenario
 from clusterpolicy.inputs.targets import Target, TargetSet
@@ -46,18 +52,69 @@ def _span(target: Target, transform: str, quarters: list[str]) -> tuple[int | No
     return base, first, last
 
 
-def computable(target: Target, quarters: list[str]) -> bool:
-    """The target's quarters lie within the recorded period."""
+def computable(target: Target, quarters: list[str], first_panel_year: int | None = None) -> bool:
+    """The target's quarters lie within the recorded period.
+
+    A study target's years before joining may lie in the burn-in: the firm panel starts in
+    ``first_panel_year``.
+    """
+    if target.study is not None:
+        assert target.years is not None
+        first = first_panel_year if first_panel_year is not None else int(quarters[0][:4])
+        return target.years[0] >= first and f"{target.years[1]}Q4" in quarters
     return _span(target, target.transform, quarters) is not None and (
         not target.per or _span(target, target.per_transform, quarters) is not None
     )
 
 
+def first_panel_year(params: Params) -> int:
+    """The first year of a run's firm panel: the first whole year of the burn-in."""
+    start = quarter_index(params.simulation.start) - params.simulation.burn_in_quarters
+    return (start + 3) // 4
+
+
 def split_computable(targets: TargetSet, params: Params) -> tuple[TargetSet, list[Target]]:
     """The targets a scenario's recorded period allows, and those it does not."""
     quarters = recorded_quarters(params)
-    ok = [t for t in targets.targets if computable(t, quarters)]
-    return targets.subset(ok), [t for t in targets.targets if not computable(t, quarters)]
+    year0 = first_panel_year(params)
+    ok = [t for t in targets.targets if computable(t, quarters, year0)]
+    return targets.subset(ok), [t for t in targets.targets if not computable(t, quarters, year0)]
+
+
+STUDY_PREFIX = "study:"
+
+
+def study_column(target: Target) -> str:
+    """The column a run carries an evaluation-study target's estimate in."""
+    return STUDY_PREFIX + target.id
+
+
+def columns_of(targets: TargetSet) -> list[str]:
+    """What runs must keep for these targets: the metrics read, and the study targets' columns."""
+    return [*targets.metrics, *(study_column(t) for t in targets.targets if t.study is not None)]
+
+
+def study_estimates(targets: TargetSet, panel: pd.DataFrame, seed: int = 0) -> dict[str, float]:
+    """Each study target's estimate on one run's firm panel (column name -> value).
+
+    Only the point estimate: the model's spread over runs is the interval the validation reports.
+    """
+    out: dict[str, float] = {}
+    for t in targets.targets:
+        if t.study is None:
+            continue
+        assert t.join_years is not None
+        est = did(
+            panel,
+            tuple(range(t.join_years[0], t.join_years[1] + 1)),
+            t.pre,
+            t.post,
+            n_boot=0,
+            seed=seed,
+            sme_only=t.sme_only,
+        )
+        out[study_column(t)] = next(e.effect for e in est if e.outcome == t.estimate)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- statistics
@@ -124,6 +181,9 @@ def _part(mat: RunMatrix, target: Target, metrics: tuple[str, ...], transform: s
 
 def target_statistic(target: Target, mat: RunMatrix, cf: RunMatrix | None = None) -> np.ndarray:
     """The target's statistic in every run of ``mat`` (paired with the same row of ``cf`` if needed)."""
+    if target.study is not None:
+        col = mat.data.get(study_column(target))
+        return col[:, -1] if col is not None else np.full(len(mat.ids), np.nan)
     num = _part(mat, target, target.metrics, target.transform)
     den = _part(mat, target, target.per, target.per_transform) if target.per else None
     if target.counterfactual:
@@ -198,7 +258,7 @@ TABLE_COLUMNS = [
     "within",
     "runs_within",
     "shortfall",
-    "fit",
+    "role",
     "source",
     "note",
 ]
@@ -212,7 +272,10 @@ def summarise_targets(targets: TargetSet, per_run: pd.DataFrame, level: float = 
         ci = mean_ci(x, level)
         finite = x[np.isfinite(x)]
         runs_within = float(np.mean([t.within(v) for v in finite])) if len(finite) else float("nan")
-        metric = " + ".join(t.metrics) + (f" / ({' + '.join(t.per)})" if t.per else "")
+        if t.study is not None:
+            metric = f"{t.study}: {t.estimate}" + (" (SMEs)" if t.sme_only else "")
+        else:
+            metric = " + ".join(t.metrics) + (f" / ({' + '.join(t.per)})" if t.per else "")
         rows.append(
             [
                 t.id,
@@ -232,7 +295,7 @@ def summarise_targets(targets: TargetSet, per_run: pd.DataFrame, level: float = 
                 t.within(ci.mean),
                 runs_within,
                 t.shortfall(ci.mean),
-                t.fit,
+                t.role,
                 t.source,
                 t.note,
             ]

@@ -17,8 +17,9 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         help="compare a scenario with the public record (targets with value, range and source)",
         description="Run a scenario over replications (and, for targets that need it, its counterfactual "
         "with the same seeds) and print, for every target, the observed value and range, its source, the "
-        "model mean with its 95 %% interval, and whether the mean lies within the range. Writes "
-        "DIR/validation.csv, DIR/replications.csv and DIR/validation.png.",
+        "model mean with its 95 %% interval, and whether the mean lies within the range, fitted targets "
+        "(in-sample) and held-out ones (out-of-sample) apart. Writes DIR/validation.csv, "
+        "DIR/replications.csv, DIR/validation.png and DIR/report.html.",
     )
     v.add_argument(
         "scenario",
@@ -39,7 +40,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         parents=parents,
         help="fit the behavioural uncertainties to the targets and write a calibrated scenario",
         description="Run the experiment file's design (a Latin hypercube over behavioural uncertainties; "
-        "resumable), score every parameter set against the targets marked fit = true, accept the sets "
+        "resumable), score every parameter set against the targets with role = 'fit' (held-out targets are "
+        "never seen), accept the sets "
         "within every target range, choose the accepted set closest to the observed values (or, if none "
         "is accepted, the one that misses the ranges by the least), and write it as a scenario file.",
     )
@@ -82,7 +84,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate a scenario against the targets; print the table; write the files."""
-    from clusterpolicy.outputs.validation import FILES, validation_text
+    from clusterpolicy.outputs.validation import FILES, summary_sentence, validation_text
     from clusterpolicy.studies.validate import validate
 
     out = Path(args.out or "results/validation")
@@ -99,17 +101,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - t0
     cf = f" and its counterfactual ({v.targets.counterfactual}, same seeds)" if v.counterfactual else ""
     print(
-        f"validated {v.scenario.name}{cf}: {len(v.seeds)} replications (seeds spawned from {args.seed}) in "
+        f"validated {v.scenario.name}{cf}:\n{len(v.seeds)} replications (seeds spawned from {args.seed}) in "
         f"{elapsed:.0f} s; targets: {v.targets.path}\n"
     )
     print(validation_text(v))
-    n = len(v.targets.targets)
-    print(
-        f"\n{v.n_within} of {n} targets within range (model mean over replications inside the observed range)"
-    )
+    print(f"\nin short: {summary_sentence(v)}")
     if v.failures:
         print(f"{len(v.failures)} run(s) failed and are left out: " + "; ".join(v.failures.values()))
-    print(f"files: {out}/ ({', '.join(FILES)})")
+    print(f"report: {out / 'report.html'}")
+    print(f"files:  {out}/ ({', '.join(f for f in FILES if f != 'report.html')})")
     return 0
 
 

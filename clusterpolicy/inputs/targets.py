@@ -4,7 +4,11 @@ A *targets file* (TOML; the shipped one is ``clusterpolicy/data/targets.toml``, 
 format) lists observed facts and says how each is read off the model's quarterly metrics: a metric (or a
 sum of metrics), a transform (``level`` in a quarter, ``mean`` over years, ``per_year`` increase of a
 cumulative metric), optionally divided by another metric, and optionally as the difference to the
-counterfactual run with the same seed. :func:`load_targets` validates it; the statistics are in
+counterfactual run with the same seed. An *evaluation-study* target (``study = "evaluation"``) is instead
+a difference-in-differences estimate on the model's firms (members against matched non-members, as
+published evaluations of cluster programmes do; :mod:`clusterpolicy.analysis.evaluation_study`). Each
+target has a *role*: ``fit`` (the calibration may fit it) or ``held_out`` (declared before the fit, and
+never seen by it). :func:`load_targets` validates it; the statistics are in
 :mod:`clusterpolicy.analysis.validation`. A metric's old name (``model.metrics.RENAMED``) still reads.
 """
 
@@ -43,9 +47,20 @@ TARGET_KEYS = (
     "unit",
     "source",
     "note",
-    "fit",
+    "role",
+    "study",
+    "estimate",
+    "join_years",
+    "pre",
+    "post",
+    "sme_only",
 )
 REQUIRED_KEYS = ("id", "what", "metric", "transform", "value", "range", "unit", "source")
+STUDY_REQUIRED_KEYS = ("id", "what", "study", "estimate", "join_years", "value", "range", "unit", "source")
+STUDY_KEYS = ("study", "estimate", "join_years", "pre", "post", "sme_only")
+ROLES = ("fit", "held_out")
+STUDIES = ("evaluation",)
+ESTIMATES = ("innovation", "rd_growth", "rd_per_aid")
 # The units a target may be in: the outcomes' own units where they fit, and a few of observed statistics.
 TARGET_UNITS = (
     "count",
@@ -59,6 +74,7 @@ TARGET_UNITS = (
     "points of GDP",
     "ratio",
     "EUR per EUR",
+    "points",
 )
 ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
@@ -86,7 +102,13 @@ class Target:
         unit: the unit (one of :data:`TARGET_UNITS`).
         source: where the value comes from.
         note: caveats and the reasoning behind the range.
-        fit: the calibration fits this target.
+        role: ``fit`` (the calibration may fit it) or ``held_out`` (never seen by the calibration).
+        study: ``evaluation`` for a difference-in-differences estimate on the model's firms, else None.
+        estimate: the study's estimate (``innovation``, ``rd_growth`` or ``rd_per_aid``).
+        join_years: first and last year of joining that make a firm treated (study targets).
+        pre: years before joining in the study's pre-period.
+        post: years after the join year in its post-period.
+        sme_only: the study looks at SMEs only.
     """
 
     id: str
@@ -104,11 +126,25 @@ class Target:
     unit: str
     source: str
     note: str = ""
-    fit: bool = True
+    role: str = "fit"
+    study: str | None = None
+    estimate: str | None = None
+    join_years: tuple[int, int] | None = None
+    pre: int = 2
+    post: int = 3
+    sme_only: bool = False
+
+    @property
+    def fit(self) -> bool:
+        """The calibration may fit this target (``role = "fit"``)."""
+        return self.role == "fit"
 
     @property
     def when(self) -> str:
         """The quarter or years, for people (``2018Q4``, ``2019``, ``2016-2025``)."""
+        if self.join_years is not None:
+            a, b = self.join_years
+            return f"joined {a}-{b}, {self.pre} years before, {self.post} after"
         if self.quarter is not None:
             return self.quarter
         assert self.years is not None
@@ -155,6 +191,16 @@ class TargetSet:
     def needs_counterfactual(self) -> bool:
         """Some target is a difference to the counterfactual."""
         return any(t.counterfactual for t in self.targets)
+
+    @property
+    def needs_panel(self) -> bool:
+        """Some target is an evaluation study on the model's firms (the runs must record a panel)."""
+        return any(t.study is not None for t in self.targets)
+
+    @property
+    def held_out(self) -> list[Target]:
+        """The targets declared held out."""
+        return [t for t in self.targets if t.role == "held_out"]
 
     @property
     def metrics(self) -> list[str]:
@@ -228,6 +274,13 @@ def parse_target(src: str, i: int, raw: Any) -> Target:
     name = raw.get("id")
     w = f"target[{i}]" if not isinstance(name, str) else f"target {name!r}"
     check_keys(src, f"{w}: ", raw, TARGET_KEYS)
+    if "fit" in raw:
+        check_key(src, f"{w}: fit", raw["fit"], "replaced by role = 'fit' or 'held_out'")
+    if "study" in raw:
+        return _study_target(src, w, raw)
+    extra = [k for k in STUDY_KEYS if k in raw]
+    if extra:
+        check_key(src, f"{w}: {extra[0]}", raw[extra[0]], "only for a study target (study = 'evaluation')")
     for k in REQUIRED_KEYS:
         if k not in raw:
             check_key(src, f"{w}: {k}", None, "missing (required: " + ", ".join(REQUIRED_KEYS) + ")")
@@ -257,19 +310,8 @@ def parse_target(src: str, i: int, raw: Any) -> Target:
                 )
     quarter, years = _when(src, w, raw, transform, per, per_transform)
     cf = raw.get("counterfactual", False)
-    fit = raw.get("fit", True)
-    for k, v in (("counterfactual", cf), ("fit", fit)):
-        check_key(src, f"{w}: {k}", v, None if isinstance(v, bool) else "true or false")
-    value = raw["value"]
-    check_key(src, f"{w}: value", value, None if is_number(value) else "a number")
-    rng = raw["range"]
-    ok = isinstance(rng, list) and len(rng) == 2 and all(is_number(x) for x in rng) and rng[0] < rng[1]
-    check_key(src, f"{w}: range", rng, None if ok else "[low, high], two numbers with low < high")
-    check_key(
-        src, f"{w}: value", value, None if rng[0] <= value <= rng[1] else f"must lie within range = {rng}"
-    )
-    unit = raw["unit"]
-    check_key(src, f"{w}: unit", unit, None if unit in TARGET_UNITS else f"one of {', '.join(TARGET_UNITS)}")
+    check_key(src, f"{w}: counterfactual", cf, None if isinstance(cf, bool) else "true or false")
+    value, low, high, unit, role = _observed(src, w, raw)
     return Target(
         id=name,
         what=raw["what"].strip(),
@@ -280,13 +322,87 @@ def parse_target(src: str, i: int, raw: Any) -> Target:
         per=per,
         per_transform=per_transform,
         counterfactual=cf,
-        value=float(value),
-        low=float(rng[0]),
-        high=float(rng[1]),
+        value=value,
+        low=low,
+        high=high,
         unit=unit,
         source=raw["source"].strip(),
         note=note.strip(),
-        fit=fit,
+        role=role,
+    )
+
+
+def _observed(src: str, w: str, raw: dict[str, Any]) -> tuple[float, float, float, str, str]:
+    """(value, low, high, unit, role) of a target, checked."""
+    value = raw["value"]
+    check_key(src, f"{w}: value", value, None if is_number(value) else "a number")
+    rng = raw["range"]
+    ok = isinstance(rng, list) and len(rng) == 2 and all(is_number(x) for x in rng) and rng[0] < rng[1]
+    check_key(src, f"{w}: range", rng, None if ok else "[low, high], two numbers with low < high")
+    check_key(
+        src, f"{w}: value", value, None if rng[0] <= value <= rng[1] else f"must lie within range = {rng}"
+    )
+    unit = raw["unit"]
+    check_key(src, f"{w}: unit", unit, None if unit in TARGET_UNITS else f"one of {', '.join(TARGET_UNITS)}")
+    role = raw.get("role", "fit")
+    check_key(src, f"{w}: role", role, None if role in ROLES else "'fit' or 'held_out'")
+    return float(value), float(rng[0]), float(rng[1]), unit, role
+
+
+def _study_target(src: str, w: str, raw: dict[str, Any]) -> Target:
+    """Validate an evaluation-study target (a difference-in-differences on the model's firms)."""
+    for k in STUDY_REQUIRED_KEYS:
+        if k not in raw:
+            check_key(src, f"{w}: {k}", None, "missing (required: " + ", ".join(STUDY_REQUIRED_KEYS) + ")")
+    for k in ("metric", "transform", "quarter", "year", "years", "per", "per_transform", "counterfactual"):
+        if k in raw:
+            check_key(src, f"{w}: {k}", raw[k], "not for a study target (it reads the firms, not a metric)")
+    for k in ("what", "source"):
+        if not isinstance(raw[k], str) or not raw[k].strip():
+            check_key(src, f"{w}: {k}", raw[k], "a non-empty text")
+    note = raw.get("note", "")
+    check_key(src, f"{w}: note", note, None if isinstance(note, str) else "a text")
+    check_key(
+        src, f"{w}: study", raw["study"], None if raw["study"] in STUDIES else f"one of {', '.join(STUDIES)}"
+    )
+    est = raw["estimate"]
+    check_key(src, f"{w}: estimate", est, None if est in ESTIMATES else f"one of {', '.join(ESTIMATES)}")
+    ys = raw["join_years"]
+    if not (isinstance(ys, list) and len(ys) == 2):
+        check_key(src, f"{w}: join_years", ys, "[first year, last year]")
+    y0, y1 = (_year(src, f"{w}: join_years", y) for y in ys)
+    if y0 > y1:
+        check_key(src, f"{w}: join_years", ys, "[first year, last year] with first <= last")
+    pre, post = raw.get("pre", 2), raw.get("post", 3)
+    for k, v in (("pre", pre), ("post", post)):
+        ok = isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 20
+        check_key(src, f"{w}: {k}", v, None if ok else "a whole number of years from 1 to 20")
+    sme = raw.get("sme_only", False)
+    check_key(src, f"{w}: sme_only", sme, None if isinstance(sme, bool) else "true or false")
+    value, low, high, unit, role = _observed(src, w, raw)
+    return Target(
+        id=raw["id"],
+        what=raw["what"].strip(),
+        metrics=(),
+        transform="study",
+        quarter=None,
+        years=(y0 - pre, y1 + post),
+        per=(),
+        per_transform="study",
+        counterfactual=False,
+        value=value,
+        low=low,
+        high=high,
+        unit=unit,
+        source=raw["source"].strip(),
+        note=note.strip(),
+        role=role,
+        study=raw["study"],
+        estimate=est,
+        join_years=(y0, y1),
+        pre=pre,
+        post=post,
+        sme_only=sme,
     )
 
 

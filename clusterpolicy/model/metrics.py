@@ -85,6 +85,12 @@ def members_spearhead(m: ClusterPolicyModel) -> int:
     return len(_firms_in(m, _recognised(m, SPEARHEAD)))
 
 
+def memberships_spearhead(m: ClusterPolicyModel) -> int:
+    """Memberships of recognised spearhead clusters (a firm in two spearheads counts twice)."""
+    orgs = {o.index for o in _recognised(m, SPEARHEAD)}
+    return int(np.isin(m.memberships.org, list(orgs)).sum()) if orgs else 0
+
+
 def members_ibn(m: ClusterPolicyModel) -> int:
     """Firms that are members of a recognised innovative business network (each firm counted once)."""
     return len(_firms_in(m, _recognised(m, IBN)))
@@ -581,6 +587,14 @@ OUTCOMES: dict[str, Outcome] = _declare(
         True,
     ),
     (members_spearhead, "members of spearhead clusters", "firms", "level", "participation", False),
+    (
+        memberships_spearhead,
+        "memberships of spearhead clusters",
+        "memberships",
+        "level",
+        "participation",
+        False,
+    ),
     (members_ibn, "members of IBNs", "firms", "level", "participation", False),
     (sme_share_spearhead_members, "SME share of spearhead members", "share", "level", "participation", False),
     (members_in_eu_projects, "members in EU projects", "firms", "level", "participation", False),

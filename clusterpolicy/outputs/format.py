@@ -74,6 +74,7 @@ FORMATS: dict[str, UnitFormat] = {
     "points of GDP": UnitFormat(scale=100.0, suffix=" pts", decimals=3, axis="percentage points of GDP"),
     "ratio": UnitFormat(decimals=1, axis="ratio"),
     "EUR per EUR": UnitFormat(suffix=" €/€", decimals=2, axis="€ per €"),
+    "points": UnitFormat(scale=100.0, suffix=" pts", decimals=1, axis="percentage points"),
 }
 NUMBER = UnitFormat(decimals=None, axis="outcome units")  # a value without a declared unit
 

@@ -83,6 +83,7 @@ OUTCOME_NL = {
     "mean_selected_quality": "kwaliteit van de erkende clusters",
     "gdp": "bbp",
     "memberships": "lidmaatschappen",
+    "memberships_spearhead": "lidmaatschappen van speerpuntclusters",
     "members_multi_share": "leden van meer dan één organisatie",
     "sme_share_spearhead_members": "aandeel kmo's onder de leden van speerpuntclusters",
     "members_in_eu_projects": "leden in Europese projecten",

@@ -22,30 +22,34 @@ class RunResult:
         seed: the seed the model ran with.
         timeseries: one row per quarter: ``quarter`` (like ``2016Q1``) then every metric.
         final: the metrics in the last quarter (None where a share of nothing is undefined).
+        panel: the yearly firm panel (``panel=True`` only; see :mod:`clusterpolicy.model.panel`).
     """
 
     seed: int
     timeseries: pd.DataFrame
     final: dict[str, float | int | None]
+    panel: pd.DataFrame | None = None
 
 
-def run_one(params: Params, seed: int) -> RunResult:
+def run_one(params: Params, seed: int, *, panel: bool = False) -> RunResult:
     """Run the model for every recorded quarter and collect its metrics.
 
     Args:
         params: the resolved scenario.
         seed: the random seed (the model's only source of randomness).
+        panel: also return the yearly firm panel (for evaluation studies on the model's firms).
 
     Returns:
         The quarterly time series and the final values.
     """
-    model = ClusterPolicyModel(params, rng=int(seed))
+    model = ClusterPolicyModel(params, rng=int(seed), panel=panel)
     model.run()
     df = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     quarters = [quarter_label(model.start_index + i) for i in range(len(df))]
     df.insert(0, "quarter", quarters)
     final = {k: _plain(v) for k, v in df.iloc[-1].drop("quarter").items()} if len(df) else {}
-    return RunResult(seed=int(seed), timeseries=df, final=final)
+    frame = model.panel.to_frame() if model.panel is not None else None
+    return RunResult(seed=int(seed), timeseries=df, final=final, panel=frame)
 
 
 def _plain(v: object) -> float | int | None:

@@ -9,14 +9,19 @@ its 95 % interval and whether it lies within the target's range; with ``out`` it
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Unpack
+
+import pandas as pd
 
 from clusterpolicy.analysis.validation import (
     RunMatrix,
     Validation,
+    columns_of,
     recorded_quarters,
     split_computable,
+    study_estimates,
     summarise_targets,
     target_matrix,
 )
@@ -25,9 +30,29 @@ from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.scenario import Overrides, Scenario, counterfactual, load_scenario
 from clusterpolicy.inputs.targets import TargetSet, load_targets
 from clusterpolicy.outputs import validation as output
-from clusterpolicy.runs.design import Point, paired_design
+from clusterpolicy.runs.design import Point, Task, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
+from clusterpolicy.runs.runner import run_one
+
+
+@dataclass(frozen=True)
+class StudyRun:
+    """A run function that also records the firm panel and adds each study target's estimate as a column.
+
+    Picklable, so that it runs in worker processes like the default run function.
+    """
+
+    targets: TargetSet
+
+    def __call__(self, task: Task) -> pd.DataFrame:
+        """The run's quarterly metrics, with a constant column per evaluation-study target."""
+        res = run_one(task.params, task.seed, panel=True)
+        ts = res.timeseries
+        assert res.panel is not None
+        for col, value in study_estimates(self.targets, res.panel, seed=task.seed).items():
+            ts[col] = value
+        return ts
 
 
 def validate(
@@ -82,7 +107,10 @@ def validate(
     points = [Point(0, sc.name, sc.params, {})]
     if cf is not None:
         points.append(Point(1, cf.name, cf.params, {}))
-    design = paired_design("validate", points, replications, seed, {}, columns=usable.metrics)
+    columns = columns_of(usable)
+    if usable.needs_panel and execution.run is None:
+        execution = execution.replace(run=StudyRun(usable))
+    design = paired_design("validate", points, replications, seed, {}, columns=columns)
     t0 = time.perf_counter()
     ev = evaluate(design, None, execution)
     seconds = time.perf_counter() - t0
@@ -91,9 +119,9 @@ def validate(
         first = next(iter(ev.failures.values()), "no runs")
         raise InputError(sc.name, f"every run failed; the first: {first}")
     quarters = recorded_quarters(sc.params)
-    mat = RunMatrix.from_long(long[long["point"] == 0], usable.metrics, quarters, id_col="replicate")
+    mat = RunMatrix.from_long(long[long["point"] == 0], columns, quarters, id_col="replicate")
     cf_mat = (
-        RunMatrix.from_long(long[long["point"] == 1], usable.metrics, quarters, id_col="replicate")
+        RunMatrix.from_long(long[long["point"] == 1], columns, quarters, id_col="replicate")
         if cf is not None
         else None
     )
