@@ -105,7 +105,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{elapsed:.0f} s; targets: {v.targets.path}\n"
     )
     print(validation_text(v))
-    print(f"\nin short: {summary_sentence(v)}")
+    print(f"\nin short:\n{summary_sentence(v)}")
     if v.failures:
         print(f"{len(v.failures)} run(s) failed and are left out: " + "; ".join(v.failures.values()))
     print(f"report: {out / 'report.html'}")

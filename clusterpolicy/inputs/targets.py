@@ -273,9 +273,9 @@ def parse_target(src: str, i: int, raw: Any) -> Target:
         check_key(src, f"target[{i}]", raw, "a [[target]] table")
     name = raw.get("id")
     w = f"target[{i}]" if not isinstance(name, str) else f"target {name!r}"
-    check_keys(src, f"{w}: ", raw, TARGET_KEYS)
     if "fit" in raw:
         check_key(src, f"{w}: fit", raw["fit"], "replaced by role = 'fit' or 'held_out'")
+    check_keys(src, f"{w}: ", raw, TARGET_KEYS)
     if "study" in raw:
         return _study_target(src, w, raw)
     extra = [k for k in STUDY_KEYS if k in raw]

@@ -24,17 +24,27 @@ def test_the_shipped_targets_file_is_valid_and_covers_the_record():
     metrics = {m for t in ts.targets for m in t.all_metrics}
     for m in (
         "spearheads_active",
-        "ibns_recognised_total",
-        "members_spearhead",
-        "sme_member_share",
+        "ibns_active",
+        "memberships_spearhead",
+        "sme_share_spearhead_members",
         "privileged_project_spend_total",
         "public_operating_spend_total",
-        "rd_intensity",
+        "sme_share_project_funding",
+        "spearhead_size_max",
+        "firms_funded_last_call",
         "business_rd",
     ):
         assert m in metrics
     assert metrics <= set(REPORTERS)
-    assert any(t.per for t in ts.targets)  # a ratio (earmarked money per euro of operating grants)
+    assert "rd_intensity" not in {m for t in ts.targets if not t.counterfactual for m in t.metrics}, (
+        "the R&D-intensity path is the model's input, not a target"
+    )
+    assert any(t.per for t in ts.targets)  # a ratio (additionality)
+    # at least six held-out patterns, the replicated evaluation studies among them, all held out
+    held = ts.held_out
+    assert len(held) >= 6 and {t.study for t in held} >= {None, "evaluation"}
+    assert all(t.role == "held_out" for t in ts.targets if t.study is not None)
+    assert {t.estimate for t in held if t.study} == {"innovation", "rd_growth", "rd_per_aid"}
     assert {t.id for t in ts.targets if t.counterfactual} >= {
         "additionality",
         "policy_part_of_rd_intensity_2021",
@@ -79,7 +89,54 @@ BAD = [
         + GOOD.replace('unit = "firms"', 'unit = "firms"\ncounterfactual = true'),
         "no_such_world",
     ),
+    (GOOD.replace('unit = "firms"', 'unit = "firms"\nrole = "maybe"'), "'fit' or 'held_out'"),
+    (GOOD.replace('unit = "firms"', 'unit = "firms"\nfit = false'), "replaced by role"),
+    (GOOD.replace('unit = "firms"', 'unit = "firms"\nestimate = "innovation"'), "only for a study target"),
 ]
+
+STUDY = """
+[[target]]
+id = "s1"
+what = "a replicated study"
+role = "held_out"
+study = "evaluation"
+estimate = "innovation"
+join_years = [2016, 2017]
+value = 0.05
+range = [0.0, 0.1]
+unit = "points"
+source = "a paper"
+"""
+
+BAD_STUDY = [
+    (STUDY.replace('study = "evaluation"', 'study = "survey"'), "one of evaluation"),
+    (STUDY.replace('estimate = "innovation"', 'estimate = "profit"'), "one of innovation"),
+    (STUDY.replace("join_years = [2016, 2017]", "join_years = [2018, 2016]"), "first <= last"),
+    (STUDY.replace("join_years = [2016, 2017]", ""), "join_years = None: missing"),
+    (STUDY.replace('unit = "points"', 'unit = "points"\nmetric = "members"'), "not for a study target"),
+    (STUDY.replace('unit = "points"', 'unit = "points"\npre = 0'), "from 1 to 20"),
+]
+
+
+@pytest.mark.parametrize(("text", "words"), BAD_STUDY)
+def test_a_bad_study_target_is_one_line(tmp_path, text, words):
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_targets(path)
+    assert "\n" not in str(err.value) and str(path) in str(err.value) and words in str(err.value)
+
+
+def test_a_study_target_loads_with_its_years_and_defaults(tmp_path):
+    (t,) = load_targets(write(tmp_path, STUDY)).targets
+    assert (t.study, t.estimate, t.join_years, t.pre, t.post, t.sme_only) == (
+        "evaluation",
+        "innovation",
+        (2016, 2017),
+        2,
+        3,
+        False,
+    )
+    assert t.years == (2014, 2020) and t.all_metrics == () and not t.fit
 
 
 @pytest.mark.parametrize(("text", "words"), BAD)

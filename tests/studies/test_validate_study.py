@@ -76,7 +76,7 @@ value = 0.05
 range = [0.04, 0.06]
 unit = "share of GDP"
 source = "synthetic"
-fit = false
+role = "held_out"
 """
 
 
@@ -138,7 +138,7 @@ def test_calibration_recovers_known_parameter_values_from_synthetic_targets(tmp_
         run=synthetic_run,
         progress=False,
     )
-    assert [t.id for t in cal.targets.targets] == ["members", "extra_rd"]  # fit = false is left out
+    assert [t.id for t in cal.targets.targets] == ["members", "extra_rd"]  # the held-out target is left out
     assert [t.id for t in cal.skipped] == ["intensity"]
     # every design ran twice, the second time under the counterfactual policy: 60 sets, then 40 more
     assert cal.runs == 2 * (60 + 40) * 2 and cal.counterfactual is not None
@@ -232,3 +232,28 @@ def test_calibration_needs_every_quarter(tmp_path):
     with pytest.raises(InputError, match="keep = 'timeseries'"):
         calibrate(load_spec(path), None, tmp_path / "out", workers=1, run=synthetic_run, progress=False)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_calibration_never_sees_a_held_out_target(tmp_path):
+    # the same calibration twice, the held-out target's value and range moved far the second time: every
+    # file the calibration writes is the same
+    outs = []
+    for k, (value, rng) in enumerate(((0.05, "[0.04, 0.06]"), (0.5, "[0.1, 0.9]"))):
+        text = SYNTH_TARGETS.replace("value = 0.05\nrange = [0.04, 0.06]", f"value = {value}\nrange = {rng}")
+        folder = tmp_path / f"t{k}"
+        folder.mkdir()
+        targets = load_targets(write(folder, text))
+        assert targets.held_out[0].value == value
+        cal = calibrate(
+            synth_spec(folder, n=12), targets, folder / "cal", workers=1, run=synthetic_run, progress=False,
+            write=folder / "calibrated.toml",
+        )  # fmt: skip
+        outs.append((cal, folder))
+    (a, fa), (b, fb) = outs
+    assert a.best == b.best and a.best_point == b.best_point
+    pd.testing.assert_frame_equal(a.points, b.points)
+    for name in ("calibration.csv",):
+        assert (fa / "cal" / name).read_bytes() == (fb / "cal" / name).read_bytes()
+    # the written scenario names the spec's path, which differs; nothing else may
+    text_a = (fa / "calibrated.toml").read_text().replace(str(fa), "DIR")
+    assert text_a == (fb / "calibrated.toml").read_text().replace(str(fb), "DIR")
