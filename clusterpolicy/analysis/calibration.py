@@ -16,6 +16,10 @@ The procedure (described for people in ``docs/validation.md``; run by
 4. The calibrated set is the point with the smallest shortfall; among accepted points (shortfall 0), the
    one with the smallest gap (a minimum-distance fit within the accepted region). Its values are rounded
    to three significant digits (:func:`plain_value`).
+5. The accepted points are the *ensemble* (:func:`ensemble_of`): a sample of the parameter sets that fit
+   the record, which a study can draw from so that its intervals carry parameter uncertainty. When fewer
+   than ``min_sets`` are accepted, the ``min_sets`` sets with the smallest shortfall make it up, and the
+   ensemble says so (its ``accepted`` column).
 """
 
 from __future__ import annotations
@@ -207,3 +211,21 @@ def chosen_row(cal: Calibration) -> pd.Series:
 def best_point(pool: pd.DataFrame) -> int:
     """The chosen set of a pool of scored sets: the smallest shortfall, then the smallest gap."""
     return int(pool.sort_values(["shortfall", "gap"], kind="stable")["point"].iloc[0])
+
+
+def ensemble_of(points: pd.DataFrame, keys: list[str], min_sets: int = 10) -> pd.DataFrame:
+    """The calibration's ensemble: every accepted set, or the ``min_sets`` best if fewer were accepted.
+
+    Returns:
+        One row per set: ``point``, ``stage``, ``shortfall``, ``gap``, ``accepted`` and the parameters
+        (dotted keys), values as they would be written (:func:`plain_value`); best first.
+    """
+    ranked = points.sort_values(["shortfall", "gap"], kind="stable")
+    chosen = ranked[ranked["accepted"]]
+    if len(chosen) < min_sets:
+        chosen = ranked.head(min_sets)
+    cols = ["point", "stage", "shortfall", "gap", "accepted"]
+    out = chosen[[c for c in cols if c in chosen.columns]].copy()
+    for k in keys:
+        out[k] = [plain_value(k, v) for v in chosen[k]]
+    return out.reset_index(drop=True)

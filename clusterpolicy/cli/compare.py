@@ -6,6 +6,7 @@ import argparse
 import time
 
 from clusterpolicy.cli.options import (
+    add_ensemble,
     add_out,
     add_overrides,
     add_replications,
@@ -33,14 +34,17 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     add_out(c, "results/compare")
     add_run_options(c)
     add_overrides(c)
+    add_ensemble(c)
     c.set_defaults(func=cmd_compare)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run the comparison, print the headline table, say where the report is."""
+    from clusterpolicy.inputs.ensemble import load_ensemble
     from clusterpolicy.outputs.compare import FILES, headline_text
     from clusterpolicy.studies.compare import compare
 
+    ens = load_ensemble(args.ensemble) if args.ensemble else None  # a bad file fails before any run
     out = out_path(args, "results/compare")
     t0 = time.perf_counter()
     comp = compare(
@@ -61,4 +65,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"\n{len(comp.failures)} run(s) failed; they are listed in the report")
     files = ", ".join(f for f in FILES if f != "report.html")
     print(f"\nreport: {out / 'report.html'}\nfiles:  {out}/ ({files})")
+    if ens is not None:
+        from clusterpolicy.analysis.ensemble import comparison_shift
+
+        with_ens = compare(
+            args.scenarios, args.replications, args.seed, out=out / "ensemble", overrides=args.overrides,
+            ensemble=ens, execution=execution(args),
+        )  # fmt: skip
+        report_ensemble("compare", comparison_shift(comp, with_ens), len(ens.sets), out)
     return 0
+
+
+def report_ensemble(kind: str, shift: object, n_sets: int, out: object) -> None:
+    """Print and write what the ensemble changes (see :mod:`clusterpolicy.outputs.ensemble`)."""
+    from clusterpolicy.outputs import ensemble as output
+
+    print("\n" + output.ensemble_text(kind, shift, n_sets))  # type: ignore[arg-type]
+    files = output.write(kind, shift, n_sets, out)  # type: ignore[arg-type]
+    print(f"files:  {out}/ ({', '.join(files)}; the ensemble's runs in ensemble/)")

@@ -6,7 +6,9 @@ import argparse
 import time
 from pathlib import Path
 
+from clusterpolicy.cli.compare import report_ensemble
 from clusterpolicy.cli.options import (
+    add_ensemble,
     add_out,
     add_overrides,
     add_replications,
@@ -71,6 +73,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     add_seed(a, 1)
     add_out(a, "results/additionality/SCENARIO")
     add_run_options(a)
+    add_ensemble(a)
     a.set_defaults(func=cmd_additionality)
 
 
@@ -80,14 +83,17 @@ def _hypothesis_args(p: argparse.ArgumentParser, default_out: str) -> None:
     add_seed(p, None)
     add_run_options(p)
     add_overrides(p)
+    add_ensemble(p)
 
 
 def _run(name: str, args: argparse.Namespace, default_out: str | None) -> int:
+    from clusterpolicy.inputs.ensemble import load_ensemble
     from clusterpolicy.inputs.hypothesis_file import load_hypothesis
     from clusterpolicy.outputs.hypothesis import FILES, verdict_text
     from clusterpolicy.studies.hypothesis import hypothesis
 
     spec = load_hypothesis(name, args.overrides, replications=args.replications, seed=args.seed)
+    ens = load_ensemble(args.ensemble) if args.ensemble else None  # a bad file fails before any run
     assert spec.path is not None
     out = out_path(args, default_out or f"results/hypotheses/{spec.path.stem}")
     t0 = time.perf_counter()
@@ -100,6 +106,11 @@ def _run(name: str, args: argparse.Namespace, default_out: str | None) -> int:
         print(f"\n{len(result.failures)} run(s) failed; they are listed in the report")
     files = ", ".join(f for f in FILES if f != "report.html")
     print(f"\nreport: {out / 'report.html'}\nfiles:  {out}/ ({files})")
+    if ens is not None:
+        from clusterpolicy.analysis.ensemble import hypothesis_shift
+
+        with_ens = hypothesis(spec, out=out / "ensemble", ensemble=ens, execution=execution(args))
+        report_ensemble("hypothesis", hypothesis_shift(result, with_ens), len(ens.sets), out)
     return 0
 
 
@@ -111,9 +122,11 @@ def cmd_hypothesis(args: argparse.Namespace) -> int:
 def cmd_crowding_out(args: argparse.Namespace) -> int:
     """SERV's crowding-out question under every rule of privileged access."""
     from clusterpolicy.analysis.hypothesis import MODES
+    from clusterpolicy.inputs.ensemble import load_ensemble
     from clusterpolicy.outputs.hypothesis import crowding_out_text
     from clusterpolicy.studies.hypothesis import crowding_out
 
+    ens = load_ensemble(args.ensemble) if args.ensemble else None  # a bad file fails before any run
     out = out_path(args, "results/crowding-out")
     t0 = time.perf_counter()
     co = crowding_out(
@@ -132,16 +145,34 @@ def cmd_crowding_out(args: argparse.Namespace) -> int:
     if failed:
         print(f"\n{failed} run(s) failed; they are listed in the rules' reports")
     print(f"\nreports: {out}/RULE/report.html for each rule\nfiles:  {out}/ (verdicts.csv, summary.txt)")
+    if ens is not None:
+        import pandas as pd
+
+        from clusterpolicy.analysis.ensemble import hypothesis_shift
+
+        with_ens = crowding_out(
+            tuple(args.rules) if args.rules else MODES, out=out / "ensemble", overrides=args.overrides,
+            replications=args.replications, seed=args.seed, ensemble=ens, execution=execution(args),
+        )  # fmt: skip
+        parts = []
+        for m in co.results:
+            part = hypothesis_shift(co.results[m], with_ens.results[m])
+            part["comparison"] = m + ": " + part["comparison"].astype(str)
+            parts.append(part)
+        shift = pd.concat(parts, ignore_index=True)
+        report_ensemble("hypothesis", shift, len(ens.sets), out)
     return 0
 
 
 def cmd_additionality(args: argparse.Namespace) -> int:
     """Additionality of a scenario against its counterfactual."""
+    from clusterpolicy.inputs.ensemble import load_ensemble
     from clusterpolicy.inputs.scenario import load_scenario
     from clusterpolicy.outputs.additionality import FILES, additionality_text
     from clusterpolicy.studies.additionality import additionality
 
     sc = load_scenario(args.scenario, args.overrides)
+    ens = load_ensemble(args.ensemble) if args.ensemble else None  # a bad file fails before any run
     out = Path(args.out or f"results/additionality/{sc.name}")
     t0 = time.perf_counter()
     result = additionality(
@@ -154,4 +185,12 @@ def cmd_additionality(args: argparse.Namespace) -> int:
         print(f"\n{len(result.failures)} run(s) failed; they are listed in the report")
     files = ", ".join(f for f in FILES if f != "report.html")
     print(f"\nreport: {out / 'report.html'}\nfiles:  {out}/ ({files})")
+    if ens is not None:
+        from clusterpolicy.analysis.ensemble import additionality_shift
+
+        with_ens = additionality(
+            sc, args.counterfactual, args.replications, args.seed, out=out / "ensemble", ensemble=ens,
+            execution=execution(args),
+        )  # fmt: skip
+        report_ensemble("additionality", additionality_shift(result, with_ens), len(ens.sets), out)
     return 0

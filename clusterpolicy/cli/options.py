@@ -81,3 +81,13 @@ def execution(args: argparse.Namespace) -> Execution:
 def out_path(args: argparse.Namespace, default: str) -> Path:
     """``--out``, or the command's default folder."""
     return Path(args.out or default)
+
+
+def add_ensemble(p: argparse.ArgumentParser) -> None:
+    """The ``--ensemble FILE`` option: also run with parameter sets drawn from a calibration ensemble."""
+    p.add_argument(
+        "--ensemble",
+        metavar="FILE",
+        help="also run with a parameter set per replication drawn from a calibration ensemble "
+        "(calibrate writes OUT/ensemble.csv), and say what that changes",
+    )

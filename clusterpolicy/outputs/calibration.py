@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from clusterpolicy.analysis.calibration import Calibration, chosen_row, plain_value, round_sig
+from clusterpolicy.analysis.calibration import Calibration, chosen_row, ensemble_of, plain_value, round_sig
 from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.files import scenario_dirs
 from clusterpolicy.inputs.scenario import Scenario, load_scenario, toml_value
@@ -24,7 +24,7 @@ from clusterpolicy.outputs.validation import target_text
 from clusterpolicy.runs.samplers import n_points
 
 DESIGN_WORDS = {"lhs": "Latin hypercube", "sobol": "Sobol' design", "morris": "Morris design", "grid": "grid"}
-FILES = ("calibration.csv", "calibration.png")
+FILES = ("calibration.csv", "ensemble.csv", "calibration.png")
 
 
 def _extends(base: Path, target: Path) -> str:
@@ -268,7 +268,8 @@ def calibration_text(cal: Calibration) -> str:
 
 
 def write(cal: Calibration, out: Path) -> list[str]:
-    """Write ``calibration.csv`` (every scored set) and ``calibration.png`` into ``out``."""
+    """Write ``calibration.csv`` (every scored set), ``ensemble.csv`` (the sets that fit) and the figure."""
     write_csv(out / "calibration.csv", cal.points)
+    write_csv(out / "ensemble.csv", ensemble_of(cal.points, cal.keys))
     write_bytes(out / "calibration.png", render(calibration_figure(cal)))
     return list(FILES)

@@ -73,6 +73,8 @@ class Design:
             seed); a store resumes only a design with the same manifest.
         keep: ``all`` quarters of every run, or only the ``final`` one (keeps large sweeps small).
         columns: the metrics to keep (None: all).
+        per_replicate: parameter values (dotted key -> value) that replicate ``r`` applies at every point,
+            e.g. a parameter set drawn from a calibration ensemble (None: none).
     """
 
     name: str
@@ -82,8 +84,11 @@ class Design:
     manifest: dict[str, Any] = field(default_factory=dict)
     keep: str = "all"
     columns: list[str] | None = None
+    per_replicate: list[dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
+        if self.per_replicate is not None and len(self.per_replicate) != self.replications:
+            raise ValueError(f"{len(self.per_replicate)} parameter sets for {self.replications} replications")
         if len(self.seeds) not in (self.replications, self.runs):
             raise ValueError(f"{len(self.seeds)} seeds for {self.replications} replications of {self.name}")
         if self.keep not in ("all", "final"):
@@ -110,7 +115,13 @@ class Design:
             for r in range(r_n):
                 run_id = p.index * r_n + r
                 if run_id not in skip:
-                    yield Task(run_id, p.index, p.label, r, self.seed(run_id), p.params)
+                    yield Task(run_id, p.index, p.label, r, self.seed(run_id), self.params(p, r))
+
+    def params(self, point: Point, replicate: int) -> Params:
+        """The parameters of a run: the point's, with the replicate's own values applied."""
+        if self.per_replicate is None or not self.per_replicate[replicate]:
+            return point.params
+        return point.params.replace(**self.per_replicate[replicate])
 
     def inputs(self) -> pd.DataFrame:
         """One row per point: ``point``, ``label`` and the varied parameters' values."""
@@ -134,8 +145,10 @@ def paired_design(
 ) -> Design:
     """A design with common random numbers: replicate seeds spawned from ``root_seed``.
 
-    ``manifest`` gets the root seed, the replications and the seeds added.
+    ``manifest`` gets the root seed, the replications, the seeds and any per-replicate values added.
     """
     seeds = replicate_seeds(root_seed, replications)
     full = {**manifest, "root_seed": root_seed, "replications": replications, "seeds": seeds}
+    if kw.get("per_replicate") is not None:
+        full["per_replicate"] = kw["per_replicate"]
     return Design(name, points, replications, seeds, full, **kw)

@@ -13,6 +13,7 @@ from typing import Unpack
 
 from clusterpolicy.analysis.additionality import ADDITIONALITY_METRICS, Additionality, additionality_estimates
 from clusterpolicy.inputs.checks import check_count, check_folder, check_seed
+from clusterpolicy.inputs.ensemble import Ensemble, ensemble_sets
 from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.scenario import COUNTERFACTUAL, Overrides, Scenario, load_scenario
 from clusterpolicy.inputs.scenario import counterfactual as counterfactual_scenario
@@ -31,6 +32,7 @@ def additionality(
     out: Path | str | None = None,
     overrides: Overrides = None,
     level: float = 0.95,
+    ensemble: Ensemble | str | Path | None = None,
     execution: Execution | None = None,
     **options: Unpack[RunOptions],
 ) -> Additionality:
@@ -44,6 +46,9 @@ def additionality(
         out: output folder (default: write nothing); the runs are kept in ``out/store``.
         overrides: ``["policy.x=1", ...]`` applied to the scenario (and its counterfactual).
         level: the intervals' level.
+        ensemble: a calibration ensemble (loaded, or the path of ``ensemble.csv``): each replication runs
+            with a parameter set drawn from it, the same in every run and its counterfactual
+            (:mod:`~clusterpolicy.inputs.ensemble`).
         execution: where and how to run (see :class:`~clusterpolicy.runs.execution.Execution`).
         **options: settings of ``execution`` to change, e.g. ``workers=2``.
 
@@ -68,8 +73,15 @@ def additionality(
         "kind": "additionality",
         "points": [{"label": p.label, "parameters": p.params.to_dict()} for p in points],
     }
+    ens = ensemble_sets(ensemble, replications, seed)
     design = paired_design(
-        "additionality", points, replications, seed, manifest, columns=ADDITIONALITY_METRICS
+        "additionality",
+        points,
+        replications,
+        seed,
+        manifest,
+        columns=ADDITIONALITY_METRICS,
+        per_replicate=ens,
     )
     ev = evaluate(design, folder / "store" if folder else None, execution)
     ts = ev.rows()

@@ -15,6 +15,7 @@ from typing import Unpack
 
 from clusterpolicy.analysis.comparison import Comparison, summarise
 from clusterpolicy.inputs.checks import check_count, check_folder, check_seed
+from clusterpolicy.inputs.ensemble import Ensemble, ensemble_sets
 from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.scenario import Overrides, Scenario, load_scenario
 from clusterpolicy.model.metrics import OUTCOMES
@@ -55,6 +56,7 @@ def compare(
     out: Path | str | None = None,
     overrides: Overrides = None,
     report: bool = True,
+    ensemble: Ensemble | str | Path | None = None,
     execution: Execution | None = None,
     **options: Unpack[RunOptions],
 ) -> Comparison:
@@ -67,6 +69,9 @@ def compare(
         out: folder for the files and the resumable run store (default: write nothing).
         overrides: ``["policy.x=1", ...]`` or ``{"policy.x": 1}``, applied to every scenario.
         report: write ``report.html`` (with ``out``).
+        ensemble: a calibration ensemble (loaded, or the path of ``ensemble.csv``): each replication runs
+            with a parameter set drawn from it, the same in every scenario
+            (:mod:`~clusterpolicy.inputs.ensemble`).
         execution: where and how to run (see :class:`~clusterpolicy.runs.execution.Execution`).
         **options: settings of ``execution`` to change, e.g. ``workers=2``, ``fresh=True``.
 
@@ -88,7 +93,8 @@ def compare(
         "scenarios": [{"name": s.name, "parameters": s.params.to_dict()} for s in resolved],
     }
     points = [Point(i, s.name, s.params, {}) for i, s in enumerate(resolved)]
-    design = paired_design("compare", points, replications, seed, manifest)
+    ens = ensemble_sets(ensemble, replications, seed)
+    design = paired_design("compare", points, replications, seed, manifest, per_replicate=ens)
     ev = evaluate(design, folder / "store" if folder else None, execution)
     ts = ev.rows()
     if not len(ts):

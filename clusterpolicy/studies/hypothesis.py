@@ -17,6 +17,7 @@ import pandas as pd
 
 from clusterpolicy.analysis.hypothesis import MODES, CrowdingOut, HypothesisResult, verdicts
 from clusterpolicy.inputs.checks import check_folder
+from clusterpolicy.inputs.ensemble import Ensemble, ensemble_sets
 from clusterpolicy.inputs.hypothesis_file import HypothesisSpec, load_hypothesis
 from clusterpolicy.inputs.scenario import Overrides
 from clusterpolicy.outputs import hypothesis as output
@@ -46,6 +47,7 @@ def hypothesis(
     replications: int | None = None,
     seed: int | None = None,
     report: bool = True,
+    ensemble: Ensemble | str | Path | None = None,
     execution: Execution | None = None,
     **options: Unpack[RunOptions],
 ) -> HypothesisResult:
@@ -58,6 +60,10 @@ def hypothesis(
         replications: replace the file's replications (when ``spec`` is loaded here).
         seed: replace the file's root seed (when ``spec`` is loaded here).
         report: write ``report.html`` (with ``out``).
+        ensemble: a calibration ensemble (loaded, or the path of ``ensemble.csv``): each replication runs
+            with a parameter set drawn from it, the same in every value of the lever
+            (:mod:`~clusterpolicy.inputs.ensemble`).
+            The lever, the file's ``[fixed]`` keys and the overrides keep their values.
         execution: where and how to run (see :class:`~clusterpolicy.runs.execution.Execution`).
         **options: settings of ``execution`` to change, e.g. ``workers=2``.
 
@@ -77,7 +83,11 @@ def hypothesis(
         ],
     }
     metrics = [o.metric for o in spec.outcomes]
-    design = paired_design(spec.id, points_of(spec), spec.replications, spec.seed, manifest, columns=metrics)
+    own = {spec.lever, *spec.fixed, *spec.overrides}
+    ens = ensemble_sets(ensemble, spec.replications, spec.seed, exclude=own)
+    design = paired_design(
+        spec.id, points_of(spec), spec.replications, spec.seed, manifest, columns=metrics, per_replicate=ens
+    )
     ev = evaluate(design, folder / "store" if folder else None, execution)
     finals = ev.finals()
     last_q = str(finals["quarter"].iloc[-1]) if len(finals) else "?"

@@ -113,3 +113,24 @@ def test_calibrate_runs_end_to_end_and_writes_a_scenario_that_validates(tmp_path
     assert main([*args, "--fresh"]) == 0 and "cal: 6 runs to do" in capsys.readouterr().out
     assert (out / "notes.txt").read_text() == "mine", "--fresh deletes only the run stores"
     assert main(["check", str(written)]) == 0
+    # the ensemble: every scored set (fewer than ten accepted here), best first, and a study can draw from it
+    ens = pd.read_csv(out / "ensemble.csv")
+    assert len(ens) == 3 and list(ens["shortfall"]) == sorted(ens["shortfall"])
+    assert "behaviour.sme_money_cost" in ens.columns
+    capsys.readouterr()
+    cmp_out = tmp_path / "cmp"
+    tiny = [
+        "--set",
+        "population.n_firms=300",
+        "--set",
+        "simulation.quarters=4",
+        "--set",
+        "simulation.burn_in_quarters=1",
+    ]
+    argv = ["compare", "concept_note_2015", "no_sunset", "--replications", "3", "--workers", "1"]
+    assert main([*argv, "--out", str(cmp_out), "--ensemble", str(out / "ensemble.csv"), *tiny]) == 0
+    printed = capsys.readouterr().out
+    assert "with parameter uncertainty" in printed and "in short:" in printed
+    shift = pd.read_csv(cmp_out / "ensemble_effect.csv")
+    assert {"diff_point", "diff_ensemble", "changed"} <= set(shift.columns)
+    assert (cmp_out / "ensemble.html").is_file() and (cmp_out / "ensemble" / "summary.csv").is_file()
