@@ -15,10 +15,11 @@ threshold. Points without a finished run or with an undefined outcome are left o
 
 Which box to read: along the trajectory density rises as coverage falls. :func:`discover` keeps, for each
 number of restricted parameters, the densest box whose coverage is at least ``min_coverage`` (0.5 unless
-given), and *chooses* the densest of those (the fewer restricted parameters on a tie). Each restricted
-limit carries PRIM's quasi-p value (the chance that a limit that tight arises with no real pattern; small
-is good). Integer parameters are analysed as numbers (EMA's pasting steps between integers), so a limit
-like ``<= 2.5`` means ``at most 2``.
+given), and *chooses* the densest of those whose every limit is significant (PRIM's quasi-p value, the
+chance that a limit that tight arises with no real pattern, at most 0.05; the fewer restricted
+parameters on a tie), or the densest of all when none is. A dense box whose extra limits are not
+significant fits noise in the sample; the table of shown boxes keeps it visible. Integer parameters are
+analysed as numbers (EMA's pasting steps between integers), so a limit like ``<= 2.5`` means ``at most 2``.
 
 This module computes; :mod:`clusterpolicy.outputs.discover` shows the result.
 """
@@ -38,6 +39,7 @@ import pandas as pd
 from clusterpolicy.inputs.errors import InputError
 
 MIN_COVERAGE = 0.5
+QP_LIMIT = 0.05  # a chosen box's every limit has a quasi-p value at most this
 PEEL_ALPHA = 0.05
 MASS_MIN = 0.05
 EXTRA = "pip install 'clusterpolicy[ema]'"
@@ -350,7 +352,12 @@ def discover(
             f"no box restricting a parameter keeps a coverage of {min_coverage:g}: lower min_coverage"
         )
         boxes = [whole]
-    chosen = sorted(boxes, key=lambda b: (-round(b.density, 9), b.restricted))[0]
+    significant = [b for b in boxes if all(not lim.qp > QP_LIMIT for lim in b.limits)]
+    chosen = sorted(significant or boxes, key=lambda b: (-round(b.density, 9), b.restricted))[0]
+    if not significant:
+        notes.append(
+            f"every shown box has a limit with a quasi-p value above {QP_LIMIT:g}: read it with care"
+        )
     importance = feature_scores(x, y, seed)
     kinds = {k: (kinds or {}).get(k, "parameter") for k in parameters}
     scores = pd.DataFrame(

@@ -125,7 +125,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Validate, run or resume the sweep, analyse it, write the files and print a summary."""
     from clusterpolicy.analysis.sensitivity import check_design
     from clusterpolicy.inputs.sweep_spec import load_spec
-    from clusterpolicy.outputs.sensitivity import summary_text
+    from clusterpolicy.outputs.sensitivity import file_names, summary_text
     from clusterpolicy.studies.sensitivity import check_bootstrap, sensitivity
 
     check_bootstrap(args.bootstrap)
@@ -140,8 +140,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         f"point; {res.bootstrap} bootstrap resamples"
     )
     print(summary_text(res))
-    files = ["indices.csv", "noise.csv", "indices.png", *(["morris.png"] if res.method == "morris" else [])]
-    print(f"\nreport: {out / 'sensitivity.html'}\nfiles:  {out}/ ({', '.join([*files, 'sensitivity.html'])})")
+    print(f"\nreport: {out / 'sensitivity.html'}\nfiles:  {out}/ ({', '.join(file_names(res))})")
     return 0
 
 

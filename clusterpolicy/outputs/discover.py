@@ -55,7 +55,8 @@ def summary_text(d: Discovery) -> str:
         f"cases of interest: {rule_text(d)}: {d.cases} of {d.points} design points ({pct:.0f} %)"
         + (f"; {d.left_out} point(s) without a value left out" if d.left_out else ""),
         f"PRIM peeling trajectory: {len(d.trajectory)} boxes; shown: per number of restricted parameters "
-        f"the densest box with coverage >= {d.min_coverage:g}; * = chosen",
+        f"the densest box with coverage >= {d.min_coverage:g}; * = chosen (the densest whose limits all "
+        "have quasi-p <= 0.05)",
         "",
         "     box  coverage  density  mass   restricted",
     ]
@@ -237,7 +238,8 @@ HOW_TO_READ = (
     "trading coverage for density. The table shows, for each number of restricted parameters, the "
     "densest box that still has the coverage asked for; the chosen one is the densest of these. A "
     "quasi-p value is the chance that a limit that tight arises by chance when the parameter does not "
-    "matter: large values (above 0.05) mark a limit that may be noise. <i>Levers</i> are the rules the "
+    "matter: large values (above 0.05) mark a limit that may be noise, so the chosen box is the densest "
+    "shown box whose limits all have quasi-p values of at most 0.05. <i>Levers</i> are the rules the "
     "government sets; <i>uncertainties</i> are what we do not know about behaviour: a box drawn by "
     "uncertainties names conditions under which a rule works out badly, a box drawn by levers names "
     "rules to avoid. The feature scores (extra trees, as EMA Workbench computes them) rank the "
