@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	@echo "setting up $(VENV) with $$($(PY) --version) ..."
 	@$(PY) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e '.[test,dev,explore]'
+	@$(BIN)/python -m pip install --quiet -e '.[test,dev,explore,ema]'
 	@touch $(STAMP)
 
 MAIN_SCENARIOS := concept_note_2015 serv_advice_2015 no_cluster_policy

@@ -9,6 +9,7 @@ The Python API is one function per study, each returning a result object (with d
     comp.summary                                   # one row per scenario and outcome
     clusterpolicy.sensitivity("quick", "results/sweeps/quick", workers=2)
     clusterpolicy.load_sweep_results("results/sweeps/quick")   # design inputs joined with outcomes
+    clusterpolicy.discover("results/sweeps/quick", "proposals_crowded_out_total", top=0.2)   # PRIM boxes
 
 Every study takes the execution settings as keywords (``workers``, ``executor``, ``scheduler``,
 ``progress``, ``retry_failed``, ``fresh``, ``run``) or as one :class:`Execution`. Bad input raises
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from clusterpolicy.studies.additionality import additionality
     from clusterpolicy.studies.calibrate import calibrate
     from clusterpolicy.studies.compare import compare
+    from clusterpolicy.studies.discover import discover
     from clusterpolicy.studies.hypothesis import crowding_out, hypothesis
     from clusterpolicy.studies.run import run
     from clusterpolicy.studies.sensitivity import function_sensitivity, sensitivity
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 _API = {
     "run": "clusterpolicy.studies.run",
     "compare": "clusterpolicy.studies.compare",
+    "discover": "clusterpolicy.studies.discover",
     "sweep": "clusterpolicy.studies.sweep",
     "sensitivity": "clusterpolicy.studies.sensitivity",
     "function_sensitivity": "clusterpolicy.studies.sensitivity",
@@ -74,6 +77,7 @@ __all__ = [
     "calibrate",
     "compare",
     "crowding_out",
+    "discover",
     "function_sensitivity",
     "hypothesis",
     "load_hypothesis",

@@ -1,4 +1,4 @@
-"""``clusterpolicy sweep`` and ``sensitivity``: run (or resume) an experiment file, and analyse it."""
+"""``clusterpolicy sweep``, ``sensitivity`` and ``discover``: run (or resume) an experiment, analyse it."""
 
 from __future__ import annotations
 
@@ -48,6 +48,36 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     )
     a.set_defaults(func=cmd_sensitivity)
 
+    d = sub.add_parser(
+        "discover",
+        parents=parents,
+        help="scenario discovery on a stored sweep: under which parameter ranges is an outcome high or low",
+        description="PRIM (EMA Workbench) over a stored sweep's design points: the ranges of the varied "
+        "parameters that hold the points where OUTCOME is above or below a value (or in its top share), "
+        "with coverage and density; plus extra-trees feature scores (beside the Sobol' indices of a "
+        "Sobol' sweep). Writes boxes.csv, scores.csv, discover.png and discover.html into --out. Runs "
+        "nothing: run the sweep first ('clusterpolicy sweep').",
+    )
+    d.add_argument("sweep", metavar="SWEEP_DIR", help="the sweep's folder, e.g. results/sweeps/quick")
+    d.add_argument(
+        "--outcome", required=True, metavar="NAME", help="the outcome (see 'clusterpolicy metrics')"
+    )
+    rule = d.add_mutually_exclusive_group(required=True)
+    rule.add_argument("--above", type=float, metavar="X", help="cases: points whose mean outcome is above X")
+    rule.add_argument("--below", type=float, metavar="X", help="cases: points whose mean outcome is below X")
+    rule.add_argument(
+        "--top", type=float, metavar="Q", help="cases: the share Q of points with the highest values (0.2)"
+    )
+    d.add_argument(
+        "--min-coverage",
+        type=float,
+        default=0.5,
+        metavar="C",
+        help="coverage a box must keep to be shown (default 0.5)",
+    )
+    d.add_argument("--out", help="folder for the files (default SWEEP_DIR/discover-NAME)")
+    d.set_defaults(func=cmd_discover)
+
 
 def _sweep_args(s: argparse.ArgumentParser) -> None:
     s.add_argument("spec", help="experiment file (.toml) or the name of a shipped one (quick, default, ...)")
@@ -95,7 +125,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Validate, run or resume the sweep, analyse it, write the files and print a summary."""
     from clusterpolicy.analysis.sensitivity import check_design
     from clusterpolicy.inputs.sweep_spec import load_spec
-    from clusterpolicy.outputs.sensitivity import summary_text
+    from clusterpolicy.outputs.sensitivity import file_names, summary_text
     from clusterpolicy.studies.sensitivity import check_bootstrap, sensitivity
 
     check_bootstrap(args.bootstrap)
@@ -110,6 +140,26 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         f"point; {res.bootstrap} bootstrap resamples"
     )
     print(summary_text(res))
-    files = ["indices.csv", "noise.csv", "indices.png", *(["morris.png"] if res.method == "morris" else [])]
-    print(f"\nreport: {out / 'sensitivity.html'}\nfiles:  {out}/ ({', '.join([*files, 'sensitivity.html'])})")
+    print(f"\nreport: {out / 'sensitivity.html'}\nfiles:  {out}/ ({', '.join(file_names(res))})")
+    return 0
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    """Scenario discovery on a stored sweep: print the boxes and the scores, write the files."""
+    from clusterpolicy.outputs.discover import FILES, summary_text
+    from clusterpolicy.studies.discover import default_out, discover
+
+    out = Path(args.out) if args.out else default_out(args.sweep, args.outcome)
+    found = discover(
+        args.sweep,
+        args.outcome,
+        above=args.above,
+        below=args.below,
+        top=args.top,
+        out=out,
+        min_coverage=args.min_coverage,
+    )
+    print(f"discover {args.outcome} in {args.sweep}")
+    print(summary_text(found))
+    print(f"\nreport: {out / 'discover.html'}\nfiles:  {out}/ ({', '.join(FILES)})")
     return 0

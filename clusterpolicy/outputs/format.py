@@ -210,3 +210,79 @@ def metrics_table() -> str:
     lines.insert(1, "-" * len(lines[0]))
     units = "; ".join(f"{u}: {meaning}" for u, meaning in UNITS.items())
     return "\n".join([*lines, "", f"units: {units}", "a name ends in _total exactly when it is cumulative"])
+
+
+# ------------------------------------------------------------------------------------ parameters
+# units of parameters shown with their name after the number (a unit of FORMATS is shown by its format)
+_PARAM_WORDS = {
+    "quarters",
+    "years",
+    "domains",
+    "firms",
+    "clusters",
+    "institutions",
+    "initiatives",
+    "structures",
+}
+
+
+def param_label(key: str) -> str:
+    """A parameter's declared short label (``privileged for spearheads``); the key if not declared."""
+    from clusterpolicy.model.params import ParameterError, field_spec
+
+    try:
+        return str(field_spec(key).metadata["label"])
+    except ParameterError:
+        return key
+
+
+def param_value(key: str, value: float | str | bool | None, *, integer: bool | None = None) -> str:
+    """A parameter's value in its declared unit: ``25.0%``, ``€110.0m``, ``2 quarters``, ``strict``.
+
+    Args:
+        key: the dotted key.
+        value: the value (a number, a choice or a boolean).
+        integer: show a whole number (default: when the parameter is declared an integer).
+    """
+    from clusterpolicy.model.params import ParameterError, field_spec, field_type
+
+    if value is None or isinstance(value, str | bool):
+        return "n/a" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    try:
+        unit = str(field_spec(key).metadata["unit"])
+        whole = field_type(key) is int if integer is None else integer
+    except ParameterError:
+        return number_text(float(value))
+    v = float(value)
+    if not math.isfinite(v):
+        return "n/a"
+    if unit in ("EUR", "EUR/yr") and abs(v) < 1e5:  # small sums in euros, not in millions
+        return f"{'-' if v < 0 else ''}€{abs(v):,.0f}"
+    if unit in FORMATS and unit not in ("firms", "projects", "proposals"):
+        return format_value(v, unit)
+    text = f"{round(v):,d}" if whole else number_text(v)
+    return f"{text} {unit}" if unit in _PARAM_WORDS else text
+
+
+def limit_text(key: str, low: float | None, high: float | None, *, integer: bool | None = None) -> str:
+    """A box's limit on one parameter: ``from 25.0% to 40.0%``, ``at least 2 quarters``, ``at most €1m``.
+
+    For an integer parameter the limits (which PRIM may put between two integers) are rounded inwards.
+    """
+    from clusterpolicy.model.params import ParameterError, field_type
+
+    try:
+        whole = field_type(key) is int if integer is None else integer
+    except ParameterError:
+        whole = False
+    lo = math.ceil(low - 1e-9) if whole and low is not None else low
+    hi = math.floor(high + 1e-9) if whole and high is not None else high
+    if lo is not None and hi is not None:
+        if whole and lo == hi:
+            return f"= {param_value(key, lo, integer=whole)}"
+        return f"from {param_value(key, lo, integer=whole)} to {param_value(key, hi, integer=whole)}"
+    if lo is not None:
+        return f"at least {param_value(key, lo, integer=whole)}"
+    if hi is not None:
+        return f"at most {param_value(key, hi, integer=whole)}"
+    return "any"

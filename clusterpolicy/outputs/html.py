@@ -20,6 +20,8 @@ th { background: #f3f4f6; } td.l, th.l { text-align: left; }
 tr.changed td { background: #fff7e0; } .clear { color: #b3261e; font-weight: 600; }
 .muted { color: #666; } img { max-width: 100%; height: auto; border: 1px solid #eee; }
 ul.statements li { margin: 0.25em 0; } details { margin: 0.6em 0; } code { font-size: 0.95em; }
+.nowrap { white-space: nowrap; } .answer { background: #f6f8fa; border-left: 4px solid #1f77b4;
+          padding: 0.5em 1em; margin: 1em 0; }
 """
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +23,27 @@ from clusterpolicy.analysis.sensitivity import (
     INDEX_COLUMNS,
     SensitivityResult,
     bootstrap_seed,
+    convergence,
     drivers,
     is_flag,
     lever_share,
+    out_of_range,
     tol_text,
 )
 from clusterpolicy.inputs.sweep_spec import SweepSpec
 from clusterpolicy.model.params import ParameterError, field_spec
 from clusterpolicy.outputs.figures import constant_panel, noise_line, panels, render
 from clusterpolicy.outputs.files import write_csv, write_figures, write_text
-from clusterpolicy.outputs.format import axis_label, effect_text, fmt, label, number_text, scale, unit_of
+from clusterpolicy.outputs.format import (
+    axis_label,
+    effect_text,
+    fmt,
+    label,
+    number_text,
+    param_label,
+    scale,
+    unit_of,
+)
 from clusterpolicy.outputs.html import bullets, esc, img, page, table
 from clusterpolicy.outputs.provenance import git_commit, package_version
 from clusterpolicy.outputs.sweep import cost_text
@@ -40,6 +52,39 @@ from clusterpolicy.runs.samplers import seeds_for
 
 def _short(key: str) -> str:
     return key.split(".", 1)[-1]
+
+
+def _name(key: str) -> str:
+    """A parameter's declared label (a plain function's parameter keeps its name)."""
+    return param_label(key)
+
+
+def _wrap(text: str, width: int = 30) -> str:
+    """Text broken at spaces into lines of at most ``width`` characters (for tick labels)."""
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    return "\n".join([*lines, line])
+
+
+def readable(text: str, res: SensitivityResult) -> str:
+    """A warning with labels instead of raw ids: outcomes by their label, parameters by their label."""
+    names = {o: label(o) for o in res.outcomes}
+    names |= {p: f"{_name(p)}" for p in res.parameters if _name(p) != p}
+    for raw in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w.]){re.escape(raw)}(?![\w])", names[raw].replace("\\", "\\\\"), text)
+    return text
+
+
+def interval_html(value: float, conf: float, digits: int = 2) -> str:
+    """``0.54 to 1.58`` kept on one line (an interval never breaks across lines)."""
+    if not (math.isfinite(value) and math.isfinite(conf)):
+        return esc(number_text(value))
+    return f'<span class="nowrap">{value - conf:.{digits}f} to {value + conf:.{digits}f}</span>'
 
 
 # ------------------------------------------------------------------------------------------- terminal
@@ -69,7 +114,7 @@ def summary_text(res: SensitivityResult) -> str:
             else:
                 sigma = idx.loc[(o, "sigma", r.parameter), "value"]
                 text = f"{effect_text(o, r.value)} ± {effect_text(o, r.conf)}  ({effect_text(o, sigma)})"
-            lines.append(f"      {r.parameter:38} {r.kind:12} {text}{mark}")
+            lines.append(f"      {_name(r.parameter)[:38]:38} {r.kind:12} {text}{mark}")
         rest = len(res.parameters) - min(3, len(dr))
         if dr.empty:
             lines.append("      no parameter clearly above zero and the replicate noise")
@@ -83,7 +128,7 @@ def summary_text(res: SensitivityResult) -> str:
             lines.append(f"      levers {lev:.0f} %, uncertainties {unc:.0f} % of the summed index")
     if res.warnings:
         lines.append("")
-        lines += [f"warning: {w}" for w in res.warnings]
+        lines += [f"warning: {readable(w, res)}" for w in res.warnings]
     return "\n".join(lines)
 
 
@@ -162,7 +207,7 @@ KIND_COLOURS = {
 def indices_figure(res: SensitivityResult) -> plt.Figure:
     """Bars with intervals per outcome: S1 and ST (Sobol') or mu_star (Morris); dashed: the noise level."""
     outcomes = res.outcomes
-    fig, axes = panels(len(outcomes), 3, 5.2, 3.6, extra_height=0.9)
+    fig, axes = panels(len(outcomes), 3, 6.2, 0.9 + 0.42 * len(res.parameters), extra_height=0.9)
     names = res.parameters
     ypos = np.arange(len(names))
     for ax, o in zip(axes, outcomes, strict=True):
@@ -188,9 +233,12 @@ def indices_figure(res: SensitivityResult) -> plt.Figure:
                 )
             ax.set_xlabel("Sobol' index (hatched: first order S1; solid: total order ST)", fontsize=8)
             vals = d.loc[["S1", "ST"], "value"].to_numpy(float)
-            ax.set_xlim(
-                min(-0.05, max(-0.5, np.nanmin(vals) - 0.05)), max(1.05, min(1.5, np.nanmax(vals) + 0.05))
-            )
+            errs = np.nan_to_num(d.loc[["S1", "ST"], "conf"].to_numpy(float))
+            # the whole of every bar and interval is shown; outside [0, 1] (grey) an estimate is an error
+            ax.set_xlim(min(-0.05, np.nanmin(vals - errs) - 0.05), max(1.05, np.nanmax(vals + errs) + 0.05))
+            lo, hi = ax.get_xlim()
+            ax.axvspan(lo, 0, color="#eeeeee", zorder=0)
+            ax.axvspan(1, hi, color="#eeeeee", zorder=0)
         else:
             k = scale(o, difference=True)
             vals = [k * d.loc[("mu_star", p), "value"] for p in names]
@@ -204,7 +252,7 @@ def indices_figure(res: SensitivityResult) -> plt.Figure:
         ] * (1.0 if res.method == "sobol" else scale(o, difference=True))
         if np.isfinite(noise):
             ax.axvline(noise, color="#b3261e", ls="--", lw=1)
-        ax.set_yticks(ypos, [_short(p) for p in names], fontsize=8)
+        ax.set_yticks(ypos, [_wrap(_name(p)) for p in names], fontsize=7)
         ax.invert_yaxis()
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", alpha=0.3)
@@ -213,7 +261,13 @@ def indices_figure(res: SensitivityResult) -> plt.Figure:
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
     pct = f"{100 * res.conf_level:g} %"
     fig.suptitle(
-        f"Sensitivity indices with {pct} bootstrap intervals (clipped to the axes): {res.name}", fontsize=11
+        f"Sensitivity indices with {pct} bootstrap intervals: {res.name}"
+        + (
+            " (grey: outside [0, 1], where only estimation error puts an index)"
+            if res.method == "sobol"
+            else ""
+        ),
+        fontsize=11,
     )
     fig.tight_layout(rect=(0, 0.05, 1, 0.96))
     return fig
@@ -239,7 +293,7 @@ def morris_figure(res: SensitivityResult) -> plt.Figure:
         ax.scatter(ms, sg, c=colours, s=28, zorder=3)
         for p, a, b in zip(names, ms, sg, strict=True):
             if np.isfinite(a) and np.isfinite(b):
-                ax.annotate(_short(p), (a, b), fontsize=7, xytext=(3, 3), textcoords="offset points")
+                ax.annotate(_name(p)[:30], (a, b), fontsize=7, xytext=(3, 3), textcoords="offset points")
         top = np.nanmax(np.r_[ms + np.nan_to_num(ci), sg, 0.0]) if np.isfinite(ms).any() else 1.0
         top = top * 1.1 if top > 0 else 1.0
         ax.plot([0, top], [0, top], color="#888888", lw=0.8, ls=":")
@@ -262,7 +316,83 @@ def morris_figure(res: SensitivityResult) -> plt.Figure:
     return fig
 
 
+def convergence_figure(res: SensitivityResult, path: pd.DataFrame) -> plt.Figure:
+    """Each outcome's leading indices (ST, or μ*) against the number of base samples, with intervals."""
+    key = "ST" if res.method == "sobol" else "mu_star"
+    outcomes = [o for o in res.outcomes if o not in res.constant]
+    fig, axes = panels(max(1, len(outcomes)), 3, 5.2, 3.4, extra_height=0.9)
+    unit = "base samples N" if res.method == "sobol" else "trajectories r"
+    for ax, o in zip(axes, outcomes, strict=False):
+        d = path[(path["outcome"] == o) & (path["index"] == key)]
+        final = d[d["n"] == d["n"].max()].sort_values("value", ascending=False)
+        k = 1.0 if res.method == "sobol" else scale(o, difference=True)
+        for i, p in enumerate(final["parameter"].head(4)):
+            s = d[d["parameter"] == p].sort_values("n")
+            colour = f"C{i}"
+            v, c = k * s["value"].to_numpy(float), k * s["conf"].to_numpy(float)
+            ax.plot(s["n"], v, marker="o", ms=3, color=colour, label=_name(p)[:34])
+            ax.fill_between(s["n"], v - c, v + c, color=colour, alpha=0.12)
+        ax.set_xscale("log", base=2)
+        ns = sorted(set(d["n"]))
+        ax.set_xticks(ns, [str(n) for n in ns])
+        if res.method == "sobol":
+            ax.axhspan(1, 10, color="#eeeeee", zorder=0)
+            ax.axhspan(-10, 0, color="#eeeeee", zorder=0)
+            vals = d["value"].to_numpy(float)
+            ax.set_ylim(min(-0.1, np.nanmin(vals) - 0.1), max(1.1, np.nanmax(vals) + 0.1))
+        ax.set_title(label(o)[:60], fontsize=10)
+        ax.set_xlabel(unit, fontsize=8)
+        ax.set_ylabel(key if res.method == "sobol" else f"μ* ({axis_label(o, difference=True)})", fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=6, loc="best")
+    fig.suptitle(
+        f"Convergence: the four largest {'total-order indices' if key == 'ST' else 'μ*'} on the first "
+        f"N/8, N/4, N/2 and all {unit} (bands: bootstrap intervals; a settled index stays inside them)",
+        fontsize=10,
+    )
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
+    return fig
+
+
 # --------------------------------------------------------------------------------------------- report
+def first_screen(res: SensitivityResult) -> str:
+    """What matters most and how sure, per outcome, in plain words: labels, intervals, no raw ids."""
+    pct = f"{100 * res.conf_level:g} %"
+    items = []
+    wide = out_of_range(res)
+    for o in res.outcomes:
+        if o in res.constant:
+            items.append(f"<b>{esc(label(o))}</b> did not vary over the design.")
+            continue
+        dr = drivers(res, o)
+        if dr.empty:
+            items.append(f"<b>{esc(label(o))}</b>: no parameter clearly moves it beyond the replicate noise.")
+            continue
+        top = dr.iloc[0]
+        sure = "settled" if not is_flag(top["converged"], False) else "<b>not settled</b> (N/2 and N differ)"
+        if res.method == "sobol":
+            value = f"ST {top['value']:.2f} ({esc(pct)} interval {interval_html(top['value'], top['conf'])})"
+        else:
+            value = (
+                f"μ* {esc(effect_text(o, top['value']))} "
+                f'(± <span class="nowrap">{esc(effect_text(o, top["conf"]))}</span>) per whole range'
+            )
+        text = (
+            f"<b>{esc(label(o))}</b>: driven most by <b>{esc(_name(top['parameter']))}</b> "
+            f"({esc(top['kind'])}; {value}); {sure}."
+        )
+        if len(dr) > 1:
+            text += " Then " + ", ".join(esc(_name(p)) for p in dr["parameter"].iloc[1:3]) + "."
+        w = wide[wide["outcome"] == o] if len(wide) else wide
+        if len(w):
+            need = w["n_needed"].dropna()
+            fix = f" about N = {int(need.max()):,} would bring them in" if len(need) else ""
+            text += f" {len(w)} index(es) lie outside [0, 1] (estimation error, see the warnings);{fix}."
+        items.append(text)
+    return '<div class="answer"><b>What matters most, and how sure</b>' + bullets(items, "") + "</div>"
+
+
 def _header(res: SensitivityResult, spec: SweepSpec | None, manifest: dict[str, Any] | None) -> list[str]:
     """Title, description, the design in one paragraph, provenance and warnings."""
     when = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -297,9 +427,10 @@ def _header(res: SensitivityResult, spec: SweepSpec | None, manifest: dict[str, 
         f"Runs by clusterpolicy {esc(run_version)} (git {esc(str(run_commit)[:12])}), SALib {esc(salib)}; "
         f"report generated {esc(when)} by clusterpolicy {esc(package_version())}.</p>"
     )
+    parts.append(first_screen(res))
     if res.warnings:
         parts.append('<h2>Warnings</h2><ul class="statements">')
-        parts += [f'<li class="clear">{esc(w)}</li>' for w in res.warnings]
+        parts += [f'<li class="clear">{esc(readable(w, res))}</li>' for w in res.warnings]
         parts.append("</ul>")
     return parts
 
@@ -341,6 +472,8 @@ def _indices(res: SensitivityResult, figs: dict[str, bytes]) -> list[str]:
     ]
     if res.method == "morris":
         parts.append(img(figs["morris.png"], "Morris mu-star against sigma"))
+    if "convergence.png" in figs:
+        parts.append(img(figs["convergence.png"], "indices against the number of base samples"))
     for o in res.outcomes:
         parts.append(f"<h3>{esc(label(o))} (<code>{esc(o)}</code>)</h3>")
         parts.append(_outcome_table(res, o))
@@ -504,7 +637,10 @@ def _outcome_table(res: SensitivityResult, o: str) -> str:
     rank_key = "ST" if res.method == "sobol" else "mu_star"
     vals = {p: d.loc[(rank_key, p), "value"] for p in order}
     order.sort(key=lambda p: -vals[p] if math.isfinite(vals[p]) else math.inf)
-    rows = [[f"<code>{esc(p)}</code>", esc(res.kinds.get(p, "")), *[cell(k, p) for k in keys]] for p in order]
+    rows = [
+        [f"{esc(_name(p))}<br><code>{esc(p)}</code>", esc(res.kinds.get(p, "")), *[cell(k, p) for k in keys]]
+        for p in order
+    ]
     html = table(["parameter", "kind", *[head[k] for k in keys]], rows, left=2)
     if res.second_order and res.method == "sobol":
         s2 = res.indices[(res.indices["outcome"] == o) & (res.indices["index"] == "S2")]
@@ -522,11 +658,22 @@ def _outcome_table(res: SensitivityResult, o: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- files
 def figures(res: SensitivityResult) -> dict[str, bytes]:
-    """The figures, rendered once: ``indices.png``, and ``morris.png`` for a Morris design."""
+    """The figures, rendered once: ``indices.png``, ``morris.png`` (Morris), ``convergence.png``."""
     figs = {"indices.png": render(indices_figure(res))}
     if res.method == "morris":
         figs["morris.png"] = render(morris_figure(res))
+    path = convergence(res)
+    if len(path):
+        figs["convergence.png"] = render(convergence_figure(res, path))
     return figs
+
+
+def file_names(res: SensitivityResult) -> list[str]:
+    """The files :func:`write` writes for this result, in order."""
+    figs = ["indices.png", *(["morris.png"] if res.method == "morris" else [])]
+    if res.n_used >= 4 and len(res.constant) < len(res.outcomes):
+        figs.append("convergence.png")
+    return ["indices.csv", "noise.csv", *figs, "sensitivity.html"]
 
 
 def indices_csv(res: SensitivityResult) -> pd.DataFrame:
@@ -544,7 +691,7 @@ def write(
     spec: SweepSpec | None = None,
     manifest: dict[str, Any] | None = None,
 ) -> list[str]:
-    """Write indices.csv, noise.csv, indices.png, morris.png (Morris) and sensitivity.html into ``out``.
+    """Write indices.csv, noise.csv, the figures (indices, morris, convergence) and sensitivity.html.
 
     Returns:
         The names of the files written.

@@ -13,7 +13,9 @@ additionality runs; for those the inputs are the scenario labels only).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -115,3 +117,78 @@ def _all_runs(inputs: pd.DataFrame, layout: dict) -> pd.DataFrame:
     frame = frame.merge(inputs, on="point", how="left")
     frame.insert(2, "label", frame.pop("label"))
     return frame
+
+
+@dataclass(frozen=True)
+class SweepInfo:
+    """What a sweep's store says about its design (from its ``manifest.json``).
+
+    Attributes:
+        name: the experiment's name.
+        design: ``grid``, ``lhs``, ``sobol`` or ``morris``.
+        n: the design's size (Sobol' N, Morris r, LHS samples).
+        replications: replicates per point.
+        seed: the root seed.
+        second_order: Sobol' cross-samples for second-order indices were drawn.
+        common_random_numbers: replicate r has the same seed at every point.
+        parameters: the varied parameters' dotted keys, in the design's order.
+        kinds: parameter -> ``lever`` or ``uncertainty``.
+        bounds: parameter -> its sampling bounds (None for levels).
+        outcomes: the outcomes the experiment names.
+        base: the base scenario's name.
+    """
+
+    name: str
+    design: str
+    n: int
+    replications: int
+    seed: int
+    second_order: bool
+    common_random_numbers: bool
+    parameters: list[str]
+    kinds: dict[str, str]
+    bounds: dict[str, list[float] | None]
+    outcomes: list[str]
+    base: str
+
+    @property
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem of the design (names and bounds)."""
+        return {
+            "num_vars": len(self.parameters),
+            "names": list(self.parameters),
+            "bounds": [self.bounds[p] or [0.0, 1.0] for p in self.parameters],
+        }
+
+
+def sweep_info(path: Path | str) -> SweepInfo:
+    """The design of the sweep stored in ``path``.
+
+    Raises:
+        InputError: when ``path`` is not a run store, or its store is not a sweep's (compare, hypothesis
+            and additionality stores vary scenarios, not parameters).
+    """
+    root = Path(path)
+    if not is_store(root):
+        raise InputError(str(root), "is not a run store (no manifest.json of one)")
+    m = RunStore(root).manifest()
+    design = m.get("design", {})
+    if design.get("kind") != "sweep":
+        raise InputError(
+            str(root), "holds runs of scenarios, not a sweep of parameters (see 'clusterpolicy sweep')"
+        )
+    params = design.get("parameters", [])
+    return SweepInfo(
+        name=str(design.get("name", root.name)),
+        design=str(design.get("design")),
+        n=int(design.get("n") or 0),
+        replications=int(design.get("replications", 1)),
+        seed=int(design.get("seed", 1)),
+        second_order=bool(design.get("second_order", False)),
+        common_random_numbers=bool(design.get("common_random_numbers", True)),
+        parameters=[p["key"] for p in params],
+        kinds={p["key"]: p.get("kind", "parameter") for p in params},
+        bounds={p["key"]: p.get("bounds") for p in params},
+        outcomes=list(design.get("outcomes", [])),
+        base=str(design.get("base", "")),
+    )

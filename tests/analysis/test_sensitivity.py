@@ -91,3 +91,33 @@ def _sample(n, seed):
     from clusterpolicy.runs.samplers import salib_sample
 
     return salib_sample(ISHIGAMI_PROBLEM, "sobol", n, seed=seed)
+
+
+def test_indices_outside_zero_and_one_are_explained_with_the_n_that_would_fix_them():
+    from clusterpolicy.analysis.sensitivity import out_of_range
+
+    res = function_sensitivity(ishigami, ISHIGAMI_PROBLEM, method="sobol", n=8, seed=3, bootstrap=200)
+    wide = out_of_range(res)
+    assert len(wide) and set(wide["side"]) <= {"above 1", "below 0"}
+    for r in wide.itertuples():
+        value = res.indices.set_index(["parameter", "index"]).loc[(r.parameter, r.index), "value"]
+        assert value > 1 or value < 0
+        # the half-width shrinks as 1/sqrt(N): N * (conf / 0.05)^2, rounded up to a power of two
+        assert r.n_needed >= 8 * (r.conf / 0.05) ** 2 and r.n_needed & (r.n_needed - 1) == 0
+        assert any(
+            f"{r.parameter} {r.index} = " in w and "base samples would narrow" in w for w in res.warnings
+        )
+    settled = function_sensitivity(ishigami, ISHIGAMI_PROBLEM, method="sobol", n=1024, seed=1, bootstrap=200)
+    assert out_of_range(settled).empty
+
+
+def test_the_convergence_path_ends_at_the_reported_indices():
+    from clusterpolicy.analysis.sensitivity import convergence
+
+    res = function_sensitivity(ishigami, ISHIGAMI_PROBLEM, method="sobol", n=64, seed=1, bootstrap=200)
+    path = convergence(res)
+    assert sorted(set(path["n"])) == [8, 16, 32, 64]
+    last = path[path["n"] == 64].set_index(["parameter", "index"])["value"]
+    final = res.indices.set_index(["parameter", "index"])["value"]
+    for key in last.index:
+        assert last[key] == pytest.approx(final[key])

@@ -36,6 +36,13 @@ and ``v = sigma_e^2 / R``. Beside the indices we report:
 An index is flagged ``below_noise`` when the lower end of its interval (``value - conf``; ``value`` for
 ``sigma``) is below its noise level. With one replicate the noise is not estimated.
 
+**Indices outside [0, 1].** A Sobol' index is a share of variance, but its estimate can fall below 0 or
+above 1. :func:`out_of_range` says why for each such index and what design would bring it in: when the
+interval reaches back into [0, 1] it is sampling error of a small N (the half-width shrinks as 1/sqrt(N),
+so ``N * (conf / 0.05)^2``, rounded up to a power of two, narrows it to about 0.05); when a total-order
+index lies above 1 beyond its interval, the replicate noise (which adds the noise share to every
+expected ST) is the cause and more replicates are needed. The explanations are among the warnings.
+
 **Convergence.** The indices are recomputed on the first half of the blocks (base samples, trajectories):
 an index has ``converged`` when ``|S(N) - S(N/2)| <= max(min(conf(N), tol), floor)``, where ``tol`` is 0.1
 for Sobol' indices (shares of variance) and 10 % of the outcome's largest ``mu_star`` for Morris, and
@@ -44,6 +51,8 @@ estimator, ``S(N) - S(N/2)`` is about half the difference of two independent hal
 95 % bound is ``conf(N)``: about 1 index in 20 fails the interval rule by chance; many failures mean ``n``
 is too small. The tolerance catches small designs whose intervals are so wide that the interval rule
 alone would pass anything. Designs with fewer than 4 blocks are too small to check (``converged`` empty).
+:func:`convergence` recomputes the indices on the first 4, 8, ... blocks and all of them: the index against
+N, for the convergence figure.
 
 Designs ``grid`` and ``lhs`` are refused: their indices would need a different estimator (e.g. a
 meta-model), which this module does not provide; run them with ``clusterpolicy sweep``.
@@ -62,6 +71,7 @@ from clusterpolicy.analysis.sensitivity.analyze import (
     check_design,
     tol_text,
 )
+from clusterpolicy.analysis.sensitivity.convergence import convergence
 from clusterpolicy.analysis.sensitivity.core import (
     CONVERGENCE_FLOOR,
     DEFAULT_BOOTSTRAP,
@@ -74,7 +84,15 @@ from clusterpolicy.analysis.sensitivity.core import (
     SensitivityResult,
     bootstrap_seed,
 )
-from clusterpolicy.analysis.sensitivity.reading import drivers, is_flag, lever_share
+from clusterpolicy.analysis.sensitivity.reading import (
+    RANGE_TARGET,
+    drivers,
+    is_flag,
+    lever_share,
+    next_power_of_two,
+    out_of_range,
+    out_of_range_text,
+)
 
 __all__ = [
     "CONVERGENCE_FLOOR",
@@ -84,14 +102,19 @@ __all__ = [
     "METHODS",
     "MIN_BOOTSTRAP",
     "MORRIS_TOLERANCE",
+    "RANGE_TARGET",
     "SOBOL_TOLERANCE",
     "SensitivityResult",
     "analyze_outputs",
     "analyze_results",
     "bootstrap_seed",
     "check_design",
+    "convergence",
     "drivers",
     "is_flag",
     "lever_share",
+    "next_power_of_two",
+    "out_of_range",
+    "out_of_range_text",
     "tol_text",
 ]

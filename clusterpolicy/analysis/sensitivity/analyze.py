@@ -26,6 +26,7 @@ from clusterpolicy.analysis.sensitivity.core import (
     point_means,
 )
 from clusterpolicy.analysis.sensitivity.morris import morris_rows
+from clusterpolicy.analysis.sensitivity.reading import out_of_range, out_of_range_text
 from clusterpolicy.analysis.sensitivity.sobol import sobol_rows
 from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.sweep_spec import SweepSpec
@@ -185,6 +186,7 @@ def analyze_outputs(
         num_levels=num_levels,
         common_random_numbers=common_random_numbers,
         constant=constant,
+        x=x,
     )
     res.warnings = _warnings(res)
     return res
@@ -206,6 +208,8 @@ def _warnings(res: SensitivityResult) -> list[str]:
         )
     for o in res.constant:
         w.append(f"{o} does not vary over the design: no indices.")
+    for r in out_of_range(res).itertuples():
+        w.append(out_of_range_text(r, res.n_used, res.replications))
     if res.n_used < 4:
         w.append(
             f"only {res.n_used} {unit}: too few to check convergence (N/2 vs N needs at least 4); "

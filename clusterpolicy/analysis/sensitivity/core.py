@@ -48,6 +48,7 @@ class SensitivityResult:
         common_random_numbers: replicate r had the same seed at every point.
         warnings: plain-language warnings (convergence, noise, failures, constant outcomes).
         constant: outcomes that do not vary over the design (no indices).
+        x: the sampled inputs (points x parameters), when the analysis was given them (Morris).
     """
 
     name: str
@@ -71,6 +72,7 @@ class SensitivityResult:
     common_random_numbers: bool = False
     warnings: list[str] = field(default_factory=list)
     constant: list[str] = field(default_factory=list)
+    x: np.ndarray | None = None
 
     @property
     def outcomes(self) -> list[str]:
