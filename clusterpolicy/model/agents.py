@@ -18,6 +18,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
+    from clusterpolicy.model.params import BehaviourParams
 
 SPEARHEAD = "spearhead"
 IBN = "ibn"
@@ -174,6 +175,15 @@ class Application:
         return (self.valorisation + self.support + self.excellence) / 3.0
 
 
+def core_cost_of(behaviour: BehaviourParams, kind: str) -> float:
+    """Smallest yearly budget on which an organisation of ``kind`` can run at all (EUR/yr)."""
+    return {
+        SPEARHEAD: behaviour.org_core_cost_spearhead,
+        IBN: behaviour.org_core_cost_ibn,
+        LEGACY: behaviour.org_core_cost_legacy,
+    }[kind]
+
+
 @dataclass
 class OrgLedger:
     """Money an organisation has received and paid out since the start (EUR), and its cash then.
@@ -291,9 +301,7 @@ class ClusterOrganisation(mesa.Agent):
     @property
     def core_cost(self) -> float:
         """Smallest yearly budget on which the organisation can run at all (EUR/yr)."""
-        from clusterpolicy.model.phases.cofinancing import core_cost
-
-        return core_cost(self.model, self.kind)
+        return core_cost_of(self.model.p.behaviour, self.kind)
 
     @property
     def member_excellence(self) -> float:

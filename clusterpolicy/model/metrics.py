@@ -19,6 +19,7 @@ import numpy as np
 
 from clusterpolicy.model.agents import IBN, SPEARHEAD, ClusterOrganisation
 from clusterpolicy.model.kernels import gini
+from clusterpolicy.model.phases.projects import envelope
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -321,8 +322,6 @@ def reserved_released_total(m: ClusterPolicyModel) -> float:
 
 def project_envelope(m: ClusterPolicyModel) -> float:
     """This year's project envelope (privileged and open together)."""
-    from clusterpolicy.model.phases.projects import envelope
-
     return envelope(m)
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from clusterpolicy.model import kernels
-from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD, ClusterOrganisation, SunsetRecord
+from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD, ClusterOrganisation, SunsetRecord, core_cost_of
 from clusterpolicy.model.phases.membership import in_kind_allowed
 
 if TYPE_CHECKING:
@@ -102,10 +102,7 @@ def grant_cap(model: ClusterPolicyModel, kind: str) -> float:
 
 def core_cost(model: ClusterPolicyModel, kind: str) -> float:
     """Smallest yearly budget on which an organisation of ``kind`` can run at all (EUR/yr)."""
-    b = model.p.behaviour
-    return {SPEARHEAD: b.org_core_cost_spearhead, IBN: b.org_core_cost_ibn, LEGACY: b.org_core_cost_legacy}[
-        kind
-    ]
+    return core_cost_of(model.p.behaviour, kind)
 
 
 def plan_budget(
