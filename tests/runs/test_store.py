@@ -20,16 +20,20 @@ def _run(task):
     return pd.DataFrame({"quarter": ["2016Q1"], "members": [float(task.seed % 7)]})
 
 
-def test_discard_deletes_the_store_files_and_nothing_beside_them(tmp_path):
+def test_discard_deletes_a_store_and_refuses_when_anything_else_is_in_it(tmp_path):
     out = tmp_path / "out"
     sweep(load_spec(write_sweep_spec(tmp_path, "lhs", 3, reps=1)), out, workers=1, run=_run, progress=False)
     (out / "notes.txt").write_text("mine")
     (out / "chunks" / "keep.txt").write_text("also mine")
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    with pytest.raises(InputError, match=r"besides a run store, chunks/keep.txt, notes.txt, which"):
+        discard(out)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before, "nothing deleted"
+    (out / "notes.txt").unlink()
+    (out / "chunks" / "keep.txt").unlink()
     assert is_store(out) and discard(out)
-    assert sorted(p.name for p in out.rglob("*")) == ["chunks", "keep.txt", "notes.txt"]
-    assert (out / "notes.txt").read_text() == "mine"
-    with pytest.raises(InputError, match="not a run directory"):
-        discard(out)  # no longer a store, and not empty: refused
+    assert sorted(p.name for p in out.rglob("*")) == [".lock"]
+    assert discard(out) is False, "an emptied store is nothing to delete"
 
 
 def test_discard_refuses_what_it_did_not_write(tmp_path):
