@@ -115,8 +115,10 @@ def one_line_warnings(python: Callable[..., None]) -> Callable[..., None]:
     """A ``warnings.showwarning`` that prints input warnings as one line, and others as ``python`` does."""
 
     def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-        if issubclass(category, InputWarning):
-            print(f"clusterpolicy: warning: {message}", file=sys.stderr)
+        if isinstance(message, InputWarning):
+            where = option_of(message.source) if message.argument else message.source
+            text = f"{where}: {message.message}" if message.message else where
+            print(f"clusterpolicy: warning: {text}", file=sys.stderr)
         else:
             python(message, category, *args, **kwargs)
 

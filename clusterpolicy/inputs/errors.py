@@ -35,8 +35,15 @@ def argument_error(name: str, value: object, allowed: str) -> InputError:
 class InputWarning(UserWarning):
     """Input that is allowed but probably not meant, or a damaged file that was recovered from.
 
-    ``str()`` is one line; the command line prints it as ``clusterpolicy: warning: ...``.
+    ``str()`` is one line; the command line prints it as ``clusterpolicy: warning: ...``. Like
+    :class:`InputError`, it names its source: a file, or (with ``argument``) an argument.
     """
+
+    def __init__(self, source: str, message: str = "", *, argument: bool = False):
+        self.source = str(source)
+        self.message = message
+        self.argument = argument
+        super().__init__(f"{self.source}: {message}" if message else self.source)
 
 
 def warn(warning: InputWarning) -> None:

@@ -263,22 +263,17 @@ def check_meaningful(
         calls.append(("policy.spearhead_call_quarters", pol.spearhead_call_quarters))
     for key, quarters in calls if pol.enabled else []:
         if quarters and all(not first <= quarter_index(q) <= last for q in quarters):
-            source, _ = where(key)
-            warn(
-                ScenarioWarning(
-                    f"{source}: {key} = {list(quarters)}: every call lies outside the horizon {span}, so "
-                    "none is held"
-                )
-            )
+            source, arg = where(key)
+            message = f"{key} = {list(quarters)}: every call lies outside the horizon {span}, so none is held"
+            warn(ScenarioWarning(source, message, argument=arg))
     intensity = pop.business_rd / pop.gdp
     if intensity > HIGH_RD_INTENSITY:
-        source, _ = where("population.business_rd")
-        warn(
-            ScenarioWarning(
-                f"{source}: population.business_rd = {pop.business_rd:g} is {intensity:.0%} of "
-                f"population.gdp ({pop.gdp:g}); no economy spends more than about 6 % of GDP on R&D"
-            )
+        source, arg = where("population.business_rd")
+        message = (
+            f"population.business_rd = {pop.business_rd:g} is {intensity:.0%} of population.gdp "
+            f"({pop.gdp:g}); no economy spends more than about 6 % of GDP on R&D"
         )
+        warn(ScenarioWarning(source, message, argument=arg))
 
 
 def reason(exc: InputError, value: Any) -> str:

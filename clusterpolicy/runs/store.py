@@ -82,11 +82,15 @@ def store_lock(root: Path | str) -> Iterator[None]:
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise InputError(str(root), "is a file; give a folder")
+    made = [p for p in (root, *root.parents) if not p.exists()]
     root.mkdir(parents=True, exist_ok=True)
     here = root.resolve()
     if here in _HELD:
         _HELD[here][1] += 1
+        made = []
     else:
+        if not (root / LOCK).exists():
+            made.insert(0, root / LOCK)
         fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -108,8 +112,17 @@ def store_lock(root: Path | str) -> Iterator[None]:
         _HELD[here][1] -= 1
         if _HELD[here][1] == 0:
             fd = _HELD.pop(here)[0]
+            if not is_store(root):  # refused, or discarded: leave no trace of the lock where no store is
+                _remove_made(made)
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
+
+
+def _remove_made(made: list[Path]) -> None:
+    """Remove the lock file and the empty folders that taking the lock created."""
+    for p in made:
+        with contextlib.suppress(OSError):
+            p.unlink() if p.name == LOCK else p.rmdir()
 
 
 def _holder(fd: int) -> str:
@@ -237,7 +250,7 @@ class RunStore:
             n += 1
         os.replace(path, target)
         where = path.relative_to(self.root).as_posix()
-        warn(StoreWarning(f"{self.root / where}: {why}; set aside as {target}; {then}"))
+        warn(StoreWarning(str(self.root / where), f"{why}; set aside as {target}; {then}"))
 
     def manifest(self) -> dict[str, Any]:
         """The stored manifest.
@@ -388,7 +401,7 @@ class RunStore:
                     try:
                         t = pq.read_table(f, columns=cols)
                     except pa.ArrowException as exc:
-                        warn(StoreWarning(f"{f}: damaged ({exc}); left out"))
+                        warn(StoreWarning(str(f), f"damaged ({exc}); left out"))
                         continue
                     ids = set(t.column("run_id").to_pylist())
                     if f.parent == self.runs_dir and ids <= seen:

@@ -21,6 +21,7 @@ from clusterpolicy.outputs import hypothesis as output
 from clusterpolicy.runs.design import Point, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
+from clusterpolicy.runs.folders import written
 
 CROWDING_OUT = "H3_crowding_out"
 
@@ -84,7 +85,8 @@ def hypothesis(
     )
     result = HypothesisResult(spec, design.seeds, verdicts(spec, finals), finals, ev.failures, last_q)
     if folder is not None:
-        output.write(result, folder, report_html=report)
+        with written(folder):
+            output.write(result, folder, report_html=report)
     return result
 
 

@@ -28,6 +28,7 @@ from clusterpolicy.outputs import validation as output
 from clusterpolicy.runs.design import Point, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
+from clusterpolicy.runs.folders import written
 
 
 def validate(
@@ -102,5 +103,6 @@ def validate(
     table = summarise_targets(usable, per_run, level)
     v = Validation(sc, usable, skipped, table, per_run, design.seeds, cf, ev.failures, seconds)
     if folder is not None:
-        output.write(v, folder)
+        with written(folder):
+            output.write(v, folder)
     return v
