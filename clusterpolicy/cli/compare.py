@@ -79,7 +79,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def report_ensemble(kind: str, shift: object, n_sets: int, out: object) -> None:
     """Print and write what the ensemble changes (see :mod:`clusterpolicy.outputs.ensemble`)."""
     from clusterpolicy.outputs import ensemble as output
+    from clusterpolicy.runs.folders import written
 
     print("\n" + output.ensemble_text(kind, shift, n_sets))  # type: ignore[arg-type]
-    files = output.write(kind, shift, n_sets, out)  # type: ignore[arg-type]
+    with written(out):  # type: ignore[arg-type]
+        files = output.write(kind, shift, n_sets, out)  # type: ignore[arg-type]
     print(f"files:  {out}/ ({', '.join(files)}; the ensemble's runs in ensemble/)")

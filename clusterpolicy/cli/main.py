@@ -13,10 +13,13 @@ import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from clusterpolicy.inputs.errors import InputError
+from clusterpolicy.inputs.errors import InputError, InputWarning
 from clusterpolicy.inputs.files import SCENARIOS_ENV
+from clusterpolicy.inputs.limits import lifted
 
 # Modules that add sub-commands: each has ``register(subparsers)``.
 COMMAND_MODULES = (
@@ -28,7 +31,14 @@ COMMAND_MODULES = (
     "clusterpolicy.cli.explore",
 )
 # a library argument -> its option or argument on the command line (default: --name-with-dashes)
-OPTION_OF = {"overrides": "--set", "scenarios": "SCENARIO", "modes": "--rules"}
+OPTION_OF = {
+    "overrides": "--set",
+    "scenarios": "SCENARIO",
+    "scenario": "SCENARIO",
+    "file": "FILE",
+    "spec": "SPEC",
+    "modes": "--rules",
+}
 
 
 def option_of(argument: str) -> str:
@@ -90,13 +100,43 @@ def scenario_folders(folders: list[str] | None) -> Iterator[None]:
             os.environ[SCENARIOS_ENV] = before
 
 
+def check_not_empty(args: argparse.Namespace) -> None:
+    """No option or argument is an empty string (``--out ''`` would silently mean the default).
+
+    Raises:
+        InputError: naming the option.
+    """
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and not v.strip() for v in values):
+            raise InputError(name, f"{value!r}: give a value (an empty one means nothing)", argument=True)
+
+
+def one_line_warnings(python: Callable[..., None]) -> Callable[..., None]:
+    """A ``warnings.showwarning`` that prints input warnings as one line, and others as ``python`` does."""
+
+    def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if isinstance(message, InputWarning):
+            where = option_of(message.source) if message.argument else message.source
+            text = f"{where}: {message.message}" if message.message else where
+            print(f"clusterpolicy: warning: {text}", file=sys.stderr)
+        else:
+            python(message, category, *args, **kwargs)
+
+    return show
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``clusterpolicy``; returns the exit code."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-        with scenario_folders(getattr(args, "scenarios", None)):
-            return int(args.func(args))
+        with warnings.catch_warnings():
+            warnings.showwarning = one_line_warnings(warnings.showwarning)
+            args = parser.parse_args(argv)
+            check_not_empty(args)
+            limits = lifted() if getattr(args, "no_limits", False) else contextlib.nullcontext()
+            with scenario_folders(getattr(args, "scenarios", None)), limits:
+                return int(args.func(args))
     except InputError as exc:
         print(one_line(exc), file=sys.stderr)
         return 2

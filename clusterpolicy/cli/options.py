@@ -55,10 +55,19 @@ def add_run_options(p: argparse.ArgumentParser, *, scheduler: bool = False, stor
             help="run on a Dask distributed cluster at ADDRESS (e.g. tcp://host:8786) "
             "instead of local processes",
         )
+    p.add_argument(
+        "--no-limits",
+        action="store_true",
+        help="allow more workers, design points or runs than this machine's cores and memory are judged "
+        "to hold",
+    )
     if store:
         p.add_argument("--retry-failed", action="store_true", help="run again the runs that failed before")
         p.add_argument(
-            "--fresh", action="store_true", help="discard the runs stored in the output folder and start over"
+            "--fresh",
+            action="store_true",
+            help="discard the run store in the output folder and start over (only a store this tool "
+            "wrote, and only if the folder holds nothing else)",
         )
 
 
@@ -75,12 +84,18 @@ def execution(args: argparse.Namespace) -> Execution:
         scheduler=getattr(args, "scheduler", None),
         retry_failed=getattr(args, "retry_failed", False),
         fresh=getattr(args, "fresh", False),
+        announce=announce,
     )
 
 
+def announce(line: str) -> None:
+    """Print a line about the cost of what is about to run."""
+    print(line, flush=True)
+
+
 def out_path(args: argparse.Namespace, default: str) -> Path:
-    """``--out``, or the command's default folder."""
-    return Path(args.out or default)
+    """``--out``, or the command's default folder (``--out ''`` is refused by ``cli.main``)."""
+    return Path(args.out if args.out is not None else default)
 
 
 def add_ensemble(p: argparse.ArgumentParser) -> None:

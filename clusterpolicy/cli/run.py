@@ -14,7 +14,9 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     r = sub.add_parser("run", parents=parents, help="run one scenario once")
     add_scenario(r)
     r.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    r.add_argument("--out", help="output folder (default results/SCENARIO)")
+    r.add_argument(
+        "--out", help="output folder (default results/SCENARIO, or results/SCENARIO-set-HASH with --set)"
+    )
     r.set_defaults(func=cmd_run)
 
     c = sub.add_parser("check", parents=parents, help="validate a scenario and print its resolved parameters")
@@ -36,10 +38,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario once and write its time series, summary and overview figure."""
     from clusterpolicy.inputs.scenario import load_scenario
     from clusterpolicy.outputs.run import run_text
-    from clusterpolicy.studies.run import run
+    from clusterpolicy.studies.run import run, run_folder
 
     scenario = load_scenario(args.scenario, args.overrides)
-    out = out_path(args, f"results/{scenario.name}")
+    out = out_path(args, str(run_folder(scenario)))
     t0 = time.perf_counter()
     result = run(scenario, args.seed, out=out)
     print(run_text(scenario, result, out, time.perf_counter() - t0))
@@ -63,12 +65,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """List the scenarios of every scenario folder with their descriptions (and any user folder)."""
+    from clusterpolicy.inputs.errors import InputError
     from clusterpolicy.inputs.scenario import available, load_scenario, resolve_path
 
     for name in available():
         path = resolve_path(name)
         folder = "" if path.parent.resolve() == SHIPPED_SCENARIOS.resolve() else f"  [{path.parent}]"
-        print(f"{name:28} {load_scenario(path).description}{folder}")
+        try:
+            description = load_scenario(path).description
+        except InputError as exc:  # list the others; name this one and say why
+            description = f"(cannot be used: {exc})"
+        print(f"{name:28} {description}{folder}")
     if not available():
         print(f"no scenarios in {', '.join(str(d) for d in scenario_dirs())}")
     return 0

@@ -8,7 +8,12 @@ function argument (``replications: 1: a whole number of at least 2``) or of a ke
 
 from __future__ import annotations
 
+import errno
 import math
+import os
+import re
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +21,9 @@ from typing import Any
 from clusterpolicy.inputs.errors import InputError, argument_error
 
 MAX_SEED = 2**63 - 1
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
+PROBE_BYTES = 64 * 1024  # written (and deleted) to see that the output folder's file system takes data
+MIN_FREE_BYTES = 16 * 1024 * 1024
 
 
 def is_number(x: Any) -> bool:
@@ -82,17 +90,70 @@ def check_seed(name: str, value: int) -> int:
 
 
 def check_folder(name: str, path: str | Path | None) -> Path | None:
-    """An output folder: None, or a path that is not a file.
+    """An output folder: None, or a folder this process can write (or create), checked before any run.
+
+    The folder is not created here: the check writes a small probe file (and deletes it) in the folder,
+    or in its nearest existing parent, so that a read-only or full file system, a place like ``/proc``
+    or a file in the way is found before any model runs.
 
     Raises:
-        InputError: when the path is a file.
+        InputError: an empty path, a path under a file, or a folder that cannot be written.
     """
     if path is None:
         return None
+    if not str(path).strip():
+        raise InputError(name, f"{str(path)!r}: a folder (an empty path is not one)", argument=True)
     out = Path(path)
-    if out.exists() and not out.is_dir():
-        raise InputError(name, f"{str(out)!r} is a file; give a folder", argument=True)
+    at = out
+    while not at.exists() and at.parent != at:
+        at = at.parent
+    if not at.is_dir():
+        where = "is a file" if at == out else f"is under {str(at)!r}, which is a file"
+        raise InputError(name, f"{str(out)!r} {where}; give a folder", argument=True)
+    why = _cannot_write(at)
+    if why is not None:
+        raise InputError(name, f"{str(out)!r}: cannot write there ({why})", argument=True)
     return out
+
+
+def _cannot_write(folder: Path) -> str | None:
+    """Why files cannot be written in ``folder``, or None when a probe file can be written and deleted."""
+    try:
+        probe = tempfile.mkdtemp(prefix=".clusterpolicy-probe-", dir=folder)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    try:
+        with open(os.path.join(probe, "probe"), "wb") as fh:
+            fh.write(b"\0" * PROBE_BYTES)
+            fh.flush()
+            os.fsync(fh.fileno())
+        st = os.statvfs(folder)
+        if st.f_bavail * st.f_frsize < MIN_FREE_BYTES:
+            return os.strerror(errno.ENOSPC)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+    return None
+
+
+def allowed_name(value: Any) -> str | None:
+    """None if ``value`` can name an output folder: letters, digits, ``._+-``, not starting with . or -."""
+    if isinstance(value, str) and SAFE_NAME.match(value):
+        return None
+    return (
+        "a name of letters, digits, '.', '_', '+' and '-' (at most 100, not starting with '.' or '-'); "
+        "it names output folders"
+    )
+
+
+def check_name(src: str, key: str, value: Any) -> str:
+    """A name from a file (or argument) that becomes a path component.
+
+    Raises:
+        InputError: naming the file and the key.
+    """
+    return str(check_key(src, key, value, allowed_name(value)))
 
 
 def check_key(src: str, key: str, value: Any, allowed: str | None) -> Any:

@@ -7,6 +7,8 @@ name into its flag (``--replications``, ``--set``, ``--out``) when it prints the
 
 from __future__ import annotations
 
+import warnings
+
 
 class InputError(ValueError):
     """Bad input; ``str()`` is one line naming the source, the key, the value and what is allowed.
@@ -28,3 +30,22 @@ class InputError(ValueError):
 def argument_error(name: str, value: object, allowed: str) -> InputError:
     """An :class:`InputError` about a value given to a function as ``name`` (``1: at least 2``)."""
     return InputError(name, f"{value}: {allowed}", argument=True)
+
+
+class InputWarning(UserWarning):
+    """Input that is allowed but probably not meant, or a damaged file that was recovered from.
+
+    ``str()`` is one line; the command line prints it as ``clusterpolicy: warning: ...``. Like
+    :class:`InputError`, it names its source: a file, or (with ``argument``) an argument.
+    """
+
+    def __init__(self, source: str, message: str = "", *, argument: bool = False):
+        self.source = str(source)
+        self.message = message
+        self.argument = argument
+        super().__init__(f"{self.source}: {message}" if message else self.source)
+
+
+def warn(warning: InputWarning) -> None:
+    """Issue a warning (shown once per message) at the caller's caller."""
+    warnings.warn(warning, stacklevel=3)

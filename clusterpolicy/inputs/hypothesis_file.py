@@ -17,7 +17,15 @@ from typing import Any
 from clusterpolicy.inputs.checks import MAX_SEED, allowed_number, check_key, check_keys, check_text
 from clusterpolicy.inputs.errors import InputError, argument_error
 from clusterpolicy.inputs.files import HYPOTHESIS_DIR, display_path, read_toml, toml_names
-from clusterpolicy.inputs.scenario import OVERRIDES, Overrides, load_scenario, override_items
+from clusterpolicy.inputs.limits import design_size_problem
+from clusterpolicy.inputs.scenario import (
+    OVERRIDES,
+    Overrides,
+    load_scenario,
+    override_items,
+    reason,
+    unknown_key,
+)
 from clusterpolicy.model.metrics import OUTCOMES
 from clusterpolicy.model.params import SECTIONS, ParameterError, Params, coerce_value, field_spec
 
@@ -208,6 +216,11 @@ def load_hypothesis(
             src, "hypothesis.correction", correction, f"one of {', '.join(repr(c) for c in CORRECTIONS)}"
         )
     lever, values, reference, base = _lever(src, h)
+    too_many = design_size_problem(len(values), reps)
+    if too_many is not None:
+        if replications is not None:
+            raise argument_error("replications", reps, too_many)
+        check_key(src, "hypothesis.replications", reps, too_many)
     fixed_raw = data.get("fixed", {})
     if not isinstance(fixed_raw, dict):
         raise InputError(src, f"fixed = {fixed_raw!r}: must be a table [fixed]")
@@ -347,11 +360,7 @@ def _check_param(src: str, where: str, key: str, value: Any, argument: bool = Fa
     try:
         field_spec(key)
     except ParameterError:
-        raise InputError(
-            src,
-            f"{where}{key} = {value!r}: unknown parameter (see 'clusterpolicy check concept_note_2015')",
-            argument=argument,
-        ) from None
+        raise InputError(src, f"{where}{key} = {value!r}: {unknown_key(key)}", argument=argument) from None
     try:
         return coerce_value(key, value)
     except ParameterError as exc:
@@ -392,14 +401,15 @@ def _resolve(
             try:
                 sc = load_scenario(_near(name, folder))
             except InputError as exc:
-                raise InputError(src, f"hypothesis.values: {name!r}: {exc}") from None
+                raise InputError(src, f"hypothesis.values: {reason(exc, name)}") from None
             out.append(_apply(src, sc.params, settings, f"with scenario {name!r}: "))
         return out
     assert base is not None
     try:
         base_sc = load_scenario(_near(base, folder))
     except InputError as exc:
-        raise InputError(src, f"hypothesis.base = {base!r}: {exc}") from None
+        why = exc.message.removeprefix(f"{base!r}: ") if exc.argument else str(exc)
+        raise InputError(src, f"hypothesis.base = {base!r}: {why}") from None
     return [
         _apply(src, base_sc.params, {**settings, lever: v}, f"at {lever} = {v!r}: ", lever) for v in values
     ]

@@ -11,12 +11,14 @@ problem raises :class:`~clusterpolicy.inputs.errors.InputError`, whose message i
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clusterpolicy.inputs.errors import InputError
+from clusterpolicy.inputs.checks import check_key, check_name
+from clusterpolicy.inputs.errors import InputError, InputWarning, warn
 from clusterpolicy.inputs.files import (
     COUNTERFACTUAL,
     display_path,
@@ -29,13 +31,38 @@ from clusterpolicy.model.params import (
     SECTIONS,
     ParameterError,
     Params,
+    all_keys,
     coerce_value,
     field_spec,
     params_from_dict,
+    quarter_index,
+    quarter_label,
 )
 
 TOP_LEVEL_KEYS = ("name", "description", "extends", *SECTIONS)
 OVERRIDES = "overrides"  # the argument that holds overrides, named in their errors
+BASELINE = "concept_note_2015"  # the scenario that sets every key, which a partial file should extend
+YEARS = (1900, 2200)  # the years a horizon may lie in (those of the observed R&D-intensity path)
+HIGH_RD_INTENSITY = 0.10  # business R&D above this share of GDP is far beyond any economy's (about 6 %)
+
+
+class ScenarioWarning(InputWarning):
+    """A scenario that is valid but probably not meant (e.g. every call outside the horizon)."""
+
+
+def unknown_key(key: str) -> str:
+    """What to say about an unknown dotted key: the nearest valid keys."""
+    keys = all_keys()
+    near = difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
+    if not near:
+        sec, _, name = key.partition(".")
+        names = {k.partition(".")[2]: k for k in keys if k.startswith(f"{sec}.")} or {
+            k.partition(".")[2]: k for k in keys
+        }
+        near = [names[n] for n in difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)]
+    hint = f"did you mean {' or '.join(near)}?" if near else f"keys look like {keys[0]}"
+    return f"unknown key; {hint} (every key: clusterpolicy check {BASELINE})"
+
 
 Overrides = list[str] | dict[str, Any] | None
 
@@ -143,12 +170,21 @@ def load_scenario(name_or_path: str | Path, overrides: Overrides = None) -> Scen
     Raises:
         InputError: for any bad input, naming the file (or ``overrides``), key, value and what is allowed.
     """
-    path = resolve_path(name_or_path)
+    path = _resolve_argument(name_or_path, "scenario")
     merged, origin = _load_raw(path, ())
     top = read_toml(path)
+    src = display_path(path)
+    name = check_name(src, "name", top["name"]) if "name" in top else path.stem
+    if not isinstance(top.get("description", ""), str):
+        check_key(src, "description", top["description"], "a string")
+    for key in origin:  # unknown keys first: a misspelt key is what the user should hear about
+        try:
+            field_spec(key)
+        except ParameterError:
+            raise InputError(origin[key], f"{key} = {_get(merged, key)!r}: {unknown_key(key)}") from None
     applied: dict[str, Any] = {}
     for key, value in override_items(overrides):
-        sec, _, name = key.partition(".")
+        sec, _, field_name = key.partition(".")
         if sec not in SECTIONS:
             raise InputError(
                 OVERRIDES,
@@ -156,24 +192,93 @@ def load_scenario(name_or_path: str | Path, overrides: Overrides = None) -> Scen
                 argument=True,
             )
         try:
+            field_spec(key)
+        except ParameterError:
+            raise InputError(OVERRIDES, f"{key} = {value!r}: {unknown_key(key)}", argument=True) from None
+        try:
             coerce_value(key, value)
         except ParameterError as exc:
             raise InputError(OVERRIDES, str(exc), argument=True) from None
-        merged[sec][name] = value
+        merged[sec][field_name] = value
         applied[key] = value
     try:
         params = params_from_dict(merged)
     except ParameterError as exc:
         if exc.key in applied:
             raise InputError(OVERRIDES, str(exc), argument=True) from None
-        raise InputError(origin.get(exc.key, display_path(path)), str(exc)) from None
+        message = str(exc)
+        if exc.allowed.startswith("missing") and "extends" not in top:
+            message += f"; a file that sets only some keys should start with extends = {BASELINE!r}"
+        raise InputError(origin.get(exc.key, src), message) from None
+    check_meaningful(params, origin, src, applied)
     return Scenario(
-        name=str(top.get("name", path.stem)),
+        name=name,
         path=path,
         description=str(top.get("description", "")),
         params=params,
         overrides=applied,
     )
+
+
+def _resolve_argument(name_or_path: str | Path, argument: str, relative_to: Path | None = None) -> Path:
+    """:func:`resolve_path` for a scenario given as an argument: its error names the argument."""
+    try:
+        return resolve_path(name_or_path, relative_to)
+    except InputError as exc:
+        raise InputError(argument, f"{str(name_or_path)!r}: {exc.message}", argument=True) from None
+
+
+def _get(merged: dict[str, Any], key: str) -> Any:
+    sec, _, name = key.partition(".")
+    return merged.get(sec, {}).get(name)
+
+
+def check_meaningful(
+    params: Params, origin: dict[str, str], src: str, applied: dict[str, Any] | None = None
+) -> None:
+    """Rules across keys that make a scenario meaningless (errors) or probably not meant (warnings).
+
+    Raises:
+        InputError: a horizon outside the years the model's R&D path covers.
+    """
+    applied = applied or {}
+
+    def where(key: str) -> tuple[str, bool]:
+        return (OVERRIDES, True) if key in applied else (origin.get(key, src), False)
+
+    sim, pol, pop = params.simulation, params.policy, params.population
+    first = quarter_index(sim.start)
+    last = first + sim.quarters - 1
+    if not (YEARS[0] <= first // 4 and last // 4 <= YEARS[1]):
+        source, arg = where("simulation.start")
+        raise InputError(
+            source,
+            f"simulation.start = {sim.start!r}: the horizon ({sim.quarters} quarters) must lie within "
+            f"{YEARS[0]}Q1-{YEARS[1]}Q4, the years the model's R&D-intensity path covers",
+            argument=arg,
+        )
+    span = f"{sim.start}-{quarter_label(last)}"
+    calls = [("policy.ibn_call_quarters", pol.ibn_call_quarters)]
+    if pol.spearhead_recognition == "call":
+        calls.append(("policy.spearhead_call_quarters", pol.spearhead_call_quarters))
+    for key, quarters in calls if pol.enabled else []:
+        if quarters and all(not first <= quarter_index(q) <= last for q in quarters):
+            source, arg = where(key)
+            message = f"{key} = {list(quarters)}: every call lies outside the horizon {span}, so none is held"
+            warn(ScenarioWarning(source, message, argument=arg))
+    intensity = pop.business_rd / pop.gdp
+    if intensity > HIGH_RD_INTENSITY:
+        source, arg = where("population.business_rd")
+        message = (
+            f"population.business_rd = {pop.business_rd:g} is {intensity:.0%} of population.gdp "
+            f"({pop.gdp:g}); no economy spends more than about 6 % of GDP on R&D"
+        )
+        warn(ScenarioWarning(source, message, argument=arg))
+
+
+def reason(exc: InputError, value: Any) -> str:
+    """An error about ``value`` to quote inside another file's error (``'x': no such scenario ...``)."""
+    return exc.message if exc.argument else f"{value!r}: {exc}"
 
 
 def counterfactual(
@@ -186,7 +291,7 @@ def counterfactual(
     off, the regular open pot of the concept note), loaded with the scenario's own overrides, so that an
     override of a policy key applies to both.
     """
-    other = load_scenario(resolve_path(name_or_path, relative_to=relative_to), scenario.overrides)
+    other = load_scenario(_resolve_argument(name_or_path, "counterfactual", relative_to), scenario.overrides)
     data = scenario.params.to_dict()
     data["policy"] = other.params.to_dict()["policy"]
     try:

@@ -25,14 +25,16 @@ Replicate ``r`` has the same seed at every design point (common random numbers) 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clusterpolicy.inputs.checks import allowed_count, check_key
+from clusterpolicy.inputs.checks import allowed_count, check_key, check_name
 from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.files import SPEC_DIR, find_file, read_toml, toml_names
-from clusterpolicy.inputs.scenario import OVERRIDES, Scenario, load_scenario, resolve_path
+from clusterpolicy.inputs.limits import design_size_problem
+from clusterpolicy.inputs.scenario import OVERRIDES, Scenario, load_scenario, resolve_path, unknown_key
 from clusterpolicy.model.metrics import OUTCOMES
 from clusterpolicy.model.params import ParameterError, coerce_value, field_spec, field_type
 
@@ -121,6 +123,23 @@ class SweepSpec:
         """The file, or the name when the spec was not read from a file."""
         return str(self.path) if self.path else self.name
 
+    @property
+    def points(self) -> int:
+        """How many design points the design makes (counted, not built)."""
+        return design_points(self.design, self.n, self.parameters, self.second_order)
+
+
+def design_points(design: str, n: int, parameters: list[Varied], second_order: bool = False) -> int:
+    """How many points a design of ``n`` over ``parameters`` makes (without building them)."""
+    d = len(parameters)
+    if design == "grid":
+        return math.prod(len(p.levels) if p.levels is not None else n for p in parameters)
+    if design == "lhs":
+        return n
+    if design == "sobol":
+        return n * (2 * d + 2 if second_order else d + 2)
+    return n * (d + 1)
+
 
 def available_specs() -> list[str]:
     """Names of the shipped experiment files."""
@@ -182,15 +201,28 @@ def load_spec(name_or_path: str | Path) -> SweepSpec:
         check_key(
             src, "sweep.outcomes", o, None if o in OUTCOMES else f"a metric; known: {', '.join(OUTCOMES)}"
         )
+    name = check_name(src, "sweep.name", sw["name"]) if "name" in sw else path.stem
+    base = _base(src, path, sw["base"], fixed)
+    replications = _integer(src, sw, "replications", 1, 1)
+    seed = _integer(src, sw, "seed", 1, 0)
+    parameters = _parameters(src, data.get("parameter", []), design, n)
+    keep_runs = "final" if keep == "final" else "all"
+    points = design_points(design, n, parameters, bool(sw.get("second_order", False)))
+    too_many = design_size_problem(points, 1, keep_runs)
+    if too_many is not None:
+        check_key(src, "sweep.n", n, f"a {design} design of n = {n:,} makes {too_many}")
+    too_many = design_size_problem(points, replications, keep_runs)
+    if too_many is not None:
+        check_key(src, "sweep.replications", replications, too_many)
     return SweepSpec(
-        name=str(sw.get("name", path.stem)),
-        base=_base(src, path, sw["base"], fixed),
+        name=name,
+        base=base,
         design=design,
         n=n,
-        replications=_integer(src, sw, "replications", 1, 1),
-        seed=_integer(src, sw, "seed", 1, 0),
+        replications=replications,
+        seed=seed,
         outcomes=list(outcomes),
-        parameters=_parameters(src, data.get("parameter", []), design, n),
+        parameters=parameters,
         description=str(sw.get("description", "")),
         common_random_numbers=bool(sw.get("common_random_numbers", True)),
         second_order=bool(sw.get("second_order", False)),
@@ -253,7 +285,7 @@ def _parameters(src: str, raw_params: Any, design: str, n: int) -> list[Varied]:
         try:
             field_spec(str(key))
         except ParameterError:
-            check_key(src, f"{where}.key", key, "a parameter's dotted key, e.g. policy.privileged_share")
+            check_key(src, f"{where}.key", key, f"a parameter's dotted key; {unknown_key(str(key))}")
         check_key(src, f"{where}.key", key, "each parameter once" if key in seen else None)
         seen.add(key)
         if ("bounds" in rp) == ("levels" in rp):

@@ -1169,6 +1169,12 @@ def _check_consistency(p: Params) -> None:
     ev = w.evaluation_weight_excellence + w.evaluation_weight_self_financing + w.evaluation_weight_success
     if ev <= 0:
         raise ParameterError("policy.evaluation_weight_excellence", 0, "evaluation weights must not all be 0")
+    if pop.business_rd >= pop.gdp:
+        raise ParameterError(
+            "population.business_rd",
+            pop.business_rd,
+            f"less than population.gdp ({pop.gdp:g}): R&D is part of GDP",
+        )
     years, values = pop.rd_intensity_years, pop.rd_intensity_observed
     if len(years) < 2 or len(years) != len(values):
         raise ParameterError(
@@ -1184,10 +1190,4 @@ def _check_consistency(p: Params) -> None:
             "population.rd_intensity_observed",
             list(values),
             f"above the public part of R&D intensity ({floor:.4f}, from population.public_rd_share)",
-        )
-    if pop.business_rd >= pop.gdp:
-        raise ParameterError(
-            "population.business_rd",
-            pop.business_rd,
-            f"less than population.gdp ({pop.gdp:g}): R&D is part of GDP",
         )

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clusterpolicy.inputs.errors import argument_error
+from clusterpolicy.inputs.limits import design_size_problem
 from clusterpolicy.model import Params
 
 
@@ -146,7 +148,14 @@ def paired_design(
     """A design with common random numbers: replicate seeds spawned from ``root_seed``.
 
     ``manifest`` gets the root seed, the replications, the seeds and any per-replicate values added.
+
+    Raises:
+        InputError: (about ``replications``) more runs than this machine holds (``inputs.limits``),
+            before any seed is drawn.
     """
+    too_many = design_size_problem(len(points), replications, kw.get("keep", "all"))
+    if too_many is not None:
+        raise argument_error("replications", replications, too_many)
     seeds = replicate_seeds(root_seed, replications)
     full = {**manifest, "root_seed": root_seed, "replications": replications, "seeds": seeds}
     if kw.get("per_replicate") is not None:

@@ -5,20 +5,65 @@
 arrive and the same call on the same folder resumes: stored runs are not repeated, runs that raised are
 repeated only with ``retry_failed``, and ``fresh`` discards the store first (only a store, and only after
 the design is built and checked). Without a folder, the runs are kept in memory.
+
+The store is locked for the whole evaluation (a second process on the same folder is refused), and its
+runs are keyed to everything that runs in a worker (:func:`worker_version`), so a change in the model, in
+the runner or in the packages that compute never reuses stale runs. A design of more than
+:data:`COST_RUNS` runs says what it will cost first (through ``execution.announce``): its size and the time
+it will take, from one run timed in this process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
+from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.outputs.provenance import model_version, provenance
-from clusterpolicy.runs.design import Design
-from clusterpolicy.runs.execution import ExecSummary, Execution, FinalOnly, RunFailure, RunOutput, execute
-from clusterpolicy.runs.store import ID_COLUMNS, RunStore, discard, last_quarter, with_ids
+from clusterpolicy.runs.design import Design, Task
+from clusterpolicy.runs.execution import (
+    ExecSummary,
+    Execution,
+    FinalOnly,
+    InProcess,
+    LocalPool,
+    RunFailure,
+    RunOutput,
+    default_workers,
+    execute,
+    run_task,
+)
+from clusterpolicy.runs.store import ID_COLUMNS, RunStore, discard, last_quarter, store_lock, with_ids
+
+COST_RUNS = 200  # a design of more runs says what it will cost before it starts
+# besides the model (model_version): the modules whose code runs in a worker, and the packages that compute
+WORKER_MODULES = ("runner.py", "execution.py", "design.py")
+WORKER_PACKAGES = ("mesa", "numpy", "scipy", "pandas")
+
+
+def worker_version() -> dict[str, object]:
+    """What a stored run depends on besides its design.
+
+    The model's source and version (``model_version``), the source of the modules of this layer whose
+    code runs in a worker, and the versions of the packages that compute.
+    """
+    h = hashlib.sha256()
+    for name in WORKER_MODULES:
+        h.update(name.encode())
+        h.update((Path(__file__).parent / name).read_bytes())
+    packages: dict[str, str | None] = {}
+    for name in WORKER_PACKAGES:
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            packages[name] = None
+    return {**model_version(), "runner_source": h.hexdigest()[:16], "packages": packages}
 
 
 @dataclass
@@ -81,23 +126,92 @@ def evaluate(
         if root is None:
             return _in_memory(design, ex, run, on_start)
         root = Path(root)
-        if ex.fresh:
-            discard(root)
         manifest = {
-            "design": {**design.manifest, "model_version": model_version()},
+            "design": {**design.manifest, "model_version": worker_version()},
             "layout": design.layout(),
             "provenance": provenance(),
         }
-        store = RunStore.open(root, manifest)
-        store.write_design(design.inputs())
-        done = store.done_ids()
-        skip = done if ex.retry_failed else done | set(store.failures())
-        todo = design.runs - len(skip & set(range(design.runs)))
-        if on_start:
-            on_start(todo, len(done))
-        summary = execute(design.tasks(skip), store.record, ex, total=todo, run=run, desc=design.name)
-        store.compact()
+        with store_lock(root):  # for the whole evaluation: one process writes a store at a time
+            if ex.fresh:
+                discard(root)
+            store = RunStore.open(root, manifest)
+            try:
+                store.write_design(design.inputs())
+                done = store.done_ids()
+                skip = done if ex.retry_failed else done | set(store.failures())
+                todo = design.runs - len(skip & set(range(design.runs)))
+                tasks = design.tasks(skip)
+                if ex.announce is not None and todo > COST_RUNS:
+                    tasks = _report_cost(design, todo, len(done), tasks, store.record, ex, run)
+                if on_start:
+                    on_start(todo, len(done))
+                summary = execute(tasks, store.record, ex, total=todo, run=run, desc=design.name)
+                store.compact()
+            except OSError as exc:
+                raise _unwritable(root, exc, store) from None
         return Evaluation(design, store, summary, len(done), store.failures())
+
+
+def _unwritable(root: Path, exc: OSError, store: RunStore) -> InputError:
+    where = exc.filename or root
+    kept = len(store.done_ids())
+    return InputError(
+        str(where),
+        f"cannot be written ({exc.strerror or exc}); the {kept:,} runs stored in {root} are kept: make room "
+        "and run the same command again to resume",
+    )
+
+
+def _report_cost(
+    design: Design,
+    todo: int,
+    stored: int,
+    tasks: Iterator[Task],
+    record: Callable[[RunOutput | RunFailure], None],
+    ex: Execution,
+    run: Callable | None,
+) -> Iterator[Task]:
+    """Say what the design costs: its size and, from one run timed in this process, the time it takes.
+
+    The timed run is stored like any other; the remaining tasks are returned.
+    """
+    assert ex.announce is not None
+    first = next(tasks, None)
+    size = f"{len(design.points):,} points x {design.replications:,} replications"
+    line = (
+        f"{design.name}: {todo:,} runs to do ({size}{f'; {stored:,} stored' if stored else ''}) on {ex.where}"
+    )
+    if first is None:  # pragma: no cover - todo > 0
+        ex.announce(line)
+        return tasks
+    t0 = time.perf_counter()
+    record(run_task(first, run))
+    seconds = time.perf_counter() - t0
+    workers = _pool_size(ex)
+    left = seconds * (todo - 1) / max(1, workers)
+    ex.announce(f"{line}: about {_duration(left)} (one run took {seconds:.2f} s in this process)")
+    return tasks
+
+
+def _pool_size(ex: Execution) -> int:
+    """How many runs go at once (a guess for an executor of unknown size: the workers asked for)."""
+    if isinstance(ex.executor, LocalPool):
+        return ex.executor.workers
+    if isinstance(ex.executor, InProcess):
+        return 1
+    return ex.workers or default_workers()
+
+
+def _duration(seconds: float) -> str:
+    """A duration for people: ``40 s``, ``12 min``, ``3 h 20 min``, ``4.5 days``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 72 * 3600:
+        h, m = divmod(round(seconds / 60), 60)
+        return f"{h} h {m} min"
+    return f"{seconds / 86400:.1f} days"
 
 
 def _in_memory(

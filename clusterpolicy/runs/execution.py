@@ -13,6 +13,11 @@ processes of that pool re-import the main script, which re-runs it unless its co
 ``if __name__ == "__main__":``; for a script without that guard the runs go to this process instead
 (with a :class:`SerialFallbackWarning`), so the same code works in a plain script, a notebook and the
 command line. Results are the same whatever the executor: every run's seed is fixed by the design.
+
+The local pool's workers end when the process that started them ends, however it ends (even ``kill -9``):
+each watches its parent. A worker that dies (killed, or out of memory) does not end the runs: the pool is
+started afresh and the runs that were in flight run again, one at a time; a run whose worker dies while it
+runs alone is recorded as a :class:`RunFailure`, and the others go on.
 """
 
 from __future__ import annotations
@@ -22,12 +27,16 @@ import contextlib
 import dataclasses
 import multiprocessing as mp
 import os
+import select
 import sys
+import threading
 import time
 import traceback
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
@@ -37,6 +46,7 @@ from tqdm import tqdm
 
 from clusterpolicy.inputs.checks import check_count
 from clusterpolicy.inputs.errors import InputError
+from clusterpolicy.inputs.limits import check_workers, max_workers
 from clusterpolicy.runs.design import Task
 from clusterpolicy.runs.runner import run_one
 
@@ -116,17 +126,78 @@ def run_task(task: Task, run: RunFn | None = None) -> RunOutput | RunFailure:
 
 
 def default_workers() -> int:
-    """All cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
+    """All cores this process may use, as many as the memory holds (see ``inputs.limits``)."""
+    return max_workers()
+
+
+LOST = "its worker process died while it ran alone (killed, or out of memory?)"
 
 
 def local_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool with its own start method (forkserver where available, else spawn)."""
+    """A process pool with its own start method (forkserver where available, else spawn).
+
+    Its workers end when this process ends (:func:`_watch_parent`).
+    """
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=mp.get_context(method),
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _watch_parent(pid: int) -> None:
+    """In a worker: end this process as soon as process ``pid`` (the one that made the pool) is gone."""
+    try:
+        fd: int | None = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+        if not _alive(pid):
+            os._exit(1)
+    threading.Thread(target=_exit_with, args=(pid, fd), daemon=True, name="watch-parent").start()
+
+
+def _exit_with(pid: int, fd: int | None) -> None:
+    if fd is not None:
+        select.select([fd], [], [])  # readable when the process has ended
+    else:  # pragma: no cover - without pidfd (not Linux >= 5.3)
+        while _alive(pid):
+            time.sleep(1.0)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class LocalPool(Executor):
+    """A local process pool that can be started afresh when a worker died (see :func:`execute`)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._pool = local_pool(workers)
+        self.restarts = 0
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        """Submit to the current pool."""
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def restart(self) -> None:
+        """Replace a broken pool by a new one."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = local_pool(self.workers)
+        self.restarts += 1
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Shut the current pool down."""
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 def main_script_reruns() -> str | None:
@@ -215,6 +286,7 @@ class RunOptions(TypedDict, total=False):
     retry_failed: bool
     fresh: bool
     run: RunFn | None
+    announce: Callable[[str], None] | None
 
 
 @dataclass(frozen=True)
@@ -230,9 +302,12 @@ class Execution:
         fresh: discard the runs a store holds first (only ever a store this package wrote).
         run: the function ``Task -> quarterly DataFrame`` (default: the cluster-policy model); it must
             pickle for process pools, e.g. a module-level function.
+        announce: called with a line for people before a large design starts: its cost and the time it
+            will take (None: say nothing).
 
     Raises:
-        InputError: bad workers, or both an executor and a scheduler.
+        InputError: bad workers (fewer than 1, more than this machine holds; see ``inputs.limits``), or
+            both an executor and a scheduler.
     """
 
     workers: int | None = None
@@ -242,10 +317,11 @@ class Execution:
     retry_failed: bool = False
     fresh: bool = False
     run: RunFn | None = None
+    announce: Callable[[str], None] | None = None
 
     def __post_init__(self) -> None:
-        if self.workers is not None:
-            check_count("workers", self.workers)
+        if self.workers is not None and self.executor is None:
+            check_workers(check_count("workers", self.workers))
         if self.executor is not None and self.scheduler is not None:
             raise InputError("scheduler", "give an executor or a scheduler, not both", argument=True)
 
@@ -267,6 +343,10 @@ class Execution:
         """Where the runs go, in words (the local pool's size is decided when it opens)."""
         if self.scheduler is not None:
             return f"Dask scheduler {self.scheduler}"
+        if isinstance(self.executor, LocalPool):
+            return f"{self.executor.workers} local worker(s)"
+        if isinstance(self.executor, InProcess):
+            return "this process"
         if self.executor is not None:
             return type(self.executor).__name__
         workers = self.workers or default_workers()
@@ -298,7 +378,7 @@ class Execution:
             if workers == 1 or why is not None:
                 executor = InProcess()
             else:
-                pool = local_pool(workers)
+                pool = LocalPool(workers)
                 executor = pool
                 closers.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
         try:
@@ -361,29 +441,96 @@ def execute(
             mininterval=0.5,
         )
         try:
-            pending: set[Future] = set()
-            it = iter(tasks)
-            exhausted = False
-            while True:
-                while not exhausted and len(pending) < ex.window:
-                    task = next(it, None)
-                    if task is None:
-                        exhausted = True
-                        break
-                    pending.add(ex.executor.submit(run_task, task, run))
-                if not pending:
-                    break
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    result = fut.result()
-                    on_result(result)
-                    if isinstance(result, RunFailure):
-                        failed += 1
-                    else:
-                        done += 1
-                    bar.update(1)
-                    if failed:
-                        bar.set_postfix(failed=failed)
+            for result in _results(iter(tasks), ex, run):
+                on_result(result)
+                if isinstance(result, RunFailure):
+                    failed += 1
+                else:
+                    done += 1
+                bar.update(1)
+                if failed:
+                    bar.set_postfix(failed=failed)
         finally:
             bar.close()
     return ExecSummary(done, failed, time.perf_counter() - t0)
+
+
+def _results(it: Iterator[Task], ex: Execution, run: RunFn | None) -> Iterator[RunOutput | RunFailure]:
+    """The results of the tasks as they finish, with at most ``ex.window`` in flight.
+
+    When a worker process dies, every task in flight is lost with it: the pool is started afresh and
+    those tasks run again one at a time, so that one that kills its worker again is known and recorded
+    as failed (:data:`LOST`) while the others finish.
+    """
+    assert ex.executor is not None
+    pending: dict[Future, Task] = {}
+    again: deque[Task] = deque()  # lost with a dead worker: run again, alone
+    alone: Task | None = None  # the task that runs alone now
+    exhausted = False
+    while True:
+        while alone is None and (again or (not exhausted and len(pending) < ex.window)):
+            if again:
+                if pending:
+                    break  # let the others finish first, then run the lost ones alone
+                task = alone = again.popleft()
+            else:
+                nxt = next(it, None)
+                if nxt is None:
+                    exhausted = True
+                    break
+                task = nxt
+            pending[_submit(ex, task, run)] = task
+        if not pending:
+            if again:
+                continue
+            return
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        broken = False
+        for fut in finished:
+            task = pending.pop(fut)
+            try:
+                result = fut.result()
+            except BrokenProcessPool:
+                broken = True
+                if task is alone:
+                    yield _failure(task, LOST)
+                else:
+                    again.append(task)
+                continue
+            except Exception as exc:  # e.g. a result that cannot be sent back: this run fails, not the sweep
+                result = _failure(task, f"{type(exc).__name__}: {exc}")
+            yield result
+            if task is alone:
+                alone = None
+        if broken:
+            if alone is not None and alone not in pending.values():
+                alone = None
+            again.extend(sorted(pending.values(), key=lambda t: t.run_id))  # lost too
+            pending.clear()
+            _restart(ex)
+
+
+def _submit(ex: Execution, task: Task, run: RunFn | None) -> Future:
+    assert ex.executor is not None
+    try:
+        return ex.executor.submit(run_task, task, run)
+    except BrokenProcessPool:  # broken between two results: start afresh, then submit
+        _restart(ex)
+        return ex.executor.submit(run_task, task, run)
+
+
+def _restart(ex: Execution) -> None:
+    """Start the local pool afresh after a worker died.
+
+    Raises:
+        InputError: when the executor is not one this package can restart.
+    """
+    if not isinstance(ex.executor, LocalPool):
+        raise InputError(
+            "executor", "its worker processes died and it cannot be restarted from here", argument=True
+        )
+    ex.executor.restart()
+
+
+def _failure(task: Task, error: str) -> RunFailure:
+    return RunFailure(task.run_id, task.point, task.label, task.replicate, task.seed, error, "")

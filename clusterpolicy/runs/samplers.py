@@ -9,7 +9,6 @@ is equally likely. :func:`sweep_design` turns a validated spec into a
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -85,14 +84,7 @@ def _grid_axis(p: Varied, n: int) -> list[Any]:
 
 def n_points(spec: SweepSpec) -> int:
     """How many design points the spec makes (without building them)."""
-    d = len(spec.parameters)
-    if spec.design == "grid":
-        return math.prod(len(p.levels) if p.levels is not None else spec.n for p in spec.parameters)
-    if spec.design == "lhs":
-        return spec.n
-    if spec.design == "sobol":
-        return spec.n * (2 * d + 2 if spec.second_order else d + 2)
-    return spec.n * (d + 1)
+    return spec.points
 
 
 def seeds_for(spec: SweepSpec) -> list[int]:

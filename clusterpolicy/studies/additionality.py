@@ -21,6 +21,7 @@ from clusterpolicy.outputs import additionality as output
 from clusterpolicy.runs.design import Point, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
+from clusterpolicy.runs.folders import written
 
 
 def additionality(
@@ -91,5 +92,6 @@ def additionality(
         sc, cf, design.seeds, table, per, ev.failures, level, str(min(quarters)), str(max(quarters))
     )
     if folder is not None:
-        output.write(result, folder)
+        with written(folder):
+            output.write(result, folder)
     return result

@@ -38,6 +38,7 @@ from clusterpolicy.outputs import calibration as output
 from clusterpolicy.outputs.files import write_csv
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
+from clusterpolicy.runs.folders import written
 from clusterpolicy.runs.samplers import sweep_design
 from clusterpolicy.runs.store import discard
 from clusterpolicy.studies.validate import validate
@@ -232,7 +233,8 @@ def calibrate(
         confirmed,
         refine_top,
     )
-    output.write(cal, folder)
+    with written(folder):
+        output.write(cal, folder)
     if write_path is not None:
         cal.written = output.write_scenario(cal, write_path)
     return cal

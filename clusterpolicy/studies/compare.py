@@ -23,6 +23,7 @@ from clusterpolicy.outputs import compare as output
 from clusterpolicy.runs.design import Point, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
+from clusterpolicy.runs.folders import written
 
 # every outcome but GDP, which is context (R&D intensity carries it)
 COMPARED = [m for m in OUTCOMES if m != "gdp"]
@@ -104,5 +105,6 @@ def compare(
     summary = summarise(ev.finals(), [s.name for s in resolved], metrics)
     comp = Comparison(resolved, design.seeds, summary, ts, ev.failures)
     if folder is not None:
-        output.write(comp, folder, report_html=report)
+        with written(folder):
+            output.write(comp, folder, report_html=report)
     return comp

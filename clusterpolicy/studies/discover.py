@@ -22,6 +22,7 @@ from clusterpolicy.inputs.checks import check_folder
 from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.model.metrics import OUTCOMES
 from clusterpolicy.outputs import discover as output
+from clusterpolicy.runs.folders import written
 from clusterpolicy.runs.results import SweepInfo, load_sweep_results, sweep_info
 
 
@@ -117,5 +118,6 @@ def discover(
         found.scores = found.scores.merge(st, on="parameter", how="left")
     if write:
         assert target is not None
-        output.write(found, target, info=info, sweep=folder)
+        with written(target):
+            output.write(found, target, info=info, sweep=folder)
     return found

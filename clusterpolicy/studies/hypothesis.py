@@ -24,6 +24,7 @@ from clusterpolicy.outputs import hypothesis as output
 from clusterpolicy.runs.design import Point, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
+from clusterpolicy.runs.folders import written
 
 CROWDING_OUT = "H3_crowding_out"
 CROWDING_OUT_BONUS = "H3b_crowding_out_bonus"
@@ -97,7 +98,8 @@ def hypothesis(
     )
     result = HypothesisResult(spec, design.seeds, verdicts(spec, finals), finals, ev.failures, last_q)
     if folder is not None:
-        output.write(result, folder, report_html=report)
+        with written(folder):
+            output.write(result, folder, report_html=report)
     return result
 
 
@@ -142,5 +144,6 @@ def crowding_out(
     results = {m: hypothesis(s, out=folder / m if folder else None, **kwargs) for m, s in specs.items()}
     co = CrowdingOut(results)
     if folder is not None:
-        output.write_crowding_out(co, folder)
+        with written(folder):
+            output.write_crowding_out(co, folder)
     return co

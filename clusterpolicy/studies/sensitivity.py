@@ -29,6 +29,7 @@ from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.sweep_spec import SweepSpec, load_spec
 from clusterpolicy.outputs import sensitivity as output
 from clusterpolicy.runs.execution import Execution, RunOptions
+from clusterpolicy.runs.folders import written
 from clusterpolicy.runs.samplers import salib_sample
 from clusterpolicy.studies.sweep import SweepResult, sweep
 
@@ -110,7 +111,8 @@ def sensitivity(
     result = sweep(spec, out, on_start=on_start, execution=execution, **options)
     res = analyze_sweep(result, bootstrap=bootstrap)
     if write:
-        output.write(res, Path(out), spec=spec, manifest=result.store.manifest())
+        with written(out):
+            output.write(res, Path(out), spec=spec, manifest=result.store.manifest())
     return res
 
 

@@ -33,6 +33,7 @@ from clusterpolicy.outputs import validation as output
 from clusterpolicy.runs.design import Point, Task, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
+from clusterpolicy.runs.folders import written
 from clusterpolicy.runs.runner import run_one
 
 
@@ -130,5 +131,6 @@ def validate(
     table = summarise_targets(usable, per_run, level)
     v = Validation(sc, usable, skipped, table, per_run, design.seeds, cf, ev.failures, seconds)
     if folder is not None:
-        output.write(v, folder)
+        with written(folder):
+            output.write(v, folder)
     return v

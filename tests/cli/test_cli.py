@@ -171,3 +171,74 @@ def test_errors_name_the_option_of_the_argument(capsys):
     assert main(["calibrate", "--refine", "1", "--confirm", "2", "--confirm-replications", "1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("clusterpolicy: error: --refine: 1:") and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------- issue 9: the smaller ones
+SMALLER = [
+    (["validate", "nope"], "clusterpolicy: error: SCENARIO: 'nope': no such scenario file or name"),
+    (
+        ["additionality", "concept_note_2015", "--counterfactual", "nope"],
+        "clusterpolicy: error: --counterfactual: 'nope': no such scenario file or name",
+    ),
+    (
+        ["check", "concept_note_2015", "--set", "policy.privileged_shar=0.3"],
+        "--set: policy.privileged_shar = 0.3: unknown key; did you mean policy.privileged_share",
+    ),
+    (
+        ["check", "concept_note_2015", "--set", "simulation.start=0000Q1"],
+        "--set: simulation.start = '0000Q1'",
+    ),
+    (
+        ["check", "concept_note_2015", "--set", "population.business_rd=1e12", "--set", "population.gdp=1e8"],
+        "R&D intensity",
+    ),
+    (
+        ["compare", "concept_note_2015", "no_sunset", "--out", ""],
+        "clusterpolicy: error: --out: '': give a value",
+    ),
+]
+
+
+@pytest.mark.parametrize(("argv", "expected"), SMALLER)
+def test_the_smaller_cases_are_one_line_naming_the_argument(argv, expected, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and expected in err, err
+
+
+def test_a_partial_scenario_reports_its_misspelt_key_first_then_suggests_extends(tmp_path, capsys):
+    path = tmp_path / "partial.toml"
+    path.write_text("[policy]\nprivileged_shar = 0.3\n")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "partial.toml: policy.privileged_shar = 0.3: unknown key; did you mean policy.privileged_share" in err
+    )
+    path.write_text("[policy]\nprivileged_share = 0.3\n")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "missing" in err and "should start with extends = 'concept_note_2015'" in err and err.count("\n") == 1
+    )
+
+
+def test_list_lists_the_good_scenarios_and_names_the_broken_one(tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "aaa_broken.toml").write_text("[policy\n")
+    (mine / "good.toml").write_text('description = "fine"\nextends = "concept_note_2015"\n')
+    assert main(["--scenarios", str(mine), "list"]) == 0
+    out = capsys.readouterr().out
+    assert "aaa_broken" in out and "cannot be used" in out and "not valid TOML" in out
+    assert "good" in out and "fine" in out and "lenient_deposit" in out
+
+
+def test_every_call_outside_the_horizon_is_a_warning(tmp_path, capsys):
+    argv = ["check", "concept_note_2015", "--set", "policy.ibn_call_quarters=['2030Q1']"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("clusterpolicy: warning: --set: policy.ibn_call_quarters = ['2030Q1']")
+    assert "every call lies outside the horizon 2016Q1-2025Q4" in err and err.count("\n") == 1
+    high = ["population.gdp=1e11", "population.business_rd=1.5e10", "population.public_rd_share=0"]
+    assert main(["check", "concept_note_2015", *[a for s in high for a in ("--set", s)]]) == 0
+    assert "15% of population.gdp (1e+11); no economy spends more than about 6 %" in capsys.readouterr().err

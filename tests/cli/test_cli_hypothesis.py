@@ -17,7 +17,7 @@ from clusterpolicy.cli.main import main
         (["hypothesis", "H3", "--workers", "0"], "--workers: 0"),
         (["hypothesis", "H3", "--seed", "-2"], "--seed: -2"),
         (["crowding-out", "--set", "policy.privileged_share=0.3"], "the lever of H3 cannot be overridden"),
-        (["crowding-out", "--set", "policy.nope=1"], "--set: policy.nope = 1: unknown parameter"),
+        (["crowding-out", "--set", "policy.nope=1"], "--set: policy.nope = 1: unknown key"),
         (["additionality", "no_cluster_policy"], "same parameters as its counterfactual"),
         (["additionality", "concept_note_2015", "--counterfactual", "nope"], "known scenarios"),
         (["additionality", "concept_note_2015", "--replications", "1"], "--replications"),

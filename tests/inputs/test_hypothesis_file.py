@@ -89,7 +89,7 @@ BAD = [
     (
         "unknown lever",
         _bad(hypothesis__lever="policy.privilege"),
-        "policy.privilege = 0.0: unknown parameter",
+        "policy.privilege = 0.0: unknown key; did you mean policy.privileged_mode or policy.privileged_share",
     ),
     (
         "value out of range",
@@ -122,7 +122,7 @@ BAD = [
         "hypothesis.correction = 'holm': one of 'bonferroni'",
     ),
     ("negative seed", _bad(hypothesis__seed=-1), "hypothesis.seed = -1: a whole number from 0"),
-    ("unknown base", _bad(hypothesis__base="nope"), "hypothesis.base = 'nope': nope: no such scenario"),
+    ("unknown base", _bad(hypothesis__base="nope"), "hypothesis.base = 'nope': no such scenario"),
     (
         "base with scenario lever",
         _bad(hypothesis__lever="scenario", hypothesis__values=["a", "b"]),
@@ -154,7 +154,7 @@ BAD = [
     ),
     ("margin with increase", _bad(outcome__margin=1.0), "outcome 1: margin = 1.0: only for expected"),
     ("no outcomes", _toml({"hypothesis": GOOD["hypothesis"]}), "at least one [[outcome]]"),
-    ("fixed unknown key", _bad(top__fixed={"policy.nope": 1}), "fixed: policy.nope = 1: unknown parameter"),
+    ("fixed unknown key", _bad(top__fixed={"policy.nope": 1}), "fixed: policy.nope = 1: unknown key"),
     (
         "fixed bad value",
         _bad(top__fixed={"policy.project_budget": -1.0}),

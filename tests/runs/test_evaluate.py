@@ -239,3 +239,20 @@ def test_compaction_never_overwrites_a_chunk(tmp_path):
         "chunk-00007.parquet",
         "chunk-00008.parquet",
     ]
+
+
+def test_stored_runs_are_keyed_to_the_code_that_runs_in_a_worker(tmp_path, monkeypatch):
+    import shutil
+
+    import clusterpolicy.runs.evaluate as evaluate_module
+
+    spec = load_spec(write_spec(tmp_path, "lhs", 2, reps=1))
+    out = tmp_path / "out"
+    sweep(spec, out, workers=1, run=_synthetic, progress=False)
+    assert "runner_source" in json.loads((out / "manifest.json").read_text())["design"]["model_version"]
+    changed = tmp_path / "runs"
+    shutil.copytree(Path(evaluate_module.__file__).parent, changed)
+    (changed / "runner.py").write_text((changed / "runner.py").read_text() + "\n# a change in the runner\n")
+    monkeypatch.setattr(evaluate_module, "__file__", str(changed / "evaluate.py"))
+    with pytest.raises(Exception, match="different design or model version"):
+        sweep(spec, out, workers=1, run=_synthetic, progress=False)

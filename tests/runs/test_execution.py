@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
+import time
 import types
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from specs import write_sweep_spec
 
 from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.runs.design import Point, replicate_seeds, tasks
@@ -71,3 +77,100 @@ def test_bad_settings_are_one_line_about_the_argument():
         Execution(workers=0)
     with pytest.raises(InputError, match="executor or a scheduler, not both"):
         Execution(executor=InProcess(), scheduler="tcp://x:1")
+
+
+# ---------------------------------------------------------------- worker processes that die, or outlive us
+def _cli(*args: str) -> list[str]:
+    exe = Path(sys.executable).parent / "clusterpolicy"
+    return [str(exe), *args] if exe.exists() else [sys.executable, "-m", "clusterpolicy", *args]
+
+
+def _children(pid: int) -> set[int]:
+    """Every process descended from ``pid`` (read from /proc)."""
+    parent_of = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                parent_of[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    out, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, pp in parent_of.items() if pp in frontier} - out
+        out |= frontier
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait_for(predicate, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _long_sweep(tmp_path: Path, n: int = 40) -> list[str]:
+    spec = write_sweep_spec(tmp_path, "lhs", n, reps=1)
+    return _cli("sweep", str(spec), "--out", str(tmp_path / "out"), "--workers", "2")
+
+
+def _done(out: Path) -> int:
+    status = out / "status.jsonl"
+    return status.read_text().count('"done"') if status.exists() else 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_kill_9_of_the_parent_leaves_no_worker_forkserver_or_resource_tracker(tmp_path):
+    proc = subprocess.Popen(_long_sweep(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _wait_for(lambda: _done(tmp_path / "out") >= 2 or proc.poll() is not None)
+        assert proc.poll() is None, "the sweep ended before it could be killed; make it longer"
+        family = _children(proc.pid)
+        assert len(family) >= 3, family  # forkserver, resource tracker, two workers
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert _wait_for(lambda: not any(_alive(p) for p in family), 30), [p for p in family if _alive(p)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_kill_9_of_a_worker_does_not_end_the_sweep(tmp_path):
+    proc = subprocess.Popen(
+        _long_sweep(tmp_path, 24), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert _wait_for(lambda: _done(tmp_path / "out") >= 2 or proc.poll() is not None)
+    assert proc.poll() is None, "the sweep ended before a worker could be killed; make it longer"
+    # the workers are the grandchildren (children of the forkserver) that run the model
+    workers = [
+        p for p in _children(proc.pid) if _children(p) == set() and p not in _direct_children(proc.pid)
+    ]
+    assert workers, _children(proc.pid)
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "finished" in out
+    from clusterpolicy.runs.store import RunStore
+
+    assert sorted(RunStore(tmp_path / "out").done_ids()) == list(range(24)), "every run done, none twice"
+
+
+def _direct_children(pid: int) -> set[int]:
+    return {p for p in _children(pid) if _parent(p) == pid}
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1

@@ -1,13 +1,22 @@
-"""A fresh start deletes only what this package wrote, and only after every input is valid."""
+"""The store: a fresh start deletes only what this package wrote (and only after every input is valid); one
+process at a time; damaged files are set aside and their runs run again; the stored design is checked."""
 
 from __future__ import annotations
 
+import errno
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
 import pytest
 from specs import TINY_SET, write_sweep_spec
 
+from clusterpolicy.cli.main import main
 from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.sweep_spec import load_spec
-from clusterpolicy.runs.store import discard, is_store
+from clusterpolicy.runs.store import StoreWarning, discard, is_store
 from clusterpolicy.studies.compare import compare
 from clusterpolicy.studies.sweep import sweep
 
@@ -20,16 +29,20 @@ def _run(task):
     return pd.DataFrame({"quarter": ["2016Q1"], "members": [float(task.seed % 7)]})
 
 
-def test_discard_deletes_the_store_files_and_nothing_beside_them(tmp_path):
+def test_discard_deletes_a_store_and_refuses_when_anything_else_is_in_it(tmp_path):
     out = tmp_path / "out"
     sweep(load_spec(write_sweep_spec(tmp_path, "lhs", 3, reps=1)), out, workers=1, run=_run, progress=False)
     (out / "notes.txt").write_text("mine")
     (out / "chunks" / "keep.txt").write_text("also mine")
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    with pytest.raises(InputError, match=r"besides a run store, chunks/keep.txt, notes.txt, which"):
+        discard(out)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before, "nothing deleted"
+    (out / "notes.txt").unlink()
+    (out / "chunks" / "keep.txt").unlink()
     assert is_store(out) and discard(out)
-    assert sorted(p.name for p in out.rglob("*")) == ["chunks", "keep.txt", "notes.txt"]
-    assert (out / "notes.txt").read_text() == "mine"
-    with pytest.raises(InputError, match="not a run directory"):
-        discard(out)  # no longer a store, and not empty: refused
+    assert sorted(p.name for p in out.rglob("*")) == [".lock"]
+    assert discard(out) is False, "an emptied store is nothing to delete"
 
 
 def test_discard_refuses_what_it_did_not_write(tmp_path):
@@ -90,3 +103,142 @@ def test_fresh_starts_a_store_over(tmp_path):
     assert len(calls) == 4, "the second call resumes"
     compare(NAMES, 2, out=tmp_path, workers=1, run=counting, progress=False, fresh=True)
     assert len(calls) == 8, "fresh runs everything again"
+
+
+# ---------------------------------------------------------------- a fresh start in a folder it did not make
+def test_fresh_sweep_in_a_git_checkout_with_a_web_apps_manifest_deletes_nothing(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (repo / "index.html").write_text("<html></html>")
+    (repo / "manifest.json").write_text('{"name": "my web app", "design": {}, "provenance": {}}')
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    spec = write_sweep_spec(tmp_path, "lhs", 2, reps=1)
+    assert main(["sweep", str(spec), "--out", str(repo), "--fresh", "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert ".git/" in err and "index.html" in err and "deletes nothing" in err
+    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()} == before
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[sweep\n")
+    assert main(["sweep", str(bad), "--out", str(repo), "--fresh"]) == 2, "a bad spec: refused before"
+    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()} == before
+
+
+# ---------------------------------------------------------------- two processes on one folder
+def test_a_second_process_on_a_store_in_use_is_told_which_process_holds_it(tmp_path, capsys):
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom clusterpolicy.runs.store import store_lock\n"
+            f"with store_lock({str(out)!r}):\n    print('locked', flush=True)\n    time.sleep(120)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        spec = write_sweep_spec(tmp_path, "lhs", 2, reps=1)
+        assert main(["sweep", str(spec), "--out", str(out), "--workers", "1"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "is in use by another clusterpolicy process" in err
+        assert f"pid {holder.pid}" in err
+        assert not (out / "manifest.json").exists(), "the second process wrote nothing"
+    finally:
+        holder.kill()
+        holder.wait()
+    sweep(load_spec(spec), out, workers=1, run=_run, progress=False)  # the lock ends with its process
+
+
+# ---------------------------------------------------------------- damaged stores recover
+def _tiny(tmp_path, name="s", n=4):
+    spec = load_spec(write_sweep_spec(tmp_path, "lhs", n, reps=1, name=name))
+    return spec, tmp_path / name
+
+
+def test_a_truncated_chunk_is_named_set_aside_and_its_runs_run_again(tmp_path):
+    spec, out = _tiny(tmp_path)
+    clean = sweep(spec, out, workers=1, run=_run, progress=False).results()
+    chunk = next((out / "chunks").glob("chunk-*.parquet"))
+    chunk.write_bytes(chunk.read_bytes()[: chunk.stat().st_size // 2])
+    with pytest.warns(StoreWarning, match=rf"{chunk.name}: damaged .*set aside .*quarantine.*run again"):
+        again = sweep(spec, out, workers=1, run=_run, progress=False)
+    assert again.summary.done == 4 and (out / "quarantine" / chunk.name).exists()
+    pd.testing.assert_frame_equal(again.results(), clean)
+
+
+def test_a_garbage_run_file_does_not_count_as_done(tmp_path):
+    spec, out = _tiny(tmp_path)
+    clean = sweep(spec, out, workers=1, run=_run, progress=False).results()
+    for chunk in (out / "chunks").glob("*.parquet"):
+        chunk.unlink()
+    (out / "runs" / "run-000000001.parquet").write_bytes(b"not parquet at all")
+    with pytest.warns(StoreWarning, match="run-000000001.parquet: damaged"):
+        again = sweep(spec, out, workers=1, run=_run, progress=False)
+    assert again.summary.done == 4
+    pd.testing.assert_frame_equal(again.results(), clean)
+    assert sweep(spec, out, workers=1, run=_run, progress=False).summary.done == 0, "and it resumes"
+
+
+# ---------------------------------------------------------------- the stored design, not only the manifest
+def _other(tmp_path, name="s"):
+    path = write_sweep_spec(tmp_path, "lhs", 4, reps=1, name=name)
+    path.write_text(path.read_text().replace("bounds = [0.0, 0.6]", "bounds = [0.0, 0.3]"))
+    return load_spec(path)
+
+
+@pytest.mark.parametrize("damage", ["delete manifest", "delete manifest and design", "edit manifest"])
+def test_a_deleted_or_edited_manifest_never_mixes_two_designs(tmp_path, damage):
+    spec, out = _tiny(tmp_path)
+    sweep(spec, out, workers=1, run=_run, progress=False)
+    other = _other(tmp_path / "o") if (tmp_path / "o").mkdir() is None else None
+    assert other is not None
+    if damage == "edit manifest":  # make the manifest say the other design was run
+        sweep(other, tmp_path / "o" / "out", workers=1, run=_run, progress=False)
+        (out / "manifest.json").write_text((tmp_path / "o" / "out" / "manifest.json").read_text())
+    else:
+        (out / "manifest.json").unlink()
+        if damage.endswith("design"):
+            (out / "design.parquet").unlink()
+    with pytest.raises(InputError, match="different design or model version"):
+        sweep(other, out, workers=1, run=_run, progress=False)
+
+
+def test_a_manifest_that_is_not_json_is_one_line_and_recovers_in_a_store(tmp_path, capsys):
+    spec, out = _tiny(tmp_path)
+    sweep(spec, out, workers=1, run=_run, progress=False)
+    (out / "manifest.json").write_text("{ not json")
+    with pytest.warns(StoreWarning, match=r"manifest.json: not valid JSON .*set aside"):
+        again = sweep(spec, out, workers=1, run=_run, progress=False)
+    assert again.summary.done == 0 and json.loads((out / "manifest.json").read_text())["store"]
+    alien = tmp_path / "alien"
+    alien.mkdir()
+    (alien / "manifest.json").write_text("{ not json")
+    spec_path = write_sweep_spec(tmp_path, "lhs", 2, reps=1)
+    assert main(["sweep", str(spec_path), "--out", str(alien), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not valid JSON" in err and "not touching it" in err
+    assert (alien / "manifest.json").read_text() == "{ not json"
+
+
+# ---------------------------------------------------------------- a full disk while runs are stored
+def test_a_full_disk_while_storing_is_one_line_and_the_stored_runs_resume(tmp_path, monkeypatch):
+    import clusterpolicy.runs.store as store_module
+
+    spec, out = _tiny(tmp_path, n=6)
+    real, calls = store_module.pq.write_table, []
+
+    def filling(table, where, **kw):
+        calls.append(where)
+        if len(calls) > 3:  # the design file and two runs fit
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(where))
+        return real(table, where, **kw)
+
+    monkeypatch.setattr(store_module.pq, "write_table", filling)
+    with pytest.raises(InputError, match=r"No space left on device.*the 2 runs stored .* are kept"):
+        sweep(spec, out, workers=1, run=_run, progress=False)
+    monkeypatch.setattr(store_module.pq, "write_table", real)
+    again = sweep(spec, out, workers=1, run=_run, progress=False)
+    assert again.summary.done == 4 and not list((out / "runs").glob(".run-*")), "no temporary file left"
