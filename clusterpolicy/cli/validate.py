@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         help="compare a scenario with the public record (targets with value, range and source)",
         description="Run a scenario over replications (and, for targets that need it, its counterfactual "
         "with the same seeds) and print, for every target, the observed value and range, its source, the "
-        "model mean with its 95 %% interval, and whether the mean lies within the range, fitted targets "
+        "model mean with its 95 % interval, and whether the mean lies within the range, fitted targets "
         "(in-sample) and held-out ones (out-of-sample) apart. Writes DIR/validation.csv, "
         "DIR/replications.csv, DIR/validation.png and DIR/report.html.",
     )

@@ -1173,7 +1173,7 @@ def _check_consistency(p: Params) -> None:
         raise ParameterError(
             "population.business_rd",
             pop.business_rd,
-            f"less than population.gdp ({pop.gdp:g}): R&D is part of GDP",
+            f"must be less than population.gdp ({pop.gdp:g}), since business R&D is part of GDP",
         )
     years, values = pop.rd_intensity_years, pop.rd_intensity_observed
     if len(years) < 2 or len(years) != len(values):

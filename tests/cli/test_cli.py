@@ -190,7 +190,7 @@ SMALLER = [
     ),
     (
         ["check", "concept_note_2015", "--set", "population.business_rd=1e12", "--set", "population.gdp=1e8"],
-        "R&D intensity",
+        "must be less than population.gdp (1e+08), since business R&D is part of GDP",
     ),
     (
         ["compare", "concept_note_2015", "no_sunset", "--out", ""],
