@@ -18,7 +18,8 @@ See ``docs/ODD.md`` for the full description. The phases (``clusterpolicy/model/
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -42,18 +43,25 @@ from clusterpolicy.model.phases import (
 )
 from clusterpolicy.model.population import build_firms, build_institutions, build_legacy
 
+if TYPE_CHECKING:
+    from clusterpolicy.inputs.scenario import Scenario
+
 DEFAULT_SCENARIO = "concept_note_2015"
 
 
-def _scenario_params(name: str) -> Params:
-    """The parameters of a scenario by name or path (for the convenience constructor only).
+def _scenario_params(scenario: Any) -> Params:
+    """The parameters of a scenario given by name, path or as a loaded scenario (for the constructor only).
 
     The model's phases never read files; this lazy import lets ``ClusterPolicyModel(scenario=...)`` and
     ``mesa.batch_run`` build a model from a scenario's name.
     """
-    from clusterpolicy.inputs.scenario import load_scenario
+    from clusterpolicy.inputs.scenario import Scenario, load_scenario
 
-    return load_scenario(name).params
+    if isinstance(scenario, Scenario):
+        return scenario.params
+    if not isinstance(scenario, (str, Path)):
+        raise TypeError(f"scenario: give a name, a path or a loaded Scenario, not {type(scenario).__name__}")
+    return load_scenario(scenario).params
 
 
 # Independent random streams, spawned from model.rng in this fixed order. Each phase draws only from
@@ -147,7 +155,7 @@ class ClusterPolicyModel(mesa.Model):
         rng: int | np.random.Generator | None = None,
         *,
         panel: bool = False,
-        scenario: str | None = None,
+        scenario: str | Path | Scenario | None = None,
         **overrides: Any,
     ):
         super().__init__(rng=rng)

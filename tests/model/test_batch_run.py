@@ -36,3 +36,14 @@ def test_overrides_are_named_with_or_without_their_section_and_checked():
         ClusterPolicyModel(privilege=0.4)
     with pytest.raises(ParameterError, match="a number from 0 to 1"):
         ClusterPolicyModel(privileged_share=1.5)
+
+
+def test_the_scenario_may_be_a_name_a_path_or_a_loaded_scenario():
+    from clusterpolicy.inputs.scenario import load_scenario
+
+    loaded = load_scenario("serv_advice_2015")
+    by_name = ClusterPolicyModel(scenario="serv_advice_2015", **SMALL)
+    by_object = ClusterPolicyModel(scenario=loaded, **SMALL)
+    assert by_object.p == by_name.p
+    with pytest.raises(TypeError, match="a name, a path or a loaded Scenario"):
+        ClusterPolicyModel(scenario=3)
