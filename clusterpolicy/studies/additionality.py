@@ -17,6 +17,7 @@ from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.scenario import COUNTERFACTUAL, Overrides, Scenario, load_scenario
 from clusterpolicy.inputs.scenario import counterfactual as counterfactual_scenario
 from clusterpolicy.outputs import additionality as output
+from clusterpolicy.outputs.i18n import lang_argument
 from clusterpolicy.runs.design import Point, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
@@ -31,6 +32,7 @@ def additionality(
     out: Path | str | None = None,
     overrides: Overrides = None,
     level: float = 0.95,
+    lang: str = "en",
     execution: Execution | None = None,
     **options: Unpack[RunOptions],
 ) -> Additionality:
@@ -44,6 +46,7 @@ def additionality(
         out: output folder (default: write nothing); the runs are kept in ``out/store``.
         overrides: ``["policy.x=1", ...]`` applied to the scenario (and its counterfactual).
         level: the intervals' level.
+        lang: the language of the report and figure, ``en`` or ``nl``.
         execution: where and how to run (see :class:`~clusterpolicy.runs.execution.Execution`).
         **options: settings of ``execution`` to change, e.g. ``workers=2``.
 
@@ -61,6 +64,7 @@ def additionality(
     replications = check_count("replications", replications, lo=2)
     seed = check_seed("seed", seed)
     folder = check_folder("out", out)
+    lang = lang_argument(lang)
     execution = Execution.of(execution, **options)
     cf_label = f"counterfactual: {cf.name}"
     points = [Point(0, sc.name, sc.params, {}), Point(1, cf_label, cf.params, {})]
@@ -79,5 +83,5 @@ def additionality(
         sc, cf, design.seeds, table, per, ev.failures, level, str(min(quarters)), str(max(quarters))
     )
     if folder is not None:
-        output.write(result, folder)
+        output.write(result, folder, lang)
     return result

@@ -19,6 +19,7 @@ from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.scenario import Overrides, Scenario, load_scenario
 from clusterpolicy.model.metrics import OUTCOMES
 from clusterpolicy.outputs import compare as output
+from clusterpolicy.outputs.i18n import lang_argument
 from clusterpolicy.runs.design import Point, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
@@ -55,6 +56,7 @@ def compare(
     out: Path | str | None = None,
     overrides: Overrides = None,
     report: bool = True,
+    lang: str = "en",
     execution: Execution | None = None,
     **options: Unpack[RunOptions],
 ) -> Comparison:
@@ -67,6 +69,7 @@ def compare(
         out: folder for the files and the resumable run store (default: write nothing).
         overrides: ``["policy.x=1", ...]`` or ``{"policy.x": 1}``, applied to every scenario.
         report: write ``report.html`` (with ``out``).
+        lang: the language of the report and figures, ``en`` or ``nl``.
         execution: where and how to run (see :class:`~clusterpolicy.runs.execution.Execution`).
         **options: settings of ``execution`` to change, e.g. ``workers=2``, ``fresh=True``.
 
@@ -82,6 +85,7 @@ def compare(
     replications = check_count("replications", replications, lo=2)
     seed = check_seed("seed", seed)
     folder = check_folder("out", out)
+    lang = lang_argument(lang)
     execution = Execution.of(execution, **options)
     manifest = {
         "kind": "compare",
@@ -98,5 +102,5 @@ def compare(
     summary = summarise(ev.finals(), [s.name for s in resolved], metrics)
     comp = Comparison(resolved, design.seeds, summary, ts, ev.failures)
     if folder is not None:
-        output.write(comp, folder, report_html=report)
+        output.write(comp, folder, report_html=report, lang=lang)
     return comp

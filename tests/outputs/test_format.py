@@ -34,7 +34,7 @@ def test_every_declared_unit_has_a_format():
         (190_000_000.0, "EUR/yr", True, "+€190.0m"),
         (0.752, "share", False, "75.2%"),
         (0.0499, "share", True, "+4.99 pts"),
-        (-0.00001, "share", True, "-0.00 pts"),
+        (-0.00001, "share", True, "0.00 pts"),  # no "-0.00"
         (2214.7, "firms", False, "2,214.7"),
         (6.0, "organisations", False, "6"),
         (0.0, "projects", True, "+0"),
