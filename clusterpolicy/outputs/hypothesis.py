@@ -16,7 +16,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from clusterpolicy.analysis.hypothesis import TEST_NAME, VERDICTS, CrowdingOut, HypothesisResult
+from clusterpolicy.analysis.hypothesis import VERDICTS, CrowdingOut, HypothesisResult
 from clusterpolicy.inputs.hypothesis_file import SCENARIO_LEVER, HypothesisSpec, value_label
 from clusterpolicy.outputs import i18n
 from clusterpolicy.outputs.figures import localise_ticks, panels, render
@@ -28,6 +28,7 @@ from clusterpolicy.outputs.format import (
     difference_text,
     fmt,
     label,
+    localise_number,
     p_text,
     param_label,
     param_value,
@@ -45,6 +46,11 @@ CROWDED_OUT = "proposals_crowded_out_total"
 
 def _t(message_id: str, lang: str, **fields: object) -> str:
     return i18n.text(message_id, lang, **fields)
+
+
+def _level(level: float, lang: str) -> str:
+    """An interval's level in percent, ``99.7`` (Dutch ``99,7``)."""
+    return localise_number(f"{100 * level:.3g}", lang)
 
 
 def _verdict(verdict: str, lang: str) -> str:
@@ -92,7 +98,7 @@ def verdict_text(result: HypothesisResult, lang: str = "en") -> str:
     level, m = result.level, result.tests
     w_out = 40
     w_cmp = max(12, *(len(c) + 2 for c in v["comparison"])) if len(v) else 12
-    head = _t("hyp_effect_head", lang, level=f"{100 * level:.3g}")
+    head = _t("hyp_effect_head", lang, level=_level(level, lang))
     cells = [bracket_text(r["outcome"], r["effect"], r["ci_low"], r["ci_high"]) for _, r in v.iterrows()]
     w_eff = max(len(head), *(len(c) for c in cells)) + 2 if cells else len(head) + 2
     cols = [
@@ -158,7 +164,7 @@ def verdict_text(result: HypothesisResult, lang: str = "en") -> str:
 
 
 def _correction_words(spec: HypothesisSpec, level: float, m: int, lang: str = "en") -> str:
-    pct = f"{100 * level:.3g}"
+    pct = _level(level, lang)
     if spec.correction == "bonferroni":
         return _t("hyp_bonferroni", lang, m=m, level=pct)
     if spec.correction == "bh":
@@ -240,7 +246,7 @@ def effects_figure(result: HypothesisResult, lang: str = "en") -> plt.Figure:
         _t(
             "hyp_fig_title",
             lang,
-            level=f"{100 * result.level:.3g}",
+            level=_level(result.level, lang),
             reference=_value(spec, spec.reference_label, lang),
         ),
         fontsize=9,
@@ -254,8 +260,11 @@ def figures(result: HypothesisResult, lang: str = "en") -> dict[str, bytes]:
 
 
 # --------------------------------------------------------------------------------------------- report
-def _effect_cell(result: HypothesisResult, r: pd.Series, lang: str) -> str:
-    """``at 25 %: −470 (−620 to −320)``, coloured by the comparison's verdict (HTML)."""
+def _effect_cell(result: HypothesisResult, r: pd.Series, lang: str, stacked: bool = False) -> str:
+    """``at 25 %: −470 (−620 to −320)``, coloured by the comparison's verdict (HTML).
+
+    ``stacked`` puts the interval on a line of its own (for a narrow table cell); neither line breaks.
+    """
     spec = result.spec
     if not math.isfinite(r["effect"]) or r["n"] < 2:
         text = _t("hyp_no_verdict", lang)
@@ -263,6 +272,10 @@ def _effect_cell(result: HypothesisResult, r: pd.Series, lang: str) -> str:
         text = difference_text(r["outcome"], r["effect"], r["ci_low"], r["ci_high"], lang=lang)
     at = _t("hyp_at_value", lang, value=_value(spec, r["value"], lang))
     cls = "v-" + r["verdict"].replace(" ", "-")
+    if stacked:
+        value, _, ci = text.partition("\u00a0(")
+        ci_html = f'<br><span class="nw ci">({esc(ci)}</span>' if ci else ""
+        return f'<span class="nw">{esc(at)} <span class="{cls}">{esc(value)}</span></span>{ci_html}'
     return f'{esc(at)} <span class="nw {cls}">{esc(text)}</span>'
 
 
@@ -357,7 +370,7 @@ def _design_table(result: HypothesisResult, lang: str) -> str:
             _t("hyp_replications", lang),
             esc(_t("hyp_replications_text", lang, n=spec.replications, seed=spec.seed)),
         ],
-        [_t("hyp_test", lang), esc(TEST_NAME)],
+        [_t("hyp_test", lang), esc(_t("hyp_test_name", lang))],
         [
             _t("hyp_significance", lang),
             esc(f"α = {spec.alpha:g}; {_correction_words(spec, result.level, result.tests, lang)}"),
@@ -386,7 +399,7 @@ def _comparisons_table(result: HypothesisResult, lang: str) -> str:
             ]
         )
     header = [_t(k, lang) for k in ("rep_outcome", "hyp_value_ref", "hyp_mean_ref", "hyp_mean_value")]
-    header += [_t("hyp_effect_head", lang, level=f"{100 * result.level:.3g}"), "p", _t("hyp_p_adj", lang)]
+    header += [_t("hyp_effect_head", lang, level=_level(result.level, lang)), "p", _t("hyp_p_adj", lang)]
     header += [_t("hyp_verdict", lang), _t("hyp_pairs", lang)]
     body = wrap(table([esc(h) for h in header], rows, left=2))
     return f"<details><summary>{esc(_t('hyp_every_comparison', lang, n=len(rows)))}</summary>{body}</details>"
@@ -430,7 +443,7 @@ def _method(result: HypothesisResult, lang: str) -> str:
         "hyp_method",
         lang,
         last=result.last_quarter,
-        test=TEST_NAME,
+        test=_t("hyp_test_name", lang),
         m=result.tests,
         correction=_correction_words(result.spec, result.level, result.tests, lang),
     )
@@ -571,7 +584,7 @@ def crowding_out_figure(co: CrowdingOut, lang: str = "en") -> plt.Figure:
         ncol=len(handles),
         fontsize=7,
         frameon=False,
-        title=_t("co_fig_title", lang, level=f"{100 * first.level:.3g}"),
+        title=_t("co_fig_title", lang, level=_level(first.level, lang)),
         title_fontsize=9,
     )
     return fig
@@ -616,9 +629,7 @@ def _verdict_matrix(co: CrowdingOut, lang: str) -> str:
         cells = [esc(label(o.metric, lang))]
         for result in co.results.values():
             d = result.verdicts[result.verdicts["outcome"] == o.metric]
-            effects = "<br>".join(
-                f'<span class="nw">{_effect_cell(result, r, lang)}</span>' for _, r in d.iterrows()
-            )
+            effects = "<br>".join(_effect_cell(result, r, lang, stacked=True) for _, r in d.iterrows())
             cells.append(f"{_badge(result, o.metric, lang)}<br>{effects}")
         rows.append(cells)
     return wrap(table(header, rows, left=len(header)))

@@ -140,6 +140,69 @@ OUTCOME_NL = {
 
 # --------------------------------------------------------------------------- parameters (Dutch)
 PARAM_NL = {
+    # simulation and population
+    "simulation.start": "eerste geregistreerde kwartaal (het beleid start hier)",
+    "simulation.quarters": "aantal geregistreerde kwartalen",
+    "simulation.burn_in_quarters": "niet geregistreerde kwartalen van het regime vóór het beleid",
+    "population.n_firms": "O&O-relevante bedrijven",
+    "population.sme_share": "aandeel kmo's (< 250 werknemers) onder de bedrijven",
+    "population.follower_share": "aandeel kmo's dat innovatievolger is (weinig eigen O&O)",
+    "population.n_domains": "technologie- en marktdomeinen waarrond clusters ontstaan",
+    "population.domain_concentration": "Dirichlet-concentratie van de domeingroottes (klein = ongelijk)",
+    "population.domain_strength_alpha": "Beta(alfa, beta) van de sterkte van een domein: alfa",
+    "population.domain_strength_beta": "Beta(alfa, beta) van de sterkte van een domein: beta",
+    "population.second_domain_prob_large": "kans dat een groot bedrijf ook in een tweede domein actief is",
+    "population.second_domain_prob_sme": "kans dat een kmo ook in een tweede domein actief is",
+    "population.business_rd": "O&O-uitgaven van bedrijven bij de start",
+    "population.rd_sigma": "log-sd van de O&O van bedrijven binnen een grootteklasse (concentratie)",
+    "population.large_rd_ratio": "mediane O&O van een groot bedrijf t.o.v. die van een kmo",
+    "population.follower_rd_ratio": "mediane O&O van een innovatievolger t.o.v. die van andere kmo's",
+    "population.capability_rd_weight": "gewicht van de (gestandaardiseerde log-)O&O-omvang in het vermogen "
+    "van een bedrijf (logitschaal)",
+    "population.capability_noise": "sd van de rest van het vermogen van een bedrijf (logitschaal)",
+    "population.cash_income_large": "vrije middelen die een groot bedrijf aan samenwerkingsbijdragen kan "
+    "besteden (mediaan)",
+    "population.cash_income_sme": "vrije middelen die een kmo aan samenwerkingsbijdragen kan besteden "
+    "(mediaan)",
+    "population.cash_income_sigma_large": "log-sd van de vrije middelen van grote bedrijven",
+    "population.cash_income_sigma_sme": "log-sd van de vrije middelen van kmo's",
+    "population.n_universities": "universiteiten",
+    "population.n_research_centres": "strategische onderzoekscentra (SOC's)",
+    "population.n_collective_centres": "collectieve onderzoekscentra",
+    "population.university_domain_prob": "kans dat een universiteit een domein dekt",
+    "population.research_centre_domain_prob": "kans dat een onderzoekscentrum een domein dekt",
+    "population.collective_centre_domain_prob": "kans dat een collectief centrum een domein dekt",
+    "population.university_capacity": "projecten waaraan een universiteit per jaar kan deelnemen",
+    "population.research_centre_capacity": "projecten waaraan een onderzoekscentrum per jaar kan deelnemen",
+    "population.collective_centre_capacity": "projecten waaraan een collectief centrum per jaar kan "
+    "deelnemen",
+    "population.university_excellence_alpha": "Beta(alfa, beta) van de excellentie van een universiteit: "
+    "alfa",
+    "population.university_excellence_beta": "Beta(alfa, beta) van de excellentie van een universiteit: beta",
+    "population.research_centre_excellence_alpha": "Beta(alfa, beta) van de excellentie van een "
+    "onderzoekscentrum: alfa",
+    "population.research_centre_excellence_beta": "Beta(alfa, beta) van de excellentie van een "
+    "onderzoekscentrum: beta",
+    "population.collective_centre_excellence_alpha": "Beta(alfa, beta) van de excellentie van een "
+    "collectief centrum: alfa",
+    "population.collective_centre_excellence_beta": "Beta(alfa, beta) van de excellentie van een "
+    "collectief centrum: beta",
+    "population.n_legacy": "bestaande structuren die opnieuw moeten aanvragen of uitdoven",
+    "population.legacy_members": "gemiddeld aantal leden van een bestaande structuur bij de start",
+    "population.legacy_societal_share": "aandeel bestaande structuren met een vooral maatschappelijk doel",
+    "population.legacy_large_weight": "hoeveel waarschijnlijker een groot bedrijf dan een kmo lid is van "
+    "een bestaande structuur",
+    "population.gdp": "regionaal bbp bij de start",
+    "population.gdp_growth": "nominale groei van het bbp",
+    "population.public_rd_share": "aandeel van de totale O&O buiten bedrijven (hoger onderwijs, overheid)",
+    "population.rd_intensity_years": "jaren van het waargenomen pad van de O&O-intensiteit (GERD/bbp) "
+    "zonder het gemodelleerde beleid",
+    "population.rd_intensity_observed": "waargenomen O&O-intensiteit (GERD/bbp) in die jaren",
+    "population.rd_intensity_growth_after": "aangenomen verandering van de O&O-intensiteit per jaar na het "
+    "laatste waargenomen jaar",
+    "population.rd_norm": "de norm voor de O&O-intensiteit die de regio nastreeft (3 % van het bbp)",
+    "population.eu_budget": "Europees onderzoeksgeld (Horizon-programma's) dat de bedrijven van de regio "
+    "per jaar kunnen binnenhalen",
     # levers
     "policy.enabled": "clusterbeleid aan",
     "policy.operating_grant_share": "publiek aandeel in het werkingsbudget",
@@ -451,6 +514,160 @@ SCENARIOS = {
 # --------------------------------------------------------------------------- texts of the shipped files
 # English (as written in the shipped scenario and hypothesis files) -> Dutch; see phrase()
 PHRASES_NL = {
+    # outcome meanings (the first line of each reporter's docstring, model.metrics)
+    "Firms that are members of at least one cluster organisation (each firm counted once)": "Bedrijven die "
+    "lid zijn van minstens één clusterorganisatie (elk bedrijf één keer geteld)",
+    "Memberships of cluster organisations (a firm in two organisations counts twice)": "Lidmaatschappen "
+    "van clusterorganisaties (een bedrijf in twee organisaties telt twee keer)",
+    "Share of member firms that are members of more than one organisation": "Aandeel van de leden dat lid "
+    "is van meer dan één organisatie",
+    "SMEs that are members of at least one cluster organisation": "Kmo's die lid zijn van minstens één "
+    "clusterorganisatie",
+    "Share of SMEs among member firms (of any organisation)": "Aandeel kmo's onder de leden (van om het "
+    "even welke organisatie)",
+    "Share of all SMEs that are a member of some cluster organisation": "Aandeel van alle kmo's dat lid is "
+    "van een clusterorganisatie",
+    "Firms that are members of a recognised spearhead cluster (each firm counted once)": "Bedrijven die "
+    "lid zijn van een erkende speerpuntcluster (elk bedrijf één keer geteld)",
+    "Firms that are members of a recognised innovative business "
+    "network (each firm counted once)": "Bedrijven die lid zijn van een erkend innovatief bedrijfsnetwerk "
+    "(elk bedrijf één keer geteld)",
+    "Share of SMEs among the member firms of recognised spearhead clusters": "Aandeel kmo's onder de leden "
+    "van erkende speerpuntclusters",
+    "Member firms with an EU-funded project running (their international activity)": "Leden met een lopend "
+    "Europees gesteund project (hun internationale activiteit)",
+    "Memberships ended for leaving a year's dues unpaid": "Lidmaatschappen beëindigd omdat de bijdragen "
+    "van een jaar onbetaald bleven",
+    "Recognised spearhead clusters that exist": "Erkende speerpuntclusters die bestaan",
+    "Recognised innovative business networks that exist": "Erkende innovatieve bedrijfsnetwerken die bestaan",
+    "Cluster organisations of any kind that exist (incl. legacy structures)": "Clusterorganisaties van "
+    "elke soort die bestaan (ook bestaande structuren)",
+    "Organisations ever recognised under the policy (spearheads, "
+    "IBNs) that exist, supported or not": "Organisaties ooit erkend onder het beleid (speerpunten, IBN's) "
+    "die bestaan, gesteund of niet",
+    "Median number of members of the recognised spearhead clusters": "Mediaan aantal leden van de erkende "
+    "speerpuntclusters",
+    "Members of the largest recognised spearhead cluster": "Leden van de grootste erkende speerpuntcluster",
+    "Spearhead recognitions so far (incl. IBNs that became spearheads)": "Erkenningen als speerpuntcluster "
+    "tot nu toe (ook IBN's die speerpunt werden)",
+    "IBN recognitions so far": "Erkenningen als IBN tot nu toe",
+    "IBNs that became spearhead clusters": "IBN's die speerpuntcluster werden",
+    "IBNs whose three (``support_years_ibn``) years of support are over and that still exist": "IBN's "
+    "waarvan de drie (``support_years_ibn``) steunjaren voorbij zijn en die nog bestaan",
+    "Operating grants that lapsed because the deposit was short": "Werkingssubsidies die vervielen omdat "
+    "de storting te laag was",
+    "Spearhead clusters whose support stopped at an interim evaluation": "Speerpuntclusters waarvan de "
+    "steun stopte na een tussentijdse evaluatie",
+    "Organisations that ended because they could not run (their "
+    "members were free to go elsewhere)": "Organisaties die stopten omdat ze niet konden draaien (hun "
+    "leden konden elders terecht)",
+    "Organisations that run their full planned activity on members' money alone": "Organisaties die hun "
+    "volledige geplande werking alleen met geld van de leden draaien",
+    "Organisations whose support ended by the sunset clause so far": "Organisaties waarvan de steun tot nu "
+    "toe stopte door de uitdovingsclausule",
+    "Share of the organisations past the sunset for a year or more "
+    "that were alive a year after it": "Aandeel van de organisaties die minstens een jaar voorbij de "
+    "uitdoving zijn en een jaar erna nog bestonden",
+    "Share of the organisations past the sunset for two years or "
+    "more that were alive two years after": "Aandeel van de organisaties die minstens twee jaar voorbij de "
+    "uitdoving zijn en twee jaar erna nog bestonden",
+    "Members a year after support ended by the sunset, over members "
+    "when it ended (same organisations)": "Leden een jaar na het einde van de steun door de uitdoving, "
+    "gedeeld door de leden toen ze stopte (dezelfde organisaties)",
+    "Members two years after support ended by the sunset, over members when it ended": "Leden twee jaar na "
+    "het einde van de steun door de uitdoving, gedeeld door de leden toen ze stopte",
+    "Members' money a year after the sunset over the budget of the last supported year": "Geld van de "
+    "leden een jaar na de uitdoving, gedeeld door het budget van het laatste gesteunde jaar",
+    "Mean noise-free quality of the applications recognised so far (jury vs fcfs vs lottery)": "Gemiddelde "
+    "kwaliteit zonder ruis van de tot nu toe erkende aanvragen (jury, volgorde van aankomst of loting)",
+    "Mean excellence of the recognised spearhead clusters and IBNs": "Gemiddelde excellentie van de "
+    "erkende speerpuntclusters en IBN's",
+    "Public share of the planned budgets of all existing organisations this project year": "Publiek "
+    "aandeel in de geplande budgetten van alle bestaande organisaties in dit projectjaar",
+    "Share of the recognised spearhead organisations' budgets (last "
+    "project year) that members paid": "Aandeel van de budgetten van de erkende speerpuntorganisaties "
+    "(laatste projectjaar) dat de leden betaalden",
+    "Operating grants paid to cluster organisations, incl. "
+    "transitional grants to legacy ones": "Werkingssubsidies betaald aan clusterorganisaties, ook "
+    "overgangssubsidies aan bestaande structuren",
+    "Operating grants so far per member-year of the organisations "
+    "recognised under the policy": "Werkingssubsidies tot nu toe per lid en per jaar van de organisaties "
+    "erkend onder het beleid",
+    "Project grants paid (every pot)": "Betaalde projectsubsidies (elke pot)",
+    "Project grants paid through the privilege": "Projectsubsidies betaald via de voorrang",
+    "Project grants paid to spearhead-cluster projects, from any pot": "Projectsubsidies betaald aan "
+    "projecten van speerpuntclusters, uit elke pot",
+    "Reserved project money that no spearhead project used and that "
+    "was not released (``reserve``)": "Voorbehouden projectgeld dat geen speerpuntproject gebruikte en dat "
+    "niet werd vrijgegeven (``reserve``)",
+    "Reserved project money left idle in the last project call (EUR/yr)": "Voorbehouden projectgeld dat in "
+    "de laatste projectoproep ongebruikt bleef (EUR/jaar)",
+    "Reserved money the spearhead projects left and that went to "
+    "the open pot (``reserve_release``)": "Voorbehouden geld dat de speerpuntprojecten overlieten en dat "
+    "naar de open pot ging (``reserve_release``)",
+    "This year's project envelope (privileged and open together)": "De projectenveloppe van dit jaar "
+    "(voorbehouden en open samen)",
+    "Grants paid to VIS trajectories": "Steun betaald aan VIS-trajecten",
+    "Unspent grant money returned to the agency by organisations that ended": "Ongebruikt subsidiegeld dat "
+    "opgeheven organisaties aan het agentschap teruggaven",
+    "Members' co-financing of cluster organisations: cash fees plus "
+    "credited in-kind contributions": "Cofinanciering van clusterorganisaties door de leden: bijdragen in "
+    "geld plus erkende inbreng in natura",
+    "Members' cash fees paid to cluster organisations": "Bijdragen in geld van de leden aan "
+    "clusterorganisaties",
+    "Private money matched to funded projects": "Privaat geld ingebracht in gesteunde projecten",
+    "EU grants won by firms": "Europese steun binnengehaald door bedrijven",
+    "EU grants won by firms that were members of a cluster organisation when they won": "Europese steun "
+    "binnengehaald door bedrijven die toen lid waren van een clusterorganisatie",
+    "Gini coefficient of project grants among the firms that received any": "Gini-coëfficiënt van de "
+    "projectsteun onder de bedrijven die er kregen",
+    "Spearhead-cluster projects funded through the privilege": "Projecten van speerpuntclusters gesteund "
+    "via de voorrang",
+    "Spearhead-cluster projects funded in open competition": "Projecten van speerpuntclusters gesteund in "
+    "open competitie",
+    "Individual firm projects funded": "Gesteunde individuele bedrijfsprojecten",
+    "IBN projects funded": "Gesteunde IBN-projecten",
+    "Eligible proposals rejected for lack of money": "Ontvankelijke voorstellen afgewezen wegens geldgebrek",
+    "Individual and IBN proposals rejected that one merged pot of "
+    "the same envelope would have funded": "Afgewezen individuele en IBN-voorstellen die één samengevoegde "
+    "pot van dezelfde enveloppe gesteund zou hebben",
+    "Share of firms' project grants so far that went to SMEs": "Aandeel van de projectsteun aan bedrijven "
+    "tot nu toe dat naar kmo's ging",
+    "Firms whose individual project was funded in the last project "
+    "call (the regular company grants)": "Bedrijven waarvan het individuele project in de laatste "
+    "projectoproep gesteund werd (de gewone bedrijfssteun)",
+    "VIS projects funded": "Gesteunde VIS-projecten",
+    "Participations of SMEs in funded projects of every kind, VIS included": "Deelnames van kmo's aan "
+    "gesteunde projecten van elke soort, VIS inbegrepen",
+    "Participations of innovation followers in funded projects of every kind, VIS included": "Deelnames "
+    "van innovatievolgers aan gesteunde projecten van elke soort, VIS inbegrepen",
+    "Business R&D expenditure (EUR/yr): own R&D plus passed-through subsidies": "O&O-uitgaven van "
+    "bedrijven (EUR/jaar): eigen O&O plus doorgegeven steun",
+    "Business R&D from firms' own money (EUR/yr), incl. what knowledge adds to it": "O&O van bedrijven uit "
+    "eigen middelen (EUR/jaar), ook wat kennis eraan toevoegt",
+    "Business R&D from regional project grants (EUR/yr): pass-through x project subsidies": "O&O van "
+    "bedrijven uit regionale projectsteun (EUR/jaar): doorgifte x projectsteun",
+    "Business R&D from EU grants (EUR/yr): pass-through x EU subsidies": "O&O van bedrijven uit Europese "
+    "steun (EUR/jaar): doorgifte x Europese steun",
+    "Business R&D of firms that are not members of any cluster organisation (EUR/yr)": "O&O van bedrijven "
+    "die geen lid zijn van een clusterorganisatie (EUR/jaar)",
+    "Mean business R&D of a member firm (EUR/yr)": "Gemiddelde O&O van een lid (EUR/jaar)",
+    "Mean business R&D of a firm that is not a member (EUR/yr)": "Gemiddelde O&O van een bedrijf dat geen "
+    "lid is (EUR/jaar)",
+    "Regional GDP (EUR/yr), growing at ``gdp_growth``": "Regionaal bbp (EUR/jaar), groeiend met "
+    "``gdp_growth``",
+    "Total R&D (business + public, the public part growing with GDP) over GDP": "Totale O&O (bedrijven + "
+    "overheid, het publieke deel groeiend met het bbp) gedeeld door het bbp",
+    "R&D intensity minus the norm (``population.rd_norm``, 3 % of "
+    "GDP): negative means short of it": "O&O-intensiteit min de norm (``population.rd_norm``, 3 % van het "
+    "bbp): negatief betekent eronder",
+    "Innovations by firms since the start": "Innovaties van bedrijven sinds de start",
+    "Innovations by SMEs since the start": "Innovaties van kmo's sinds de start",
+    "Innovations by innovation followers since the start": "Innovaties van innovatievolgers sinds de start",
+    "Mean knowledge stock of the innovation followers": "Gemiddelde kennisvoorraad van de innovatievolgers",
+    "Distinct pairs (firm-firm, firm-institution) that have worked "
+    "together in a funded project": "Verschillende paren (bedrijf-bedrijf, bedrijf-instelling) die "
+    "samenwerkten in een gesteund project",
     # scenario descriptions
     "One lever: spearhead clusters recognised in competitive calls (the concept note) instead of as "
     "applications arrive.": "Eén hefboom: speerpuntclusters erkend in competitieve oproepen (de "
@@ -764,7 +981,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "n_a": {"en": "n/a", "nl": "n.b."},
     "to": {"en": "to", "nl": "tot"},
     "every_run": {"en": "in every run", "nl": "in elke run"},
-    "no_difference": {"en": "no difference in any run", "nl": "in geen enkele run een verschil"},
+    "no_difference": {"en": "0 in every run", "nl": "0 in elke run"},
     "cum": {"en": "cum.", "nl": "cum."},
     "per_year": {"en": "per year", "nl": "per jaar"},
     "and": {"en": "and", "nl": "en"},
@@ -977,6 +1194,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{n} per waarde, gepaard (gemeenschappelijke toevalsgetallen), zaden afgeleid van {seed}",
     },
     "hyp_test": {"en": "test", "nl": "toets"},
+    "hyp_test_name": {
+        "en": "two-sided paired t-test (scipy.stats.ttest_rel)",
+        "nl": "tweezijdige gepaarde t-toets (scipy.stats.ttest_rel)",
+    },
     "hyp_significance": {"en": "significance", "nl": "significantie"},
     "hyp_bonferroni": {
         "en": "Bonferroni over {m} tests: each at α/{m}, with {level} % simultaneous intervals",
