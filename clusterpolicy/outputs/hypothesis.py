@@ -531,7 +531,7 @@ def crowding_out_text(co: CrowdingOut, lang: str = "en") -> str:
             words.append(_t("co_plain_no", lang, rules=", ".join(no)))
         lines.append("")
         lines.append(f"{_t('co_plain', lang)}: " + "; ".join(words) + ".")
-    return "\n\n".join(blocks) + "\n" + "\n".join(lines)
+    return "\n\n".join(blocks) + "\n" + "\n".join(line.rstrip() for line in lines)
 
 
 def _share_and_bonus(co: CrowdingOut) -> list[list[str]]:

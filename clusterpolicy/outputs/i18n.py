@@ -1008,6 +1008,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Dit zijn resultaten van het model onder zijn aannames (vermeld in de scenariobestanden en in "
         "docs/ODD.md), geen voorspellingen.",
     },
+    # ------------------------------------------------------------ one run (outputs.run)
+    "run_title": {"en": "{scenario}, seed {seed}", "nl": "{scenario}, toevalszaad {seed}"},
+    "run_panel_orgs": {"en": "Cluster organisations", "nl": "Clusterorganisaties"},
+    "run_panel_members": {"en": "Members", "nl": "Leden"},
+    "run_panel_sme": {"en": "SME involvement", "nl": "Betrokkenheid van kmo's"},
+    "run_panel_projects": {"en": "Projects funded (cumulative)", "nl": "Gesteunde projecten (cumulatief)"},
+    "run_panel_rejected": {
+        "en": "Proposals turned down (cumulative)",
+        "nl": "Afgewezen voorstellen (cumulatief)",
+    },
+    "run_panel_money": {"en": "Money (cumulative)", "nl": "Geld (cumulatief)"},
+    "run_panel_lost": {"en": "Clusters lost (cumulative)", "nl": "Verloren clusters (cumulatief)"},
+    "run_panel_rd": {"en": "R&D intensity", "nl": "O&O-intensiteit"},
     # ------------------------------------------------------------ compare
     "cmp_title": {
         "en": "What changes against the reference scenario, {reference}?",
