@@ -658,9 +658,11 @@ def crowding_out_report(co: CrowdingOut, figs: dict[str, bytes], lang: str = "en
         words.append(_t("co_answer_no", lang, rules=_and([rule_label(m, lang) for m in no], lang)))
     lead = " ".join(words)
     items = "".join(_rule_sentence(co, m, lang) for m in co.results)
+    source = i18n.phrase(first.spec.source, lang)
     meta = _t(
         "co_meta",
         lang,
+        source=source,
         rules=len(co.results),
         n=first.spec.replications,
         quarter=first.last_quarter,
@@ -670,10 +672,9 @@ def crowding_out_report(co: CrowdingOut, figs: dict[str, bytes], lang: str = "en
             if k != "policy.privileged_mode"
         ),
     )
-    source = i18n.phrase(first.spec.source, lang)
     parts = [
         f"<h1>{esc(title)}</h1>",
-        f'<p class="meta">{esc(meta)} {esc(_t("rep_source", lang, source=source))}</p>',
+        f'<p class="meta">{esc(meta)}</p>',
     ]
     failed = sum(len(r.failures) for r in co.results.values())
     if failed:

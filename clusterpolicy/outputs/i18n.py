@@ -1177,7 +1177,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "For {k}, it points the opposite way.",
         "nl": "Voor {k} wijst het de andere kant op.",
     },
-    "co_rule_some": {"en": "{k} more at some values.", "nl": "Nog {k} bij sommige waarden."},
+    "co_rule_some": {
+        "en": "{k} more at some.",
+        "nl": "Nog {k} bij sommige.",
+    },
     "hyp_at_value": {"en": "at {value}:", "nl": "bij {value}:"},
     "hyp_no_verdict": {
         "en": "no verdict (fewer than two valid pairs of runs)",
@@ -1308,11 +1311,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Verdringt voorbehouden projectgeld andere projecten, en onder welke regel?",
     },
     "co_meta": {
-        "en": "SERV's central worry, under {rules} rules of privileged access; {n} paired runs per value; "
-        "fixed: {envelope}; values in {quarter}.",
-        "nl": "De centrale bezorgdheid van de SERV, onder {rules} regels voor voorrang; {n} gepaarde runs "
-        "per "
-        "waarde; vast: {envelope}; waarden in {quarter}.",
+        "en": "{source}: {rules} rules of privileged access · {envelope} · {n} paired runs per value · "
+        "values in {quarter}.",
+        "nl": "{source}: {rules} regels voor voorrang · {envelope} · {n} gepaarde runs per waarde · "
+        "waarden in {quarter}.",
     },
     "co_howto": {
         "en": "Each rule is compared with one open pot, {n} runs each with the same random numbers. "
@@ -1337,8 +1339,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Niet duidelijk onder {rules}.",
     },
     "co_rule_tally": {
-        "en": "{k} of {n} outcomes move the way SERV feared at every value.",
-        "nl": "{k} van de {n} resultaten gaan bij elke waarde de richting uit die de SERV vreesde.",
+        "en": "{k} of {n} outcomes as SERV feared at every value.",
+        "nl": "{k} van de {n} resultaten zoals de SERV vreesde bij elke waarde.",
     },
     "co_at": {"en": "At {value}", "nl": "Bij {value}"},
     "co_details": {
