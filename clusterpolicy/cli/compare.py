@@ -7,6 +7,7 @@ import time
 
 from clusterpolicy.cli.options import (
     add_ensemble,
+    add_lang,
     add_out,
     add_overrides,
     add_replications,
@@ -35,6 +36,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     add_run_options(c)
     add_overrides(c)
     add_ensemble(c)
+    add_lang(c)
     c.set_defaults(func=cmd_compare)
 
 
@@ -53,6 +55,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         args.seed,
         out=out,
         overrides=args.overrides,
+        lang=args.lang,
         execution=execution(args),
     )
     elapsed = time.perf_counter() - t0
@@ -60,7 +63,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         f"compared {len(comp.names)} scenarios x {len(comp.seeds)} paired replications (seeds spawned from "
         f"{args.seed}) in {elapsed:.0f} s; values in {comp.last_quarter}; reference: {comp.reference}\n"
     )
-    print(headline_text(comp))
+    print(headline_text(comp, args.lang))
     if comp.failures:
         print(f"\n{len(comp.failures)} run(s) failed; they are listed in the report")
     files = ", ".join(f for f in FILES if f != "report.html")

@@ -9,6 +9,7 @@ from pathlib import Path
 from clusterpolicy.cli.compare import report_ensemble
 from clusterpolicy.cli.options import (
     add_ensemble,
+    add_lang,
     add_out,
     add_overrides,
     add_replications,
@@ -74,6 +75,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     add_out(a, "results/additionality/SCENARIO")
     add_run_options(a)
     add_ensemble(a)
+    add_lang(a)
     a.set_defaults(func=cmd_additionality)
 
 
@@ -84,6 +86,7 @@ def _hypothesis_args(p: argparse.ArgumentParser, default_out: str) -> None:
     add_run_options(p)
     add_overrides(p)
     add_ensemble(p)
+    add_lang(p)
 
 
 def _run(name: str, args: argparse.Namespace, default_out: str | None) -> int:
@@ -97,11 +100,11 @@ def _run(name: str, args: argparse.Namespace, default_out: str | None) -> int:
     assert spec.path is not None
     out = out_path(args, default_out or f"results/hypotheses/{spec.path.stem}")
     t0 = time.perf_counter()
-    result = hypothesis(spec, out=out, execution=execution(args))
+    result = hypothesis(spec, out=out, lang=args.lang, execution=execution(args))
     elapsed = time.perf_counter() - t0
     runs = len(spec.values) * spec.replications
     print(f"{runs} runs ({len(spec.values)} values x {spec.replications} replications) in {elapsed:.0f} s\n")
-    print(verdict_text(result))
+    print(verdict_text(result, args.lang))
     if result.failures:
         print(f"\n{len(result.failures)} run(s) failed; they are listed in the report")
     files = ", ".join(f for f in FILES if f != "report.html")
@@ -123,7 +126,7 @@ def cmd_crowding_out(args: argparse.Namespace) -> int:
     """SERV's crowding-out question under every rule of privileged access."""
     from clusterpolicy.analysis.hypothesis import MODES
     from clusterpolicy.inputs.ensemble import load_ensemble
-    from clusterpolicy.outputs.hypothesis import crowding_out_text
+    from clusterpolicy.outputs.hypothesis import CROWDING_OUT_FILES, crowding_out_text
     from clusterpolicy.studies.hypothesis import crowding_out
 
     ens = load_ensemble(args.ensemble) if args.ensemble else None  # a bad file fails before any run
@@ -135,16 +138,19 @@ def cmd_crowding_out(args: argparse.Namespace) -> int:
         overrides=args.overrides,
         replications=args.replications,
         seed=args.seed,
+        lang=args.lang,
         execution=execution(args),
     )
     elapsed = time.perf_counter() - t0
     runs = sum(len(r.spec.values) * r.spec.replications for r in co.results.values())
     print(f"{runs} runs ({len(co.results)} rules) in {elapsed:.0f} s\n")
-    print(crowding_out_text(co))
+    print(crowding_out_text(co, args.lang))
     failed = sum(len(r.failures) for r in co.results.values())
     if failed:
         print(f"\n{failed} run(s) failed; they are listed in the rules' reports")
-    print(f"\nreports: {out}/RULE/report.html for each rule\nfiles:  {out}/ (verdicts.csv, summary.txt)")
+    files = ", ".join(f for f in CROWDING_OUT_FILES if f != "report.html")
+    print(f"\nreport: {out / 'report.html'} (every rule; each rule's own in {out}/RULE/)")
+    print(f"files:  {out}/ ({files})")
     if ens is not None:
         import pandas as pd
 
@@ -176,11 +182,17 @@ def cmd_additionality(args: argparse.Namespace) -> int:
     out = Path(args.out or f"results/additionality/{sc.name}")
     t0 = time.perf_counter()
     result = additionality(
-        sc, args.counterfactual, args.replications, args.seed, out=out, execution=execution(args)
+        sc,
+        args.counterfactual,
+        args.replications,
+        args.seed,
+        out=out,
+        lang=args.lang,
+        execution=execution(args),
     )
     reps = len(result.seeds)
     print(f"{2 * reps} runs ({reps} paired replications) in {time.perf_counter() - t0:.0f} s\n")
-    print(additionality_text(result))
+    print(additionality_text(result, args.lang))
     if result.failures:
         print(f"\n{len(result.failures)} run(s) failed; they are listed in the report")
     files = ", ".join(f for f in FILES if f != "report.html")

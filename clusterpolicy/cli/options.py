@@ -45,6 +45,11 @@ def add_seed(p: argparse.ArgumentParser, default: int | None) -> None:
     p.add_argument("--seed", type=int, default=default, help=f"root seed of the replicate seeds ({text})")
 
 
+def add_lang(p: argparse.ArgumentParser) -> None:
+    """``--lang en|nl``: the language of the report, its figures and the printed summary."""
+    p.add_argument("--lang", default="en", help="language of the report: en or nl (default en)")
+
+
 def add_run_options(p: argparse.ArgumentParser, *, scheduler: bool = False, store: bool = True) -> None:
     """Where the runs go (``--workers``, ``--scheduler``) and what to do with stored runs (``--fresh``)."""
     p.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")

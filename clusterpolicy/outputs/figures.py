@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 
 DPI = 110
 NOISE_COLOUR = "#b3261e"
@@ -70,3 +71,68 @@ def constant_panel(ax: plt.Axes) -> None:
 def noise_line(text: str) -> Line2D:
     """A legend entry for the dashed line of the replicate noise."""
     return Line2D([0], [0], color=NOISE_COLOUR, ls="--", lw=1, label=text)
+
+
+def _dutch_tick(value: float, _: object = None) -> str:
+    from clusterpolicy.outputs.format import localise_number
+
+    return localise_number(f"{value:,.6g}", "nl")
+
+
+def localise_ticks(ax: plt.Axes, lang: str, *, x: bool = True, y: bool = True) -> None:
+    """Tick labels in the number style of ``lang`` (Dutch: ``2.500``, ``0,5``); English is left as is.
+
+    Leave out an axis whose ticks carry words (``x=False`` for years set by :func:`xticks`).
+    """
+    if lang != "nl":
+        return
+    if x:
+        ax.xaxis.set_major_formatter(FuncFormatter(_dutch_tick))
+    if y:
+        ax.yaxis.set_major_formatter(FuncFormatter(_dutch_tick))
+
+
+def interval_limits(
+    rows: list[tuple[float, float, float]], *, include: tuple[float, ...] = (0.0,), stretch: float = 0.6
+) -> tuple[float, float]:
+    """Axis limits for estimates with intervals (``(low, estimate, high)`` rows) on one linear axis.
+
+    The limits hold every estimate, the values in ``include`` and every interval end within ``stretch``
+    times the estimates' range beyond them; a wider interval runs off the edge (see :func:`interval`),
+    so that one noisy row does not squeeze the others into a corner.
+    """
+    mids = [m for _, m, _ in rows if math.isfinite(m)] + list(include)
+    lo, hi = min(mids), max(mids)
+    span = max(hi - lo, 1e-12)
+    ends = [e for a, _, b in rows for e in (a, b) if math.isfinite(e)]
+    lo = min([lo, *(e for e in ends if e >= lo - stretch * span)])
+    hi = max([hi, *(e for e in ends if e <= hi + stretch * span)])
+    pad = 0.06 * max(hi - lo, 1e-12)
+    return lo - pad, hi + pad
+
+
+def interval(
+    ax: plt.Axes,
+    y: float,
+    low: float,
+    mid: float,
+    high: float,
+    *,
+    colour: str,
+    filled: bool = True,
+    limits: tuple[float, float] | None = None,
+    size: float = 5,
+) -> None:
+    """A horizontal interval with its estimate at height ``y`` (hollow when ``filled`` is false).
+
+    An end beyond ``limits`` is cut at the edge and marked with an arrowhead.
+    """
+    lo_edge, hi_edge = limits if limits is not None else (-math.inf, math.inf)
+    a, b = max(low, lo_edge), min(high, hi_edge)
+    ax.plot([a, b], [y, y], color=colour, lw=2, alpha=1.0 if filled else 0.45, solid_capstyle="butt")
+    if low < lo_edge:
+        ax.plot([lo_edge], [y], marker="<", color=colour, ms=size, alpha=0.6)
+    if high > hi_edge:
+        ax.plot([hi_edge], [y], marker=">", color=colour, ms=size, alpha=0.6)
+    if lo_edge <= mid <= hi_edge:
+        ax.plot([mid], [y], "o", ms=size, color=colour, mfc=colour if filled else "white", mew=1.3)

@@ -4,6 +4,12 @@ An outcome's label, unit and kind are declared once in :data:`clusterpolicy.mode
 target's unit in its targets file. :data:`FORMATS` says how each unit is shown: euros in millions, shares
 in percent (and their differences in percentage points), counts as whole numbers where they are whole.
 Every table, figure and report formats through :func:`format_value` (or :func:`fmt` for an outcome).
+
+Every formatter takes ``lang`` (``en`` or ``nl``): Dutch writes ``2.214,7`` and ``€37,1 mln``; the words
+(suffixes, axis labels, labels) come from :mod:`clusterpolicy.outputs.i18n`, the one place for
+translations. :func:`decimals_for` picks the decimals at which an interval's width shows (so that a
+narrow interval is never shown as ``± 0.0%``), and :func:`difference_text` says "the same in every run"
+instead of ``+0 (+0 to +0)``.
 """
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ import math
 from dataclasses import dataclass
 
 from clusterpolicy.model.metrics import OUTCOMES, UNITS
+from clusterpolicy.outputs import i18n
+
+NBSP = "\u00a0"  # between a number and its unit, and inside an interval: it never breaks
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,8 @@ def format_value(
     *,
     difference: bool | None = None,
     long: bool = False,
+    lang: str = "en",
+    decimals: int | None = None,
 ) -> str:
     """A value of ``unit`` for people: ``€37.1m``, ``75.2%``, ``+4.99 pts``, ``2,214.7``, ``n/a``.
 
@@ -111,18 +122,50 @@ def format_value(
         difference: the value is a difference of two values (default: ``signed``); shares then show in
             percentage points.
         long: in running text (``percentage points`` instead of ``pts``).
+        lang: ``en`` or ``nl`` (``2.214,7``; ``€37,1 mln``; ``+4,99 %-punt``).
+        decimals: decimals to show instead of the unit's (see :func:`decimals_for`).
     """
     if value is None or not math.isfinite(float(value)):
-        return "n/a"
+        return i18n.text("n_a", lang)
     f = _format(unit, signed if difference is None else difference)
     v = float(value) * f.scale
+    places = f.decimals if decimals is None else decimals
     sign = "-" if v < 0 else ("+" if signed else "")
-    if f.decimals is None:
+    if places is None:
         body = f"{round(abs(v)):,d}" if v.is_integer() else f"{abs(v):,.1f}"
     else:
-        body = f"{abs(v):,.{f.decimals}f}"
+        body = f"{abs(v):,.{places}f}"
+    if v < 0 and not any(ch in "123456789" for ch in body):
+        sign = ""  # a small negative that shows as zero: no "-0.00"
     suffix = f.long_suffix if long and f.long_suffix is not None else f.suffix
+    if lang != "en":
+        body = localise_number(body, lang)
+        suffix = i18n.suffix(suffix, lang)
     return f"{sign}{f.prefix}{body}{suffix}"
+
+
+_DUTCH_DIGITS = str.maketrans(",.", ".,")
+
+
+def localise_number(text: str, lang: str) -> str:
+    """A number written the English way (``2,214.7``) in the style of ``lang`` (Dutch: ``2.214,7``)."""
+    return text.translate(_DUTCH_DIGITS) if lang == "nl" else text
+
+
+def decimals_for(unit: str | None, width: float, difference: bool = False) -> int | None:
+    """The decimals at which ``width`` (an interval's half-width or width) shows a significant digit.
+
+    Never fewer than the unit's own decimals, never more than 6; None (the unit's rule for whole numbers)
+    when the unit's rule already shows it.
+    """
+    f = _format(unit, difference)
+    w = abs(float(width)) * f.scale
+    if not math.isfinite(w) or w == 0:
+        return f.decimals
+    need = max(0, math.ceil(-math.log10(w)) if w < 1 else 0)
+    if f.decimals is None:
+        return None if need <= 1 else min(6, need)
+    return min(6, max(f.decimals, need))
 
 
 def fmt(
@@ -132,9 +175,13 @@ def fmt(
     *,
     difference: bool | None = None,
     long: bool = False,
+    lang: str = "en",
+    decimals: int | None = None,
 ) -> str:
     """A value of an outcome in its declared unit (see :func:`format_value`)."""
-    return format_value(value, unit_of(metric), signed, difference=difference, long=long)
+    return format_value(
+        value, unit_of(metric), signed, difference=difference, long=long, lang=lang, decimals=decimals
+    )
 
 
 def interval_text(metric: str, mean: float, low: float, high: float, signed: bool = False) -> str:
@@ -145,6 +192,55 @@ def interval_text(metric: str, mean: float, low: float, high: float, signed: boo
 def bracket_text(metric: str, effect: float, low: float, high: float) -> str:
     """``-123 [-150, -96]``: a difference and its interval in the outcome's unit."""
     return f"{fmt(metric, effect, True)} [{fmt(metric, low, True)}, {fmt(metric, high, True)}]"
+
+
+def _spread_decimals(unit: str | None, low: float, high: float, difference: bool) -> int | None:
+    width = (high - low) / 2 if math.isfinite(low) and math.isfinite(high) else float("nan")
+    return decimals_for(unit, width, difference) if math.isfinite(width) and width > 0 else None
+
+
+def value_interval(
+    metric: str, mean: float, low: float, high: float, *, lang: str = "en", unit: str | None = None
+) -> str:
+    """``2,214.7 (2,128.1 to 2,301.3)``: a value and its interval, with enough decimals to show the width.
+
+    Spaces are non-breaking, so the text never breaks across lines; a value that is the same in every run
+    says so instead of showing an empty interval. ``unit`` replaces the outcome's declared unit.
+    """
+    u = unit_of(metric) if unit is None else unit
+    if not math.isfinite(mean):
+        return i18n.text("n_a", lang)
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        same = i18n.text("every_run", lang)
+        return _keep(f"{format_value(mean, u, lang=lang)} ({same})")
+    d = _spread_decimals(u, low, high, False)
+    a, b, c = (format_value(x, u, lang=lang, decimals=d) for x in (mean, low, high))
+    return _keep(f"{a} ({b} {i18n.text('to', lang)} {c})")
+
+
+def difference_text(
+    metric: str, d: float, low: float, high: float, *, lang: str = "en", unit: str | None = None
+) -> str:
+    """``+535.2 (+440.1 to +630.3)``: a paired difference and its interval (shares in points).
+
+    ``no difference in any run`` for a difference that is zero in every pair (never ``+0 (+0 to +0)``);
+    ``+5 (in every run)`` for one that does not vary. Spaces are non-breaking.
+    """
+    u = unit_of(metric) if unit is None else unit
+    if not math.isfinite(d):
+        return i18n.text("n_a", lang)
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        if d == 0:
+            return _keep(i18n.text("no_difference", lang))
+        return _keep(f"{format_value(d, u, True, lang=lang)} ({i18n.text('every_run', lang)})")
+    dec = _spread_decimals(u, low, high, True)
+    a, b, c = (format_value(x, u, True, lang=lang, decimals=dec) for x in (d, low, high))
+    return _keep(f"{a} ({b} {i18n.text('to', lang)} {c})")
+
+
+def _keep(text: str) -> str:
+    """``text`` with every space non-breaking."""
+    return text.replace(" ", NBSP)
 
 
 def effect_text(metric: str, value: float) -> str:
@@ -178,27 +274,89 @@ def scale(metric: str, difference: bool = False) -> float:
     return _format(unit_of(metric), difference).scale
 
 
-def axis_label(metric: str, difference: bool = False) -> str:
+def axis_label(metric: str, difference: bool = False, lang: str = "en") -> str:
     """Axis label of an outcome (of a difference of it, with ``difference``)."""
-    return _format(unit_of(metric), difference).axis
+    return unit_axis(unit_of(metric), difference, lang)
 
 
-def label(metric: str) -> str:
+def unit_axis(unit: str | None, difference: bool = False, lang: str = "en") -> str:
+    """Axis label of a unit (of a difference in it, with ``difference``) in ``lang``."""
+    return i18n.axis(_format(unit, difference).axis, lang)
+
+
+def label(metric: str, lang: str = "en") -> str:
     """Short label of an outcome for tables and legends: its declared label, marked cumulative or yearly."""
     o = OUTCOMES.get(metric)
     if o is None:
         return metric.replace("_", " ")
+    base = i18n.label(metric, lang)
     if o.kind == "cumulative":
-        return f"{o.label} (cum.)"
+        return f"{base} ({i18n.text('cum', lang)})"
     if o.unit == "EUR/yr":
-        return f"{o.label} (per year)"
-    return o.label
+        return f"{base} ({i18n.text('per_year', lang)})"
+    return base
 
 
-def describe(metric: str) -> str:
-    """One-line meaning of an outcome (its declaration's description)."""
+def plain_label(metric: str, lang: str = "en") -> str:
+    """An outcome's declared label (in ``lang``) without the cumulative or yearly mark."""
+    return i18n.label(metric, lang) if metric in OUTCOMES else metric.replace("_", " ")
+
+
+def describe(metric: str, lang: str = "en") -> str:
+    """One-line meaning of an outcome (its declaration's description), in ``lang`` where translated."""
     o = OUTCOMES.get(metric)
-    return o.description if o is not None else metric
+    return i18n.phrase(o.description, lang) if o is not None else metric
+
+
+def percent_text(value: float, lang: str = "en", signed: bool = True) -> str:
+    """A relative change in percent: ``+11 %``, ``-1.7 %`` (one decimal below 10 %)."""
+    if not math.isfinite(value):
+        return i18n.text("n_a", lang)
+    body = f"{value:+.1f}" if abs(value) < 9.95 else f"{value:+.0f}"
+    if not signed:
+        body = body.lstrip("+")
+    if lang == "nl":
+        body = body.replace(".", ",")
+    return f"{body}{NBSP}%"
+
+
+def param_label(key: str, lang: str = "en") -> str:
+    """The short label of a parameter (a dotted key) in ``lang``."""
+    return i18n.label(key, lang)
+
+
+def param_value(key: str, value: object, lang: str = "en") -> str:
+    """A parameter's value for people, in its declared unit: ``25%``, ``€280m``, ``2 quarters``, ``jury``."""
+    from clusterpolicy.model.params import field_spec
+
+    try:
+        unit = str(field_spec(key).metadata["unit"])
+    except (KeyError, ValueError):
+        unit = ""
+    if isinstance(value, bool):
+        return i18n.text("yes" if value else "no", lang)
+    if isinstance(value, str):
+        return i18n.choice(value, lang)
+    if isinstance(value, list | tuple):
+        return ", ".join(param_value(key, v, lang) for v in value)
+    if not isinstance(value, int | float):
+        return str(value)
+    f = FORMATS.get(unit)
+    if unit in ("share", "EUR", "EUR/yr") and f is not None:
+        v = float(value) * f.scale
+        body = f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+        body = localise_number(body, lang)
+        tail = i18n.text("per_year", lang) if unit == "EUR/yr" else ""
+        text = f"{f.prefix}{body}{i18n.suffix(f.suffix, lang)}"
+        return f"{text} {tail}".strip()
+    body = f"{float(value):,.3g}" if isinstance(value, float) else f"{value:,d}"
+    body = localise_number(body, lang)
+    if unit == "x":
+        return f"{body}×"
+    words = "" if unit in ("", "-", "weight") else i18n.unit(unit, lang)
+    if words and words in param_label(key, lang):
+        words = ""  # the label names the unit already: "evaluation every (years)"
+    return f"{body} {words}".strip()
 
 
 def metrics_table() -> str:
@@ -226,17 +384,7 @@ _PARAM_WORDS = {
 }
 
 
-def param_label(key: str) -> str:
-    """A parameter's declared short label (``privileged for spearheads``); the key if not declared."""
-    from clusterpolicy.model.params import ParameterError, field_spec
-
-    try:
-        return str(field_spec(key).metadata["label"])
-    except ParameterError:
-        return key
-
-
-def param_value(key: str, value: float | str | bool | None, *, integer: bool | None = None) -> str:
+def limit_value(key: str, value: float | str | bool | None, *, integer: bool | None = None) -> str:
     """A parameter's value in its declared unit: ``25.0%``, ``€110.0m``, ``2 quarters``, ``strict``.
 
     Args:
@@ -279,10 +427,10 @@ def limit_text(key: str, low: float | None, high: float | None, *, integer: bool
     hi = math.floor(high + 1e-9) if whole and high is not None else high
     if lo is not None and hi is not None:
         if whole and lo == hi:
-            return f"= {param_value(key, lo, integer=whole)}"
-        return f"from {param_value(key, lo, integer=whole)} to {param_value(key, hi, integer=whole)}"
+            return f"= {limit_value(key, lo, integer=whole)}"
+        return f"from {limit_value(key, lo, integer=whole)} to {limit_value(key, hi, integer=whole)}"
     if lo is not None:
-        return f"at least {param_value(key, lo, integer=whole)}"
+        return f"at least {limit_value(key, lo, integer=whole)}"
     if hi is not None:
-        return f"at most {param_value(key, hi, integer=whole)}"
+        return f"at most {limit_value(key, hi, integer=whole)}"
     return "any"

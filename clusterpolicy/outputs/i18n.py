@@ -12,7 +12,14 @@ Use:
 - :func:`text` for a message by id, with ``str.format`` fields (``text("quarter_of", "nl", q=3, n=40)``);
 - :func:`choice` for the allowed values of a categorical parameter (``strict``, ``jury``, ...);
 - :func:`unit` for a unit as declared (``EUR/yr``, ``share``, ...);
-- :func:`event` for an organisation's history entry as the model writes it.
+- :func:`event` for an organisation's history entry as the model writes it;
+- :func:`suffix` and :func:`axis` for the words of :mod:`clusterpolicy.outputs.format` (``m``, ``pts``,
+  ``€ million per year``);
+- :func:`scenario_label` for a scenario's short label, :func:`phrase` for a text written in a shipped file
+  (a scenario's description; a hypothesis's title, statement, source, why).
+
+The reports' texts are messages too (``MESSAGES``, the ids of each report prefixed ``cmp_``, ``hyp_``,
+``co_``, ``add_``; shared ones ``rep_``).
 
 A missing Dutch entry falls back to English, so a new outcome or parameter never breaks a page; the tests
 list what must be translated (every lever, every outcome, every message).
@@ -25,6 +32,17 @@ import re
 
 LANGS = ("en", "nl")
 DEFAULT_LANG = "en"
+
+
+def lang_argument(lang: str) -> str:
+    """A study's ``lang`` argument, checked before anything runs.
+
+    Raises:
+        InputError: ``lang: 'fr': one of en, nl`` (the command line names its option).
+    """
+    from clusterpolicy.inputs.checks import check_argument
+
+    return str(check_argument("lang", lang, lambda v: None if v in LANGS else f"one of {', '.join(LANGS)}"))
 
 
 def check_lang(lang: str) -> str:
@@ -123,6 +141,69 @@ OUTCOME_NL = {
 
 # --------------------------------------------------------------------------- parameters (Dutch)
 PARAM_NL = {
+    # simulation and population
+    "simulation.start": "eerste geregistreerde kwartaal (het beleid start hier)",
+    "simulation.quarters": "aantal geregistreerde kwartalen",
+    "simulation.burn_in_quarters": "niet geregistreerde kwartalen van het regime vóór het beleid",
+    "population.n_firms": "O&O-relevante bedrijven",
+    "population.sme_share": "aandeel kmo's (< 250 werknemers) onder de bedrijven",
+    "population.follower_share": "aandeel kmo's dat innovatievolger is (weinig eigen O&O)",
+    "population.n_domains": "technologie- en marktdomeinen waarrond clusters ontstaan",
+    "population.domain_concentration": "Dirichlet-concentratie van de domeingroottes (klein = ongelijk)",
+    "population.domain_strength_alpha": "Beta(alfa, beta) van de sterkte van een domein: alfa",
+    "population.domain_strength_beta": "Beta(alfa, beta) van de sterkte van een domein: beta",
+    "population.second_domain_prob_large": "kans dat een groot bedrijf ook in een tweede domein actief is",
+    "population.second_domain_prob_sme": "kans dat een kmo ook in een tweede domein actief is",
+    "population.business_rd": "O&O-uitgaven van bedrijven bij de start",
+    "population.rd_sigma": "log-sd van de O&O van bedrijven binnen een grootteklasse (concentratie)",
+    "population.large_rd_ratio": "mediane O&O van een groot bedrijf t.o.v. die van een kmo",
+    "population.follower_rd_ratio": "mediane O&O van een innovatievolger t.o.v. die van andere kmo's",
+    "population.capability_rd_weight": "gewicht van de (gestandaardiseerde log-)O&O-omvang in het vermogen "
+    "van een bedrijf (logitschaal)",
+    "population.capability_noise": "sd van de rest van het vermogen van een bedrijf (logitschaal)",
+    "population.cash_income_large": "vrije middelen die een groot bedrijf aan samenwerkingsbijdragen kan "
+    "besteden (mediaan)",
+    "population.cash_income_sme": "vrije middelen die een kmo aan samenwerkingsbijdragen kan besteden "
+    "(mediaan)",
+    "population.cash_income_sigma_large": "log-sd van de vrije middelen van grote bedrijven",
+    "population.cash_income_sigma_sme": "log-sd van de vrije middelen van kmo's",
+    "population.n_universities": "universiteiten",
+    "population.n_research_centres": "strategische onderzoekscentra (SOC's)",
+    "population.n_collective_centres": "collectieve onderzoekscentra",
+    "population.university_domain_prob": "kans dat een universiteit een domein dekt",
+    "population.research_centre_domain_prob": "kans dat een onderzoekscentrum een domein dekt",
+    "population.collective_centre_domain_prob": "kans dat een collectief centrum een domein dekt",
+    "population.university_capacity": "projecten waaraan een universiteit per jaar kan deelnemen",
+    "population.research_centre_capacity": "projecten waaraan een onderzoekscentrum per jaar kan deelnemen",
+    "population.collective_centre_capacity": "projecten waaraan een collectief centrum per jaar kan "
+    "deelnemen",
+    "population.university_excellence_alpha": "Beta(alfa, beta) van de excellentie van een universiteit: "
+    "alfa",
+    "population.university_excellence_beta": "Beta(alfa, beta) van de excellentie van een universiteit: beta",
+    "population.research_centre_excellence_alpha": "Beta(alfa, beta) van de excellentie van een "
+    "onderzoekscentrum: alfa",
+    "population.research_centre_excellence_beta": "Beta(alfa, beta) van de excellentie van een "
+    "onderzoekscentrum: beta",
+    "population.collective_centre_excellence_alpha": "Beta(alfa, beta) van de excellentie van een "
+    "collectief centrum: alfa",
+    "population.collective_centre_excellence_beta": "Beta(alfa, beta) van de excellentie van een "
+    "collectief centrum: beta",
+    "population.n_legacy": "bestaande structuren die opnieuw moeten aanvragen of uitdoven",
+    "population.legacy_members": "gemiddeld aantal leden van een bestaande structuur bij de start",
+    "population.legacy_societal_share": "aandeel bestaande structuren met een vooral maatschappelijk doel",
+    "population.legacy_large_weight": "hoeveel waarschijnlijker een groot bedrijf dan een kmo lid is van "
+    "een bestaande structuur",
+    "population.gdp": "regionaal bbp bij de start",
+    "population.gdp_growth": "nominale groei van het bbp",
+    "population.public_rd_share": "aandeel van de totale O&O buiten bedrijven (hoger onderwijs, overheid)",
+    "population.rd_intensity_years": "jaren van het waargenomen pad van de O&O-intensiteit (GERD/bbp) "
+    "zonder het gemodelleerde beleid",
+    "population.rd_intensity_observed": "waargenomen O&O-intensiteit (GERD/bbp) in die jaren",
+    "population.rd_intensity_growth_after": "aangenomen verandering van de O&O-intensiteit per jaar na het "
+    "laatste waargenomen jaar",
+    "population.rd_norm": "de norm voor de O&O-intensiteit die de regio nastreeft (3 % van het bbp)",
+    "population.eu_budget": "Europees onderzoeksgeld (Horizon-programma's) dat de bedrijven van de regio "
+    "per jaar kunnen binnenhalen",
     # levers
     "policy.enabled": "clusterbeleid aan",
     "policy.operating_grant_share": "publiek aandeel in het werkingsbudget",
@@ -301,13 +382,20 @@ CHOICES_NL = {
     "fcfs": "wie eerst komt",
     "lottery": "loting",
     "reserve": "harde reservering",
-    "reserve_release": "reservering, restant naar de open pot",
+    "reserve_release": "reservering met vrijgave",
     "bonus": "scorebonus",
-    "priority": "voorrang tot het bedrag",
+    "priority": "voorrang",
     "rolling": "doorlopend, bij indiening",
     "call": "oproep",
 }
-CHOICES_EN = {"strict": "strict: the grant lapses", "fcfs": "first come, first served"}
+CHOICES_EN = {
+    "strict": "strict: the grant lapses",
+    "fcfs": "first come, first served",
+    "reserve": "hard reserve",
+    "reserve_release": "reserve with release",
+    "bonus": "score bonus",
+    "priority": "priority",
+}
 
 UNITS = {
     "en": {
@@ -376,6 +464,415 @@ UNITS = {
         "x": "×",
         "-": "",
     },
+}
+
+# --------------------------------------------------------------------------- formats (outputs.format)
+SUFFIXES = {
+    "nl": {
+        "m": " mln",
+        " pts": " %-punt",
+        " percentage points": " procentpunt",
+    },
+}
+AXES = {
+    "nl": {
+        "firms": "bedrijven",
+        "memberships": "lidmaatschappen",
+        "organisations": "organisaties",
+        "projects": "projecten",
+        "proposals": "voorstellen",
+        "innovations": "innovaties",
+        "links": "paren",
+        "€ million": "€ mln",
+        "€ million per year": "€ mln per jaar",
+        "€ per member and year": "€ per lid en per jaar",
+        "percentage points": "procentpunt",
+        "score (0-1)": "score (0-1)",
+        "count": "aantal",
+        "% of GDP": "% van het bbp",
+        "percentage points of GDP": "procentpunt van het bbp",
+        "ratio": "verhouding",
+        "€ per €": "€ per €",
+        "outcome units": "eenheden van het resultaat",
+    },
+}
+
+# --------------------------------------------------------------------------- scenarios
+# short labels of the shipped scenarios (their files hold the name and a long description)
+SCENARIOS = {
+    "concept_note_2015": {"en": "concept note (2015)", "nl": "conceptnota (2015)"},
+    "serv_advice_2015": {"en": "SERV's advice (2015)", "nl": "SERV-advies (2015)"},
+    "no_cluster_policy": {"en": "no cluster policy", "nl": "geen clusterbeleid"},
+    "no_privileged_budget": {"en": "no privileged budget", "nl": "geen voorbehouden budget"},
+    "degressive_support": {"en": "degressive support", "nl": "degressieve steun"},
+    "no_sunset": {"en": "no sunset clause", "nl": "geen uitdovingsclausule"},
+    "first_come_first_served": {"en": "first come, first served", "nl": "wie eerst komt, eerst maalt"},
+    "lenient_deposit": {"en": "lenient deposit", "nl": "soepele storting"},
+    "competitive_call": {"en": "competitive calls", "nl": "competitieve oproepen"},
+    "keep_vis": {"en": "VIS kept", "nl": "VIS behouden"},
+}
+
+# --------------------------------------------------------------------------- texts of the shipped files
+# English (as written in the shipped scenario and hypothesis files) -> Dutch; see phrase()
+PHRASES_NL = {
+    # outcome meanings (the first line of each reporter's docstring, model.metrics)
+    "Firms that are members of at least one cluster organisation (each firm counted once)": "Bedrijven die "
+    "lid zijn van minstens één clusterorganisatie (elk bedrijf één keer geteld)",
+    "Memberships of cluster organisations (a firm in two organisations counts twice)": "Lidmaatschappen "
+    "van clusterorganisaties (een bedrijf in twee organisaties telt twee keer)",
+    "Memberships of recognised spearhead clusters (a firm in two spearheads counts twice)": "Lidmaatschappen "
+    "van erkende speerpuntclusters (een bedrijf in twee speerpuntclusters telt twee keer)",
+    "Share of member firms that are members of more than one organisation": "Aandeel van de leden dat lid "
+    "is van meer dan één organisatie",
+    "SMEs that are members of at least one cluster organisation": "Kmo's die lid zijn van minstens één "
+    "clusterorganisatie",
+    "Share of SMEs among member firms (of any organisation)": "Aandeel kmo's onder de leden (van om het "
+    "even welke organisatie)",
+    "Share of all SMEs that are a member of some cluster organisation": "Aandeel van alle kmo's dat lid is "
+    "van een clusterorganisatie",
+    "Firms that are members of a recognised spearhead cluster (each firm counted once)": "Bedrijven die "
+    "lid zijn van een erkende speerpuntcluster (elk bedrijf één keer geteld)",
+    "Firms that are members of a recognised innovative business "
+    "network (each firm counted once)": "Bedrijven die lid zijn van een erkend innovatief bedrijfsnetwerk "
+    "(elk bedrijf één keer geteld)",
+    "Share of SMEs among the member firms of recognised spearhead clusters": "Aandeel kmo's onder de leden "
+    "van erkende speerpuntclusters",
+    "Member firms with an EU-funded project running (their international activity)": "Leden met een lopend "
+    "Europees gesteund project (hun internationale activiteit)",
+    "Memberships ended for leaving a year's dues unpaid": "Lidmaatschappen beëindigd omdat de bijdragen "
+    "van een jaar onbetaald bleven",
+    "Recognised spearhead clusters that exist": "Erkende speerpuntclusters die bestaan",
+    "Recognised innovative business networks that exist": "Erkende innovatieve bedrijfsnetwerken die bestaan",
+    "Cluster organisations of any kind that exist (incl. legacy structures)": "Clusterorganisaties van "
+    "elke soort die bestaan (ook bestaande structuren)",
+    "Organisations ever recognised under the policy (spearheads, "
+    "IBNs) that exist, supported or not": "Organisaties ooit erkend onder het beleid (speerpunten, IBN's) "
+    "die bestaan, gesteund of niet",
+    "Median number of members of the recognised spearhead clusters": "Mediaan aantal leden van de erkende "
+    "speerpuntclusters",
+    "Members of the largest recognised spearhead cluster": "Leden van de grootste erkende speerpuntcluster",
+    "Spearhead recognitions so far (incl. IBNs that became spearheads)": "Erkenningen als speerpuntcluster "
+    "tot nu toe (ook IBN's die speerpunt werden)",
+    "IBN recognitions so far": "Erkenningen als IBN tot nu toe",
+    "IBNs that became spearhead clusters": "IBN's die speerpuntcluster werden",
+    "IBNs whose three (``support_years_ibn``) years of support are over and that still exist": "IBN's "
+    "waarvan de drie (``support_years_ibn``) steunjaren voorbij zijn en die nog bestaan",
+    "Operating grants that lapsed because the deposit was short": "Werkingssubsidies die vervielen omdat "
+    "de storting te laag was",
+    "Spearhead clusters whose support stopped at an interim evaluation": "Speerpuntclusters waarvan de "
+    "steun stopte na een tussentijdse evaluatie",
+    "Organisations that ended because they could not run (their "
+    "members were free to go elsewhere)": "Organisaties die stopten omdat ze niet konden draaien (hun "
+    "leden konden elders terecht)",
+    "Organisations that run their full planned activity on members' money alone": "Organisaties die hun "
+    "volledige geplande werking alleen met geld van de leden draaien",
+    "Organisations whose support ended by the sunset clause so far": "Organisaties waarvan de steun tot nu "
+    "toe stopte door de uitdovingsclausule",
+    "Share of the organisations past the sunset for a year or more "
+    "that were alive a year after it": "Aandeel van de organisaties die minstens een jaar voorbij de "
+    "uitdoving zijn en een jaar erna nog bestonden",
+    "Share of the organisations past the sunset for two years or "
+    "more that were alive two years after": "Aandeel van de organisaties die minstens twee jaar voorbij de "
+    "uitdoving zijn en twee jaar erna nog bestonden",
+    "Members a year after support ended by the sunset, over members "
+    "when it ended (same organisations)": "Leden een jaar na het einde van de steun door de uitdoving, "
+    "gedeeld door de leden toen ze stopte (dezelfde organisaties)",
+    "Members two years after support ended by the sunset, over members when it ended": "Leden twee jaar na "
+    "het einde van de steun door de uitdoving, gedeeld door de leden toen ze stopte",
+    "Members' money a year after the sunset over the budget of the last supported year": "Geld van de "
+    "leden een jaar na de uitdoving, gedeeld door het budget van het laatste gesteunde jaar",
+    "Mean noise-free quality of the applications recognised so far (jury vs fcfs vs lottery)": "Gemiddelde "
+    "kwaliteit zonder ruis van de tot nu toe erkende aanvragen (jury, volgorde van aankomst of loting)",
+    "Mean excellence of the recognised spearhead clusters and IBNs": "Gemiddelde excellentie van de "
+    "erkende speerpuntclusters en IBN's",
+    "Public share of the planned budgets of all existing organisations this project year": "Publiek "
+    "aandeel in de geplande budgetten van alle bestaande organisaties in dit projectjaar",
+    "Share of the recognised spearhead organisations' budgets (last "
+    "project year) that members paid": "Aandeel van de budgetten van de erkende speerpuntorganisaties "
+    "(laatste projectjaar) dat de leden betaalden",
+    "Operating grants paid to cluster organisations, incl. "
+    "transitional grants to legacy ones": "Werkingssubsidies betaald aan clusterorganisaties, ook "
+    "overgangssubsidies aan bestaande structuren",
+    "Operating grants so far per member-year of the organisations "
+    "recognised under the policy": "Werkingssubsidies tot nu toe per lid en per jaar van de organisaties "
+    "erkend onder het beleid",
+    "Project grants paid (every pot)": "Betaalde projectsubsidies (elke pot)",
+    "Project grants paid through the privilege": "Projectsubsidies betaald via de voorrang",
+    "Project grants paid to spearhead-cluster projects, from any pot": "Projectsubsidies betaald aan "
+    "projecten van speerpuntclusters, uit elke pot",
+    "Reserved project money that no spearhead project used and that "
+    "was not released (``reserve``)": "Voorbehouden projectgeld dat geen speerpuntproject gebruikte en dat "
+    "niet werd vrijgegeven (``reserve``)",
+    "Reserved project money left idle in the last project call (EUR/yr)": "Voorbehouden projectgeld dat in "
+    "de laatste projectoproep ongebruikt bleef (EUR/jaar)",
+    "Reserved money the spearhead projects left and that went to "
+    "the open pot (``reserve_release``)": "Voorbehouden geld dat de speerpuntprojecten overlieten en dat "
+    "naar de open pot ging (``reserve_release``)",
+    "This year's project envelope (privileged and open together)": "De projectenveloppe van dit jaar "
+    "(voorbehouden en open samen)",
+    "Grants paid to VIS trajectories": "Steun betaald aan VIS-trajecten",
+    "Unspent grant money returned to the agency by organisations that ended": "Ongebruikt subsidiegeld dat "
+    "opgeheven organisaties aan het agentschap teruggaven",
+    "Members' co-financing of cluster organisations: cash fees plus "
+    "credited in-kind contributions": "Cofinanciering van clusterorganisaties door de leden: bijdragen in "
+    "geld plus erkende inbreng in natura",
+    "Members' cash fees paid to cluster organisations": "Bijdragen in geld van de leden aan "
+    "clusterorganisaties",
+    "Private money matched to funded projects": "Privaat geld ingebracht in gesteunde projecten",
+    "EU grants won by firms": "Europese steun binnengehaald door bedrijven",
+    "EU grants won by firms that were members of a cluster organisation when they won": "Europese steun "
+    "binnengehaald door bedrijven die toen lid waren van een clusterorganisatie",
+    "Gini coefficient of project grants among the firms that received any": "Gini-coëfficiënt van de "
+    "projectsteun onder de bedrijven die er kregen",
+    "Spearhead-cluster projects funded through the privilege": "Projecten van speerpuntclusters gesteund "
+    "via de voorrang",
+    "Spearhead-cluster projects funded in open competition": "Projecten van speerpuntclusters gesteund in "
+    "open competitie",
+    "Individual firm projects funded": "Gesteunde individuele bedrijfsprojecten",
+    "IBN projects funded": "Gesteunde IBN-projecten",
+    "Eligible proposals rejected for lack of money": "Ontvankelijke voorstellen afgewezen wegens geldgebrek",
+    "Individual and IBN proposals rejected that one merged pot of "
+    "the same envelope would have funded": "Afgewezen individuele en IBN-voorstellen die één samengevoegde "
+    "pot van dezelfde enveloppe gesteund zou hebben",
+    "Share of firms' project grants so far that went to SMEs": "Aandeel van de projectsteun aan bedrijven "
+    "tot nu toe dat naar kmo's ging",
+    "Firms whose individual project was funded in the last project "
+    "call (the regular company grants)": "Bedrijven waarvan het individuele project in de laatste "
+    "projectoproep gesteund werd (de gewone bedrijfssteun)",
+    "VIS projects funded": "Gesteunde VIS-projecten",
+    "Participations of SMEs in funded projects of every kind, VIS included": "Deelnames van kmo's aan "
+    "gesteunde projecten van elke soort, VIS inbegrepen",
+    "Participations of innovation followers in funded projects of every kind, VIS included": "Deelnames "
+    "van innovatievolgers aan gesteunde projecten van elke soort, VIS inbegrepen",
+    "Business R&D expenditure (EUR/yr): own R&D plus passed-through subsidies": "O&O-uitgaven van "
+    "bedrijven (EUR/jaar): eigen O&O plus doorgegeven steun",
+    "Business R&D from firms' own money (EUR/yr), incl. what knowledge adds to it": "O&O van bedrijven uit "
+    "eigen middelen (EUR/jaar), ook wat kennis eraan toevoegt",
+    "Business R&D from regional project grants (EUR/yr): pass-through x project subsidies": "O&O van "
+    "bedrijven uit regionale projectsteun (EUR/jaar): doorgifte x projectsteun",
+    "Business R&D from EU grants (EUR/yr): pass-through x EU subsidies": "O&O van bedrijven uit Europese "
+    "steun (EUR/jaar): doorgifte x Europese steun",
+    "Business R&D of firms that are not members of any cluster organisation (EUR/yr)": "O&O van bedrijven "
+    "die geen lid zijn van een clusterorganisatie (EUR/jaar)",
+    "Mean business R&D of a member firm (EUR/yr)": "Gemiddelde O&O van een lid (EUR/jaar)",
+    "Mean business R&D of a firm that is not a member (EUR/yr)": "Gemiddelde O&O van een bedrijf dat geen "
+    "lid is (EUR/jaar)",
+    "Regional GDP (EUR/yr), growing at ``gdp_growth``": "Regionaal bbp (EUR/jaar), groeiend met "
+    "``gdp_growth``",
+    "Total R&D (business + public, the public part growing with GDP) over GDP": "Totale O&O (bedrijven + "
+    "overheid, het publieke deel groeiend met het bbp) gedeeld door het bbp",
+    "R&D intensity minus the norm (``population.rd_norm``, 3 % of "
+    "GDP): negative means short of it": "O&O-intensiteit min de norm (``population.rd_norm``, 3 % van het "
+    "bbp): negatief betekent eronder",
+    "Innovations by firms since the start": "Innovaties van bedrijven sinds de start",
+    "Innovations by SMEs since the start": "Innovaties van kmo's sinds de start",
+    "Innovations by innovation followers since the start": "Innovaties van innovatievolgers sinds de start",
+    "Mean knowledge stock of the innovation followers": "Gemiddelde kennisvoorraad van de innovatievolgers",
+    "Distinct pairs (firm-firm, firm-institution) that have worked "
+    "together in a funded project": "Verschillende paren (bedrijf-bedrijf, bedrijf-instelling) die "
+    "samenwerkten in een gesteund project",
+    # scenario descriptions
+    "One lever: spearhead clusters recognised in competitive calls (the concept note) instead of as "
+    "applications arrive.": "Eén hefboom: speerpuntclusters erkend in competitieve oproepen (de "
+    "conceptnota) in plaats van naargelang de aanvragen binnenkomen.",
+    "The 2015 concept note's rules as implemented: 50 % co-financing with a strict 3-month deposit, "
+    "spearhead clusters recognised as applications arrive (at most 7) with a cluster pact before privileged "
+    "project money, 25 % of the project envelope privileged for them, 10/3-year sunset, no interim "
+    "evaluation, VIS trajectories ended.": "De regels van de conceptnota van 2015 zoals uitgevoerd: 50 % "
+    "cofinanciering met een strikte storting binnen 3 maanden, speerpuntclusters erkend naargelang de "
+    "aanvragen binnenkomen (hoogstens 7) met een clusterpact vóór voorbehouden projectmiddelen, 25 % van "
+    "de projectenveloppe voor hen voorbehouden, uitdoving na 10/3 jaar, geen tussentijdse evaluatie, "
+    "VIS-trajecten stopgezet.",
+    "One lever: degressive operating grants (50 % falling to 25 % in the last support year).": "Eén "
+    "hefboom: degressieve werkingssubsidies (50 %, dalend tot 25 % in het laatste steunjaar).",
+    "One lever: first-come-first-served selection of clusters instead of a jury.": "Eén hefboom: clusters "
+    "geselecteerd op volgorde van aankomst in plaats van door een jury.",
+    "One lever: the VIS trajectories go on beside the cluster policy, with their own budget.": "Eén "
+    "hefboom: de VIS-trajecten lopen door naast het clusterbeleid, met een eigen budget.",
+    "One lever: lenient deposit rule (6 months; the grant lapses only if more than 25 % short).": "Eén "
+    "hefboom: soepele stortingsregel (6 maanden; de subsidie vervalt pas bij meer dan 25 % tekort).",
+    "Counterfactual: no cluster policy; only the regular open project pot remains.": "Contrafeitelijk: "
+    "geen clusterbeleid; alleen de gewone open projectpot blijft.",
+    "One lever: no privileged project budget; the whole envelope is open to all proposals.": "Eén "
+    "hefboom: geen voorbehouden projectbudget; de hele enveloppe staat open voor alle voorstellen.",
+    "One lever: no sunset clause (support does not end within the horizon).": "Eén hefboom: geen "
+    "uitdovingsclausule (de steun stopt niet binnen de horizon).",
+    "SERV's amendments: in-kind SME contributions count, jury stressing SME involvement, interim "
+    "evaluations, IBN-to-spearhead path.": "De amendementen van de SERV: inbreng in natura van kmo's telt "
+    "mee, een jury die de betrokkenheid van kmo's zwaar laat wegen, tussentijdse evaluaties, een pad van "
+    "IBN naar speerpuntcluster.",
+    # hypothesis files: sources
+    "SERV advice of 28 September 2015, §4.2.1 and §4.4": "SERV-advies van 28 september 2015, §4.2.1 en §4.4",
+    "SERV advice of 28 September 2015, §4.2.1 (concept note §7.1-7.2)": "SERV-advies van 28 september "
+    "2015, §4.2.1 (conceptnota §7.1-7.2)",
+    "SERV advice of 28 September 2015, §4.2.1": "SERV-advies van 28 september 2015, §4.2.1",
+    "SERV advice of 28 September 2015, §4.2.2 and §4.7": "SERV-advies van 28 september 2015, §4.2.2 en §4.7",
+    "SERV advice of 28 September 2015, §4.3 and §4.5": "SERV-advies van 28 september 2015, §4.3 en §4.5",
+    "SERV advice of 28 September 2015, §4.3": "SERV-advies van 28 september 2015, §4.3",
+    "SERV advice of 28 September 2015, §4.2.1 and §4.8": "SERV-advies van 28 september 2015, §4.2.1 en §4.8",
+    "SERV advice of 28 September 2015, §3": "SERV-advies van 28 september 2015, §3",
+    # H1a
+    "Co-financing deters SMEs": "Cofinanciering schrikt kmo's af",
+    "The larger the share of a cluster organisation's budget its members must bring, the fewer SMEs take "
+    "part: a higher public share of the operating budget raises SME participation.": "Hoe groter het deel "
+    "van het budget van een clusterorganisatie dat de leden zelf moeten inbrengen, hoe minder kmo's "
+    "deelnemen: een hoger publiek aandeel in het werkingsbudget verhoogt de deelname van kmo's.",
+    "SMEs give time, not money (advice §4.2.1): less co-financing asked, more SMEs join": "kmo's geven "
+    "tijd, geen geld (advies §4.2.1): minder cofinanciering gevraagd, meer kmo's doen mee",
+    "SERV wants a broad group of SMEs among the members (advice §4.4)": "de SERV wil een brede groep "
+    "kmo's onder de leden (advies §4.4)",
+    "assumption: a better-funded organisation offers more to every member": "aanname: een beter "
+    "gefinancierde organisatie biedt elk lid meer",
+    "assumption: a larger grant makes an organisation less dependent on members paying on time": "aanname: "
+    "een grotere subsidie maakt een organisatie minder afhankelijk van leden die op tijd betalen",
+    # H1b
+    "The short deposit window makes grants lapse and deters SMEs": "De korte stortingstermijn doet "
+    "subsidies vervallen en schrikt kmo's af",
+    "Giving cluster organisations longer than three months to deposit 80 % of the year's co-financing "
+    "lowers the number of grants that lapse and raises SME participation.": "Clusterorganisaties langer "
+    "dan drie maanden geven om 80 % van de jaarlijkse cofinanciering te storten, doet minder subsidies "
+    "vervallen en verhoogt de deelname van kmo's.",
+    "the grant lapses when the deposit is short at the deadline (advice §4.2.1)": "de subsidie vervalt als "
+    "de storting op de vervaldag te laag is (advies §4.2.1)",
+    "SMEs are cash-constrained and pay late (advice §4.2.1)": "kmo's hebben weinig liquide middelen en "
+    "betalen laat (advies §4.2.1)",
+    "fewer lapses keep more recognised clusters (assumption)": "minder vervallen subsidies houden meer "
+    "erkende clusters in stand (aanname)",
+    "fewer lapses keep more recognised networks (assumption)": "minder vervallen subsidies houden meer "
+    "erkende netwerken in stand (aanname)",
+    # H2
+    "In-kind contributions raise SME participation without lowering private effort": "Inbreng in natura "
+    "verhoogt de deelname van kmo's zonder de private inspanning te verlagen",
+    "Letting SMEs pay part of their co-financing in staff time raises SME participation, and members' "
+    "co-financing (cash plus in kind) does not fall.": "Kmo's een deel van hun cofinanciering in "
+    "personeelstijd laten betalen, verhoogt de deelname van kmo's, en de cofinanciering door de leden (geld "
+    "plus natura) daalt niet.",
+    "SMEs are willing to give time but not money (advice §4.2.1)": "kmo's willen tijd geven, maar geen "
+    "geld (advies §4.2.1)",
+    "SERV wants a broad group of SMEs in every cluster (advice §4.4)": "de SERV wil een brede groep kmo's "
+    "in elke cluster (advies §4.4)",
+    "private effort, cash plus credited staff time, should not fall (advice §4.2.1)": "de private "
+    "inspanning, geld plus erkende personeelstijd, mag niet dalen (advies §4.2.1)",
+    "assumption: the cash part may fall as SMEs pay in time; this outcome shows whether it does": "aanname: "
+    "het deel in geld kan dalen als kmo's in tijd betalen; dit resultaat toont of dat gebeurt",
+    # H3 and H3b
+    "Privileged budgets crowd out individual firm and IBN projects": "Voorbehouden budgetten verdringen "
+    "individuele bedrijfsprojecten en IBN-projecten",
+    "Privileged budgets crowd out individual firm and IBN projects (bonus rule)": "Voorbehouden budgetten "
+    "verdringen individuele bedrijfsprojecten en IBN-projecten (regel: scorebonus)",
+    "Reserving part of a fixed project envelope for spearhead-cluster projects lowers the number of "
+    "individual firm projects and IBN projects funded, the R&D of firms outside the clusters and the SMEs' "
+    "share of project money, and turns away proposals a single pot would have funded.": "Een deel van een "
+    "vaste projectenveloppe voorbehouden voor projecten van speerpuntclusters verlaagt het aantal gesteunde "
+    "individuele bedrijfsprojecten en IBN-projecten, de O&O van bedrijven buiten de clusters en het "
+    "aandeel van kmo's in het projectgeld, en wijst voorstellen af die één enkele pot gesteund zou hebben.",
+    "Giving spearhead-cluster proposals a score bonus in one fixed project envelope lowers the number of "
+    "individual firm projects and IBN projects funded, the R&D of firms outside the clusters and the SMEs' "
+    "share of project money, and turns away proposals a single pot would have funded.": "Voorstellen van "
+    "speerpuntclusters een scorebonus geven in één vaste projectenveloppe verlaagt het aantal gesteunde "
+    "individuele bedrijfsprojecten en IBN-projecten, de O&O van bedrijven buiten de clusters en het "
+    "aandeel van kmo's in het projectgeld, en wijst voorstellen af die één enkele pot gesteund zou hebben.",
+    "individual firm projects compete for what is left of the envelope (advice §4.2.2)": "individuele "
+    "bedrijfsprojecten dingen mee naar wat van de enveloppe overblijft (advies §4.2.2)",
+    "IBNs get no privileged money and compete in the open pot (advice §4.2.2, §4.3)": "IBN's krijgen geen "
+    "voorbehouden geld en dingen mee in de open pot (advies §4.2.2, §4.3)",
+    "firms outside the clusters lose project subsidies (advice §4.2.2); assumption that this lowers their "
+    "R&D": "bedrijven buiten de clusters verliezen projectsteun (advies §4.2.2); aanname dat dit hun O&O "
+    "verlaagt",
+    "regular company R&D grants go about 60 % to SMEs (Flemish Parliament 2020); privileged money follows "
+    "R&D size (assumption)": "de gewone O&O-steun aan bedrijven gaat voor ongeveer 60 % naar kmo's "
+    "(Vlaams Parlement 2020); voorbehouden geld volgt de omvang van de O&O (aanname)",
+    "open-pot proposals a single pot would have funded (advice §4.2.2)": "voorstellen in de open pot die "
+    "één enkele pot gesteund zou hebben (advies §4.2.2)",
+    # H4
+    "A sunset clause makes cluster organisations self-sustaining": "Een uitdovingsclausule maakt "
+    "clusterorganisaties zelfbedruipend",
+    "Organisations whose support has ended live on their members' money: without a sunset no more "
+    "organisations and no more members remain, while public money per member-year is higher.": "Organisaties "
+    "waarvan de steun stopte, leven van het geld van hun leden: zonder uitdoving blijven er niet meer "
+    "organisaties en niet meer leden over, terwijl het publieke geld per lid en per jaar hoger ligt.",
+    "self-sustaining organisations survive their sunset, so grants beyond it keep no more of them alive "
+    "(advice §4.2.1)": "zelfbedruipende organisaties overleven hun uitdoving, dus steun daarna houdt er "
+    "niet meer in leven (advies §4.2.1)",
+    "members who stay after the sunset pay for what the grant paid; if they would not, the grant keeps them "
+    "(advice §4.2.1)": "leden die na de uitdoving blijven, betalen wat de subsidie betaalde; zouden ze dat "
+    "niet doen, dan houdt de subsidie hen vast (advies §4.2.1)",
+    "without a sunset weak clusters stay on public money: more public euros per member-year (advice "
+    "§4.2.1, waste)": "zonder uitdoving blijven zwakke clusters op publiek geld draaien: meer publieke "
+    "euro's per lid en per jaar (advies §4.2.1, verspilling)",
+    # H5
+    "A jury selects better clusters than first-come-first-served": "Een jury selecteert betere clusters "
+    "dan wie eerst komt, eerst maalt",
+    "Selecting spearhead clusters and IBNs by first-come-first-served (or by lottery) instead of an "
+    "independent jury recognises weaker clusters, with less innovation and business R&D and more clusters "
+    "that fail.": "Speerpuntclusters en IBN's selecteren op volgorde van aankomst (of bij loting) in plaats "
+    "van door een onafhankelijke jury, erkent zwakkere clusters, met minder innovatie en O&O van bedrijven "
+    "en meer clusters die mislukken.",
+    "the jury scores valorisation, support base and excellence (advice §4.5); arrival order does not": "de "
+    "jury beoordeelt valorisatie, draagvlak en excellentie (advies §4.5); de volgorde van aankomst niet",
+    "better clusters run better projects (assumption, via the model's project quality)": "betere clusters "
+    "voeren betere projecten uit (aanname, via de projectkwaliteit in het model)",
+    "excellent organisations raise members' R&D (advice §4.2.1)": "excellente organisaties verhogen de "
+    "O&O van hun leden (advies §4.2.1)",
+    "weaker clusters find fewer paying members (assumption)": "zwakkere clusters vinden minder betalende "
+    "leden (aanname)",
+    "weaker clusters are less likely to survive on their members (assumption)": "zwakkere clusters "
+    "overleven minder vaak op hun leden (aanname)",
+    # H6
+    "IBNs grow into spearhead clusters when a path exists": "IBN's groeien uit tot speerpuntclusters als "
+    "er een pad bestaat",
+    "With a path from IBN to spearhead cluster, some IBNs become spearheads, and the spearhead clusters gain "
+    "members and SMEs.": "Met een pad van IBN naar speerpuntcluster worden sommige IBN's speerpuntcluster, "
+    "en de speerpuntclusters winnen leden en kmo's.",
+    "an IBN that meets the conditions becomes a spearhead (advice §4.3); if none ever meets them, the path "
+    "is empty": "een IBN die aan de voorwaarden voldoet, wordt speerpuntcluster (advies §4.3); voldoet er "
+    "nooit een, dan blijft het pad leeg",
+    "assumption: an IBN that grows brings its members into a spearhead": "aanname: een IBN die groeit, "
+    "brengt zijn leden mee naar een speerpuntcluster",
+    "assumption: IBNs are bottom-up networks of SMEs (advice §4.3)": "aanname: IBN's zijn netwerken van "
+    "kmo's van onderuit (advies §4.3)",
+    # H7
+    "Excellent cluster organisations raise members' R&D, international and EU activity": "Excellente "
+    "clusterorganisaties verhogen de O&O, de internationale en de Europese activiteit van hun leden",
+    "Where cluster organisations become more excellent, their members do more R&D, take part in more EU "
+    "projects and win more EU money.": "Waar clusterorganisaties excellenter worden, doen hun leden meer "
+    "O&O, nemen ze deel aan meer Europese projecten en halen ze meer Europees geld binnen.",
+    "the lever works: organisations that learn become more excellent": "de hefboom werkt: organisaties "
+    "die leren, worden excellenter",
+    "excellent organisations raise members' R&D through knowledge (advice §4.2.1)": "excellente "
+    "organisaties verhogen de O&O van hun leden via kennis (advies §4.2.1)",
+    "excellent organisations help members into EU projects (advice §4.8)": "excellente organisaties "
+    "helpen leden in Europese projecten (advies §4.8)",
+    "excellent organisations help members win EU money (advice §4.8), from a limited EU amount": "excellente "
+    "organisaties helpen leden Europees geld binnenhalen (advies §4.8), uit een beperkt Europees bedrag",
+    # H8
+    "Cluster policy helps reach the 3 % R&D norm, as one contributor": "Clusterbeleid helpt de 3 %-norm "
+    "voor O&O te halen, als een van de bijdragen",
+    "With the cluster policy, R&D intensity and business R&D are higher than without it; the size of the "
+    "contribution, in points of GDP with its interval, says how much of the way to 3 % it is.": "Met het "
+    "clusterbeleid liggen de O&O-intensiteit en de O&O van bedrijven hoger dan zonder; de omvang van de "
+    "bijdrage, in procentpunt van het bbp met het interval, zegt welk deel van de weg naar 3 % ze aflegt.",
+    "the policy's contribution to R&D intensity, in points of GDP (advice §3: cluster policy as one of the "
+    "instruments towards 3 %)": "de bijdrage van het beleid aan de O&O-intensiteit, in procentpunt van het "
+    "bbp (advies §3: clusterbeleid als een van de instrumenten richting 3 %)",
+    "the contribution comes through business R&D (advice §3); its size next to the observed rise (2.54 % "
+    "in 2013 to 3.65 % in 2021) is in docs/hypotheses.md": "de bijdrage loopt via de O&O van bedrijven "
+    "(advies §3); de omvang naast de waargenomen stijging (2,54 % in 2013 tot 3,65 % in 2021) staat in "
+    "docs/hypotheses.md",
+    # H9
+    "Ending the VIS trajectories loses projects that mattered to smaller firms": "Het stopzetten van de "
+    "VIS-trajecten verliest projecten die belangrijk waren voor kleinere bedrijven",
+    "Without the VIS trajectories, fewer SMEs and innovation followers take part in funded projects, "
+    "followers know less and SMEs innovate less.": "Zonder de VIS-trajecten nemen minder kmo's en "
+    "innovatievolgers deel aan gesteunde projecten, weten volgers minder en innoveren kmo's minder.",
+    "VIS projects were open to groups of SMEs (advice §4.3)": "VIS-projecten stonden open voor groepen "
+    "kmo's (advies §4.3)",
+    "VIS reached innovation followers, which rarely propose projects of their own (advice §4.3)": "VIS "
+    "bereikte innovatievolgers, die zelden eigen projecten indienen (advies §4.3)",
+    "assumption: what followers learnt in VIS projects is not replaced by cluster membership": "aanname: "
+    "wat volgers leerden in VIS-projecten, wordt niet vervangen door lidmaatschap van een cluster",
+    "assumption: knowledge raises SMEs' chance to innovate": "aanname: kennis verhoogt de kans dat een kmo "
+    "innoveert",
 }
 
 # --------------------------------------------------------------------------- messages
@@ -483,6 +980,640 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fixed_here": {"en": "(set in the scenario file)", "nl": "(vastgelegd in het scenariobestand)"},
     "yes": {"en": "yes", "nl": "ja"},
     "no": {"en": "no", "nl": "nee"},
+    # ------------------------------------------------------------ values (outputs.format)
+    "n_a": {"en": "n/a", "nl": "n.b."},
+    "to": {"en": "to", "nl": "tot"},
+    "every_run": {"en": "in every run", "nl": "in elke run"},
+    "no_difference": {"en": "0 in every run", "nl": "0 in elke run"},
+    "cum": {"en": "cum.", "nl": "cum."},
+    "per_year": {"en": "per year", "nl": "per jaar"},
+    "and": {"en": "and", "nl": "en"},
+    # ------------------------------------------------------------ every report
+    "rep_howto": {"en": "How to read this.", "nl": "Zo leest u dit."},
+    "rep_seeds": {"en": "Seeds of the {n} replications", "nl": "Toevalszaden van de {n} herhalingen"},
+    "rep_failed_runs": {"en": "Failed runs", "nl": "Mislukte runs"},
+    "rep_generated": {
+        "en": "Generated {when} by clusterpolicy {version} (git {commit})",
+        "nl": "Gemaakt op {when} met clusterpolicy {version} (git {commit})",
+    },
+    "rep_failures": {
+        "en": "{n} run(s) failed and are left out of the statistics; see the list at the end.",
+        "nl": "{n} run(s) mislukt; ze tellen niet mee in de cijfers (zie de lijst onderaan).",
+    },
+    "rep_outcome": {"en": "outcome", "nl": "resultaat"},
+    "rep_meaning": {"en": "meaning", "nl": "betekenis"},
+    "rep_column_name": {"en": "column in the files", "nl": "kolom in de bestanden"},
+    "rep_all_outcomes": {"en": "Every outcome", "nl": "Alle resultaten"},
+    "rep_method": {"en": "How it is computed", "nl": "Hoe het berekend is"},
+    "rep_not_forecast": {
+        "en": "These are the model's results under its assumptions (named in the scenario files and in "
+        "docs/ODD.md), not forecasts.",
+        "nl": "Dit zijn resultaten van het model onder zijn aannames (vermeld in de scenariobestanden en in "
+        "docs/ODD.md), geen voorspellingen.",
+    },
+    # ------------------------------------------------------------ one run (outputs.run)
+    "run_title": {"en": "{scenario}, seed {seed}", "nl": "{scenario}, toevalszaad {seed}"},
+    "run_panel_orgs": {"en": "Cluster organisations", "nl": "Clusterorganisaties"},
+    "run_panel_members": {"en": "Members", "nl": "Leden"},
+    "run_panel_sme": {"en": "SME involvement", "nl": "Betrokkenheid van kmo's"},
+    "run_panel_projects": {"en": "Projects funded (cumulative)", "nl": "Gesteunde projecten (cumulatief)"},
+    "run_panel_rejected": {
+        "en": "Proposals turned down (cumulative)",
+        "nl": "Afgewezen voorstellen (cumulatief)",
+    },
+    "run_panel_money": {"en": "Money (cumulative)", "nl": "Geld (cumulatief)"},
+    "run_panel_lost": {"en": "Clusters lost (cumulative)", "nl": "Verloren clusters (cumulatief)"},
+    "run_panel_rd": {"en": "R&D intensity", "nl": "O&O-intensiteit"},
+    # ------------------------------------------------------------ compare
+    "cmp_title": {
+        "en": "What changes against the reference scenario, {reference}?",
+        "nl": "Wat verandert er tegenover het referentiescenario, {reference}?",
+    },
+    "cmp_meta": {
+        "en": "{others} against {reference}: {n} paired runs per scenario; values in {quarter}.",
+        "nl": "{others} tegenover {reference}: {n} gepaarde runs per scenario; waarden in {quarter}.",
+    },
+    "cmp_howto": {
+        "en": "Each scenario was run {n} times with the same random numbers, so a difference comes from the "
+        "rules, not from luck. A difference is clear when its 95 % interval (the range in brackets) leaves "
+        "out zero; a hollow dot in the figure is not clear. Counts and money are compared in % of the "
+        "reference, shares in percentage points. These are the model's results under its assumptions, not "
+        "forecasts; the method is at the end of the page.",
+        "nl": "Elk scenario draaide {n} keer met dezelfde toevalsgetallen, zodat een verschil uit de regels "
+        "komt en niet uit toeval. Een verschil is duidelijk als zijn 95 %-interval (het bereik tussen "
+        "haakjes) nul uitsluit; een open bolletje in de figuur is niet duidelijk. Aantallen en geld worden "
+        "vergeleken "
+        "in % van de referentie, aandelen in procentpunt. Dit zijn resultaten van het model onder zijn "
+        "aannames, geen voorspellingen; de methode staat onderaan.",
+    },
+    "cmp_answer_intro": {
+        "en": "Against {reference}, in {quarter}:",
+        "nl": "Tegenover {reference}, in {quarter}:",
+    },
+    "cmp_no_clear_change": {"en": "no clear change", "nl": "geen duidelijk verschil"},
+    "cmp_tally": {
+        "en": "{k} of the {n} headline outcomes differ clearly.",
+        "nl": "{k} van de {n} kernresultaten verschillen duidelijk.",
+    },
+    "cmp_how_sure": {
+        "en": "Clear means: the 95 % interval of the paired difference over {n} runs leaves out zero.",
+        "nl": "Duidelijk betekent: het 95 %-interval van het gepaarde verschil over {n} runs sluit nul uit.",
+    },
+    "cmp_figure_caption": {
+        "en": "Every headline outcome: the paired difference to {reference} with its 95 % interval; the "
+        "numbers on the right are the differences in the outcome's own unit.",
+        "nl": "Elk kernresultaat: het gepaarde verschil met {reference} met zijn 95 %-interval; de getallen "
+        "rechts zijn de verschillen in de eenheid van het resultaat.",
+    },
+    "cmp_figure_left_out": {
+        "en": "Not in the figure (0 under the reference, so no % of it): {items}.",
+        "nl": "Niet in de figuur (0 in de referentie, dus geen % ervan): {items}.",
+    },
+    "cmp_diff_alt": {
+        "en": "paired differences to the reference",
+        "nl": "gepaarde verschillen met de referentie",
+    },
+    "cmp_diff_title": {
+        "en": "Difference to {reference} (95 % intervals)",
+        "nl": "Verschil met {reference} (95 %-intervallen)",
+    },
+    "cmp_axis_relative": {
+        "en": "difference, % of the value under {reference}",
+        "nl": "verschil, % van de waarde bij {reference}",
+    },
+    "cmp_axis_points": {"en": "difference, percentage points", "nl": "verschil, procentpunt"},
+    "cmp_hollow": {"en": "hollow: not clear at 95 %", "nl": "open: niet duidelijk bij 95 %"},
+    "cmp_bands_title": {
+        "en": "Mean over replications with 95 % intervals",
+        "nl": "Gemiddelde over de herhalingen met 95 %-intervallen",
+    },
+    "cmp_scenarios": {"en": "The scenarios", "nl": "De scenario's"},
+    "cmp_what_differs": {
+        "en": "The rules and assumptions in which they differ (hover a name for the name in the files):",
+        "nl": "De regels en aannames waarin ze verschillen (wijs een naam aan voor de naam in de bestanden):",
+    },
+    "cmp_parameter": {"en": "rule or assumption", "nl": "regel of aanname"},
+    "cmp_same_parameters": {
+        "en": "The scenarios have the same parameters (only their names differ).",
+        "nl": "De scenario's hebben dezelfde parameters (alleen hun namen verschillen).",
+    },
+    "cmp_headline": {"en": "Headline outcomes in {quarter}", "nl": "Kernresultaten in {quarter}"},
+    "cmp_headline_note": {
+        "en": "Mean over the runs with its 95 % interval below it; for the other scenarios also the paired "
+        "difference to the reference (red: clear at 95 %; grey: not clear).",
+        "nl": "Gemiddelde over de runs met het 95 %-interval eronder; voor de andere scenario's ook het "
+        "gepaarde verschil met de referentie (rood: duidelijk bij 95 %; grijs: niet duidelijk).",
+    },
+    "cmp_difference_col": {"en": "difference", "nl": "verschil"},
+    "cmp_diff_short": {"en": "difference {diff}", "nl": "verschil {diff}"},
+    "cmp_over_time": {"en": "Over time", "nl": "In de tijd"},
+    "cmp_every_outcome": {
+        "en": "All {n} outcomes, with their names in summary.csv (click to open)",
+        "nl": "Alle {n} resultaten, met hun namen in summary.csv (klik om te openen)",
+    },
+    "cmp_method": {
+        "en": "The model is stochastic: each scenario was run {n} times. Replication r uses the same random "
+        "seed in every scenario (common random numbers), so the same firms meet the same chance events and a "
+        "difference between scenarios comes from the rules, not from luck. Intervals are Student-t 95 % "
+        "intervals over the replications; a difference is computed replication by replication (paired) "
+        "before it is averaged. Clear at 95 % means that the interval of the difference leaves out zero; it "
+        "does not mean that the difference is large or that it would hold in reality. Values are those of "
+        "the last quarter; an outcome marked cum. adds up the whole period. The model compares rules under "
+        "its assumptions (named in the scenario files and in docs/ODD.md); it is not a forecast.",
+        "nl": "Het model is stochastisch: elk scenario draaide {n} keer. Herhaling r gebruikt in elk "
+        "scenario hetzelfde toevalszaad (gemeenschappelijke toevalsgetallen), zodat dezelfde bedrijven "
+        "dezelfde "
+        "toevallige gebeurtenissen meemaken en een verschil tussen scenario's uit de regels komt, niet uit "
+        "toeval. Intervallen zijn Student-t 95 %-intervallen over de herhalingen; een verschil wordt per "
+        "herhaling berekend (gepaard) en dan uitgemiddeld. Duidelijk bij 95 % betekent dat het interval van "
+        "het verschil nul uitsluit; het betekent niet dat het verschil groot is of in werkelijkheid zou "
+        "gelden. De waarden zijn die van het laatste kwartaal; een resultaat met cum. telt de hele periode "
+        "op. Het model vergelijkt regels onder zijn aannames (vermeld in de scenariobestanden en in "
+        "docs/ODD.md); het is geen voorspelling.",
+    },
+    # ------------------------------------------------------------ verdicts and expectations
+    "verdict_supported": {"en": "supported", "nl": "ondersteund"},
+    "verdict_opposite": {"en": "opposite", "nl": "omgekeerd"},
+    "verdict_not_supported": {"en": "not supported", "nl": "niet ondersteund"},
+    "expected_increase": {"en": "expected to rise", "nl": "verwacht: stijgt"},
+    "expected_decrease": {"en": "expected to fall", "nl": "verwacht: daalt"},
+    "expected_no_decrease": {
+        "en": "expected not to fall by more than {margin}",
+        "nl": "verwacht: daalt niet meer dan {margin}",
+    },
+    "expected_no_increase": {
+        "en": "expected not to rise by more than {margin}",
+        "nl": "verwacht: stijgt niet meer dan {margin}",
+    },
+    "rep_source": {"en": "Source: {source}.", "nl": "Bron: {source}."},
+    "rep_all_comparisons": {"en": "Every comparison", "nl": "Alle vergelijkingen"},
+    # ------------------------------------------------------------ hypothesis
+    "hyp_meta": {
+        "en": "{values} values × {n} paired runs; values in {quarter}.",
+        "nl": "{values} waarden × {n} gepaarde runs; waarden in {quarter}.",
+    },
+    "hyp_howto": {
+        "en": "Every value of the lever was run {n} times with the same random numbers as the reference "
+        "value, "
+        "so a difference comes from the lever, not from luck. Supported: the effect is clear and goes the "
+        "expected way; opposite: clear, the other way; not supported: the model cannot tell. Each effect is "
+        "shown with its interval, widened for testing many things at once; a hollow dot is not clear. Shares "
+        "change in percentage points. A verdict is about the model under its assumptions, not a forecast.",
+        "nl": "Elke waarde van de hefboom draaide {n} keer met dezelfde toevalsgetallen als de "
+        "referentiewaarde, "
+        "zodat een verschil uit de hefboom komt en niet uit toeval. Ondersteund: het effect is duidelijk en "
+        "gaat in de verwachte richting; omgekeerd: duidelijk, in de andere richting; niet ondersteund: het "
+        "model kan het niet zeggen. Elk effect staat er met zijn interval, verbreed omdat veel zaken "
+        "tegelijk "
+        "getoetst worden; een open bolletje is niet duidelijk. Aandelen veranderen in procentpunt. Een "
+        "oordeel "
+        "gaat over het model onder zijn aannames, niet over een voorspelling.",
+    },
+    "hyp_lead": {
+        "en": "Against {lever} = {reference}, over {runs} paired runs, the model supports the "
+        "hypothesis for {k} of {n} outcomes at every value tested.",
+        "nl": "Tegenover {lever} = {reference}, over {runs} gepaarde runs, ondersteunt het model de "
+        "hypothese voor {k} van de {n} resultaten bij elke geteste waarde.",
+    },
+    "hyp_lead_some": {"en": "For {k} more, at some values.", "nl": "Voor nog {k}, bij sommige waarden."},
+    "hyp_lead_opposite": {
+        "en": "For {k}, it points the opposite way.",
+        "nl": "Voor {k} wijst het de andere kant op.",
+    },
+    "co_rule_some": {
+        "en": "{k} more at some.",
+        "nl": "Nog {k} bij sommige.",
+    },
+    "hyp_at_value": {"en": "at {value}:", "nl": "bij {value}:"},
+    "hyp_no_verdict": {
+        "en": "no verdict (fewer than two valid pairs of runs)",
+        "nl": "geen oordeel (minder dan twee geldige paren runs)",
+    },
+    "hyp_until": {"en": "up to {quarter}", "nl": "tot {quarter}"},
+    "hyp_fig_title": {
+        "en": "Paired effect against the lever, with {level} % intervals (black square: the reference, "
+        "{reference}; green: supported, red: opposite, grey: not supported)",
+        "nl": "Gepaard effect tegenover de hefboom, met {level} %-intervallen (zwart vierkantje: de "
+        "referentie, {reference}; groen: ondersteund, rood: omgekeerd, grijs: niet ondersteund)",
+    },
+    "hyp_fig_alt": {"en": "effects against the lever", "nl": "effecten tegenover de hefboom"},
+    "hyp_scenario_lever": {"en": "scenario", "nl": "scenario"},
+    "hyp_outcomes": {"en": "What the outcomes measure, and why", "nl": "Wat de resultaten meten, en waarom"},
+    "hyp_design": {"en": "The design", "nl": "De opzet"},
+    "hyp_base": {"en": "base scenario", "nl": "basisscenario"},
+    "hyp_each_scenario": {"en": "(each value is a scenario)", "nl": "(elke waarde is een scenario)"},
+    "hyp_lever": {"en": "lever", "nl": "hefboom"},
+    "hyp_values": {"en": "values", "nl": "waarden"},
+    "hyp_reference": {"en": "reference", "nl": "referentie"},
+    "hyp_fixed": {"en": "fixed at every value", "nl": "vast bij elke waarde"},
+    "hyp_overridden": {"en": "overridden at every value", "nl": "overschreven bij elke waarde"},
+    "hyp_replications": {"en": "replications", "nl": "herhalingen"},
+    "hyp_replications_text": {
+        "en": "{n} per value, paired (common random numbers), seeds spawned from {seed}",
+        "nl": "{n} per waarde, gepaard (gemeenschappelijke toevalsgetallen), zaden afgeleid van {seed}",
+    },
+    "hyp_test": {"en": "test", "nl": "toets"},
+    "hyp_test_name": {
+        "en": "two-sided paired t-test (scipy.stats.ttest_rel)",
+        "nl": "tweezijdige gepaarde t-toets (scipy.stats.ttest_rel)",
+    },
+    "hyp_significance": {"en": "significance", "nl": "significantie"},
+    "hyp_bonferroni": {
+        "en": "Bonferroni over {m} tests: each at α/{m}, with {level} % simultaneous intervals",
+        "nl": "Bonferroni over {m} toetsen: elk bij α/{m}, met {level} % simultane intervallen",
+    },
+    "hyp_bh": {
+        "en": "Benjamini–Hochberg over {m} tests (false discovery rate α), with {level} % "
+        "false-coverage-rate "
+        "intervals",
+        "nl": "Benjamini–Hochberg over {m} toetsen (false discovery rate α), met {level} % "
+        "false-coverage-rate-intervallen",
+    },
+    "hyp_no_correction": {
+        "en": "no correction for the {m} tests; {level} % intervals",
+        "nl": "geen correctie voor de {m} toetsen; {level} %-intervallen",
+    },
+    "hyp_every_comparison": {
+        "en": "All {n} comparisons with their means and p-values (click to open)",
+        "nl": "Alle {n} vergelijkingen met hun gemiddelden en p-waarden (klik om te openen)",
+    },
+    "hyp_value_ref": {"en": "value / reference", "nl": "waarde / referentie"},
+    "hyp_mean_ref": {"en": "mean at the reference", "nl": "gemiddelde bij de referentie"},
+    "hyp_mean_value": {"en": "mean at the value", "nl": "gemiddelde bij de waarde"},
+    "hyp_effect_head": {"en": "effect [{level} % interval]", "nl": "effect [{level} %-interval]"},
+    "hyp_p_adj": {"en": "p adj.", "nl": "p gecorr."},
+    "hyp_verdict": {"en": "verdict", "nl": "oordeel"},
+    "hyp_pairs": {"en": "pairs", "nl": "paren"},
+    "hyp_expected": {"en": "expected", "nl": "verwacht"},
+    "hyp_comparison": {"en": "comparison", "nl": "vergelijking"},
+    "hyp_lever_line": {
+        "en": "lever {lever}: {values} each against {reference}",
+        "nl": "hefboom {lever}: {values} elk tegenover {reference}",
+    },
+    "hyp_design_line": {
+        "en": "values in {quarter}; {n} paired replications per value (seeds spawned from {seed}); α = "
+        "{alpha}; "
+        "{correction}",
+        "nl": "waarden in {quarter}; {n} gepaarde herhalingen per waarde (zaden afgeleid van {seed}); "
+        "α = {alpha}; {correction}",
+    },
+    "hyp_in_short": {
+        "en": "in short: {k} of {n} comparisons support {id}, {o} point the opposite way, {u} cannot tell",
+        "nl": "kortom: {k} van de {n} vergelijkingen ondersteunen {id}, {o} wijzen de andere kant op, {u} "
+        "kunnen het niet zeggen",
+    },
+    "hyp_at": {"en": "{verdict} at {values}", "nl": "{verdict} bij {values}"},
+    "hyp_method": {
+        "en": "Each value of the lever was run with the same replicate seeds as the reference value (common "
+        "random numbers): the same firms meet the same chance events, so the difference of a pair of runs "
+        "comes from the lever, not from luck. The effect is the mean of these paired differences in {last} "
+        "(cumulative outcomes, marked cum., add up the whole period). The p-value comes from the {test}; "
+        "all {m} tests are adjusted together for testing many outcomes ({correction}). A comparison supports "
+        "the hypothesis when its adjusted p-value is below α and the effect goes the expected way; it is "
+        "opposite when the adjusted p-value is below α and the effect goes the other way; otherwise it is "
+        "not supported (the model cannot tell, with these replications). The interval is taken at the level "
+        "that matches the adjustment, so a verdict is supported or opposite exactly when the interval leaves "
+        "out zero (or the margin of a no-decrease or no-increase outcome). For a numeric lever, rise means "
+        "rise with the lever: a value below the reference is expected to lower the outcome. The model "
+        "compares rules under its assumptions (named in the scenario files and docs/ODD.md); a verdict is "
+        "about the model, not a forecast.",
+        "nl": "Elke waarde van de hefboom draaide met dezelfde zaden als de referentiewaarde "
+        "(gemeenschappelijke toevalsgetallen): dezelfde bedrijven maken dezelfde toevallige gebeurtenissen "
+        "mee, zodat het verschil binnen een paar runs uit de hefboom komt en niet uit toeval. Het effect is "
+        "het gemiddelde van die gepaarde verschillen in {last} (cumulatieve resultaten, met cum., tellen de "
+        "hele periode op). De p-waarde komt uit de {test}; alle {m} toetsen worden samen gecorrigeerd omdat "
+        "veel resultaten tegelijk getoetst worden ({correction}). Een vergelijking ondersteunt de hypothese "
+        "als de gecorrigeerde p-waarde onder α ligt en het effect in de verwachte richting gaat; ze is "
+        "omgekeerd als de gecorrigeerde p-waarde onder α ligt en het effect de andere kant op gaat; anders "
+        "is ze niet ondersteund (het model kan het met deze herhalingen niet zeggen). Het interval hoort bij "
+        "die correctie, zodat een oordeel ondersteund of omgekeerd is precies wanneer het interval nul "
+        "uitsluit (of de marge van een resultaat dat niet mag dalen of stijgen). Bij een numerieke hefboom "
+        "betekent stijgen: stijgen met de hefboom; een waarde onder de referentie zou het resultaat dus "
+        "verlagen. Het model vergelijkt regels onder zijn aannames (vermeld in de scenariobestanden en "
+        "docs/ODD.md); een oordeel gaat over het model, niet over een voorspelling.",
+    },
+    # ------------------------------------------------------------ crowding-out
+    "rule_reserve": {
+        "en": "what spearhead projects leave of the privileged money stays unspent",
+        "nl": "wat speerpuntprojecten van het voorbehouden geld overlaten, blijft ongebruikt",
+    },
+    "rule_reserve_release": {
+        "en": "what spearhead projects leave goes to the open pot in the same call",
+        "nl": "wat speerpuntprojecten overlaten, gaat in dezelfde oproep naar de open pot",
+    },
+    "rule_priority": {
+        "en": "one pot, spearhead projects funded first up to the privileged amount",
+        "nl": "één pot, speerpuntprojecten eerst gesteund tot het voorbehouden bedrag",
+    },
+    "rule_bonus": {
+        "en": "one pot, spearhead projects get a score bonus (the lever is the bonus)",
+        "nl": "één pot, speerpuntprojecten krijgen een scorebonus (de hefboom is de bonus)",
+    },
+    "co_title": {
+        "en": "Does privileged project money crowd out other projects, and under which rule?",
+        "nl": "Verdringt voorbehouden projectgeld andere projecten, en onder welke regel?",
+    },
+    "co_meta": {
+        "en": "{source}: {rules} rules of privileged access · {envelope} · {n} paired runs per value · "
+        "values in {quarter}.",
+        "nl": "{source}: {rules} regels voor voorrang · {envelope} · {n} gepaarde runs per waarde · "
+        "waarden in {quarter}.",
+    },
+    "co_howto": {
+        "en": "Each rule is compared with one open pot, {n} runs each with the same random numbers. "
+        "Green: clear, and the way SERV feared; grey: the model cannot tell. In brackets: the "
+        "interval, widened for testing many things at once. Hover a rule for what it means. Model"
+        " results, not forecasts.",
+        "nl": "Elke regel tegenover één open pot, telkens {n} runs met dezelfde toevalsgetallen. Groen:"
+        " duidelijk, en zoals de SERV vreesde; grijs: het model kan het niet zeggen. Tussen "
+        "haakjes: het interval, verbreed omdat veel zaken tegelijk getoetst worden. Wijs een "
+        "regel aan voor zijn betekenis. Modelresultaten, geen voorspellingen.",
+    },
+    "co_answer_yes": {
+        "en": "Yes under {rules}, at every value tested: proposals that one open pot would have funded "
+        "are turned away.",
+        "nl": "Ja onder {rules}, bij elke geteste waarde: voorstellen die één open pot gesteund zou "
+        "hebben, worden afgewezen.",
+    },
+    "co_answer_some": {"en": "At some values only: {rules}.", "nl": "Alleen bij sommige waarden: {rules}."},
+    "co_rule_at": {"en": "{rule} at {values}", "nl": "{rule} bij {values}"},
+    "co_answer_no": {
+        "en": "Not clearly under {rules}.",
+        "nl": "Niet duidelijk onder {rules}.",
+    },
+    "co_rule_tally": {
+        "en": "{k} of {n} outcomes as SERV feared at every value.",
+        "nl": "{k} van de {n} resultaten zoals de SERV vreesde bij elke waarde.",
+    },
+    "co_at": {"en": "At {value}", "nl": "Bij {value}"},
+    "co_details": {
+        "en": "Each rule's own report, with every comparison and its p-value",
+        "nl": "Het eigen rapport van elke regel, met elke vergelijking en haar p-waarde",
+    },
+    "co_fig_title": {
+        "en": "Paired effect of each rule against one open pot, with {level} % intervals (hollow: not clear)",
+        "nl": "Gepaard effect van elke regel tegenover één open pot, met {level} %-intervallen (open: niet "
+        "duidelijk)",
+    },
+    "co_fig_alt": {"en": "effects under every rule", "nl": "effecten onder elke regel"},
+    "co_hollow": {"en": "hollow: not clear", "nl": "open: niet duidelijk"},
+    "co_matrix": {
+        "en": "Every outcome under every rule",
+        "nl": "Elk resultaat onder elke regel",
+    },
+    "co_method": {
+        "en": "The share rules (hard reserve, reserve with release, priority) vary the share of a fixed "
+        "envelope that is privileged; the bonus rule varies the score bonus. Each rule is its own family of "
+        "tests.",
+        "nl": "De regels met een aandeel (harde reservering, reservering met vrijgave, voorrang) variëren "
+        "het "
+        "voorbehouden aandeel van een vaste enveloppe; de bonusregel varieert de scorebonus. Elke regel is "
+        "een eigen familie van toetsen.",
+    },
+    "co_rule": {"en": "rule", "nl": "regel"},
+    "co_depends": {
+        "en": "what the answer depends on: verdicts per outcome and rule (all comparisons)",
+        "nl": "waar het antwoord van afhangt: oordelen per resultaat en regel (alle vergelijkingen)",
+    },
+    "co_no_comparison": {"en": "no comparison", "nl": "geen vergelijking"},
+    "co_tally": {"en": "{k} of {n} supported", "nl": "{k} van {n} ondersteund"},
+    "co_tally_opposite": {"en": ", {o} opposite", "nl": ", {o} omgekeerd"},
+    "co_plain": {"en": "in plain words", "nl": "in gewone woorden"},
+    "co_plain_yes": {
+        "en": "proposals are crowded out under {rules}",
+        "nl": "voorstellen worden verdrongen onder {rules}",
+    },
+    "co_plain_no": {"en": "not clearly under {rules}", "nl": "niet duidelijk onder {rules}"},
+    # ------------------------------------------------------------ additionality
+    "add_title": {
+        "en": "Does each public euro of {scenario} add a euro of business R&D?",
+        "nl": "Levert elke publieke euro van {scenario} een euro O&O van bedrijven op?",
+    },
+    "add_meta": {
+        "en": "Against {counterfactual} ({description}) in the same economy, {n} paired runs, "
+        "{first}–{last}.",
+        "nl": "Tegenover {counterfactual} ({description}) in dezelfde economie, {n} gepaarde runs, "
+        "{first}–{last}.",
+    },
+    "add_howto": {
+        "en": "The scenario and {counterfactual} ran with the same random numbers: the difference in "
+        "business "
+        "R&D, divided by the difference in public money, is what each extra public euro adds. At least €1: "
+        "additional; between €0 and €1: partial crowding-out (firms replace some of their own R&D spending "
+        "with the grant); €0 or less: full crowding-out. The range in brackets is the 95 % interval. These "
+        "are the model's results under its assumptions, not forecasts.",
+        "nl": "Het scenario en {counterfactual} draaiden met dezelfde toevalsgetallen: het verschil in O&O "
+        "van bedrijven, gedeeld door het verschil in publiek geld, is wat elke extra publieke euro oplevert. "
+        "Minstens €1: additioneel; tussen €0 en €1: gedeeltelijke verdringing (bedrijven vervangen een deel "
+        "van hun eigen O&O-uitgaven door de steun); €0 of minder: volledige verdringing. Het bereik tussen "
+        "haakjes is het 95 %-interval. Dit zijn resultaten van het model onder zijn aannames, geen "
+        "voorspellingen.",
+    },
+    "add_answer": {
+        "en": "Each extra public euro adds {value} of business R&D ({level} % interval {range}): {klass}.",
+        "nl": "Elke extra publieke euro levert {value} O&O van bedrijven op ({level} %-interval {range}): "
+        "{klass}.",
+    },
+    "add_answer_undefined": {
+        "en": "Undefined: the scenario spends no more public money than its counterfactual.",
+        "nl": "Niet bepaald: het scenario besteedt niet meer publiek geld dan zijn contrafeitelijk scenario.",
+    },
+    "add_sure_inside": {
+        "en": "The whole interval lies in that class.",
+        "nl": "Het hele interval ligt in die klasse.",
+    },
+    "add_sure_spans": {
+        "en": "The interval reaches from {low} to {high}, so the class is not certain.",
+        "nl": "Het interval loopt van {low} tot {high}, dus de klasse is niet zeker.",
+    },
+    "add_class_meaning_additional": {
+        "en": "The policy raises business R&D by more than it costs the government.",
+        "nl": "Het beleid verhoogt de O&O van bedrijven met meer dan het de overheid kost.",
+    },
+    "add_class_meaning_partial_crowding_out": {
+        "en": "Firms add part of each euro, but replace the rest of it with money they would have spent "
+        "anyway.",
+        "nl": "Bedrijven voegen een deel van elke euro toe, maar vervangen de rest door geld dat ze toch "
+        "zouden uitgeven.",
+    },
+    "add_class_meaning_full_crowding_out": {
+        "en": "The public money replaces R&D that firms would have paid for themselves.",
+        "nl": "Het publieke geld vervangt O&O die bedrijven zelf betaald zouden hebben.",
+    },
+    "add_class_meaning_undefined": {"en": "", "nl": ""},
+    "add_channels_intro": {"en": "Of that euro:", "nl": "Van die euro:"},
+    "add_money": {
+        "en": "Over {first}–{last} the policy spends {public} more public money, and business R&D is {rd} "
+        "higher.",
+        "nl": "Over {first}–{last} besteedt het beleid {public} meer publiek geld, en ligt de O&O van "
+        "bedrijven {rd} hoger.",
+    },
+    "add_naive_sentence": {
+        "en": "A naive comparison of members with non-members would give {value} per public euro. That is "
+        "not "
+        "what the policy adds: members did more R&D before any policy (they are larger and more "
+        "R&D-intensive), and the naive number counts that selection as an effect.",
+        "nl": "Een naïeve vergelijking van leden met niet-leden zou {value} per publieke euro geven. Dat is "
+        "niet wat het beleid oplevert: leden deden al meer O&O vóór enig beleid (ze zijn groter en "
+        "O&O-intensiever), en het naïeve getal telt die selectie als een effect.",
+    },
+    "add_class_additional": {"en": "additional", "nl": "additioneel"},
+    "add_class_partial_crowding_out": {"en": "partial crowding-out", "nl": "gedeeltelijke verdringing"},
+    "add_class_full_crowding_out": {"en": "full crowding-out", "nl": "volledige verdringing"},
+    "add_class_undefined": {"en": "undefined", "nl": "niet bepaald"},
+    "add_class_": {"en": "", "nl": ""},
+    "add_undefined": {"en": "undefined", "nl": "niet bepaald"},
+    "add_naive_class": {"en": "biased by selection: no class", "nl": "vertekend door selectie: geen klasse"},
+    "add_text_head": {
+        "en": "change in business R&D per public euro, {scenario} against {counterfactual} ({first}-{last}, "
+        "{level} intervals):",
+        "nl": "verandering in O&O van bedrijven per publieke euro, {scenario} tegenover {counterfactual} "
+        "({first}-{last}, {level}-intervallen):",
+    },
+    "add_estimate": {"en": "estimate", "nl": "schatting"},
+    "add_value": {"en": "value", "nl": "waarde"},
+    "add_interval": {"en": "interval", "nl": "interval"},
+    "add_class": {"en": "class", "nl": "klasse"},
+    "add_against_cf": {"en": "against the counterfactual", "nl": "tegenover het contrafeitelijke"},
+    "add_naive_short": {"en": "naive: members vs non-members", "nl": "naïef: leden tegenover niet-leden"},
+    "add_bias_short": {
+        "en": "selection bias (naive − counterf.)",
+        "nl": "selectie-effect (naïef − contraf.)",
+    },
+    "add_by_channel": {
+        "en": "by channel (they add up to the estimate against the counterfactual):",
+        "nl": "per kanaal (samen de schatting tegenover het contrafeitelijke):",
+    },
+    "add_channel_knowledge": {"en": "own R&D (what firms learn)", "nl": "eigen O&O (wat bedrijven leren)"},
+    "add_channel_pass_through": {"en": "project grants passed through", "nl": "doorgegeven projectsteun"},
+    "add_channel_eu": {"en": "EU grants passed through", "nl": "doorgegeven Europese steun"},
+    "add_delta_rd": {
+        "en": "extra business R&D over the period",
+        "nl": "extra O&O van bedrijven in de periode",
+    },
+    "add_delta_public": {
+        "en": "extra public money over the period",
+        "nl": "extra publiek geld in de periode",
+    },
+    "add_naive_gap": {
+        "en": "members' R&D above non-members'",
+        "nl": "O&O van leden boven die van niet-leden",
+    },
+    "add_in_short": {"en": "in short", "nl": "kortom"},
+    "add_inside": {
+        "en": "(the whole {level} interval lies in that class)",
+        "nl": "(het hele {level}-interval ligt in die klasse)",
+    },
+    "add_spans": {
+        "en": "(but the {level} interval spans {low} to {high})",
+        "nl": "(maar het {level}-interval loopt van {low} tot {high})",
+    },
+    "add_fig_total": {"en": "business R&D per public euro", "nl": "O&O van bedrijven per publieke euro"},
+    "add_fig_naive": {"en": "naive comparison (biased)", "nl": "naïeve vergelijking (vertekend)"},
+    "add_fig_naive_off": {
+        "en": "naive: {value}, off the axis (biased by selection)",
+        "nl": "naïef: {value}, buiten de as (vertekend door selectie)",
+    },
+    "add_fig_axis": {
+        "en": "change in business R&D per extra public euro (€); the dashed line is €1",
+        "nl": "verandering in O&O van bedrijven per extra publieke euro (€); de stippellijn is €1",
+    },
+    "add_fig_title": {
+        "en": "What each public euro of {scenario} adds, with {level} % intervals",
+        "nl": "Wat elke publieke euro van {scenario} oplevert, met {level} %-intervallen",
+    },
+    "add_fig_band_full_crowding_out": {
+        "en": "full crowding-out (€0 or less)",
+        "nl": "volledige verdringing (€0 of minder)",
+    },
+    "add_fig_band_partial_crowding_out": {
+        "en": "partial crowding-out (€0 to €1)",
+        "nl": "gedeeltelijke verdringing (€0 tot €1)",
+    },
+    "add_fig_band_additional": {"en": "additional (€1 or more)", "nl": "additioneel (€1 of meer)"},
+    "add_fig_alt": {"en": "additionality and its channels", "nl": "additionaliteit en haar kanalen"},
+    "add_estimates": {"en": "Every estimate", "nl": "Alle schattingen"},
+    "add_est_counterfactual": {
+        "en": "business R&D per public euro, against the counterfactual",
+        "nl": "O&O van bedrijven per publieke euro, tegenover het contrafeitelijke",
+    },
+    "add_est_naive": {
+        "en": "naive: members' R&D above non-members' per public euro (biased by selection)",
+        "nl": "naïef: O&O van leden boven die van niet-leden per publieke euro (vertekend door selectie)",
+    },
+    "add_est_selection_bias": {
+        "en": "naive minus counterfactual: how much selection inflates the naive number",
+        "nl": "naïef min contrafeitelijk: hoeveel selectie het naïeve getal opblaast",
+    },
+    "add_est_channel_knowledge": {
+        "en": "of which firms' own R&D (raised by what they learn)",
+        "nl": "waarvan eigen O&O van bedrijven (verhoogd door wat ze leren)",
+    },
+    "add_est_channel_pass_through": {
+        "en": "of which project grants passed through to R&D",
+        "nl": "waarvan projectsteun doorgegeven aan O&O",
+    },
+    "add_est_channel_eu": {
+        "en": "of which EU grants passed through to R&D",
+        "nl": "waarvan Europese steun doorgegeven aan O&O",
+    },
+    "add_est_delta_rd": {
+        "en": "extra business R&D over the period (scenario − counterfactual)",
+        "nl": "extra O&O van bedrijven in de periode (scenario − contrafeitelijk)",
+    },
+    "add_est_delta_public": {
+        "en": "extra public money over the period (operating, project and VIS grants)",
+        "nl": "extra publiek geld in de periode (werkings-, project- en VIS-steun)",
+    },
+    "add_est_naive_gap": {
+        "en": "members' R&D above as many average non-members, over the period",
+        "nl": "O&O van leden boven die van evenveel gemiddelde niet-leden, in de periode",
+    },
+    "add_method": {
+        "en": "The scenario and the counterfactual run with the same seeds (common random numbers); the "
+        "counterfactual keeps the scenario's economy and behaviour and takes only its policy from the "
+        "counterfactual file. Per replicate: the change in R&D is business R&D summed over the period (a "
+        "quarter counts a quarter of the yearly rate), scenario minus counterfactual; the change in public "
+        "money is operating, project and VIS grants paid over the period, scenario minus counterfactual. "
+        "The estimate is the sum of the changes in R&D over the sum of the changes in public money (a ratio "
+        "of means) with a paired percentile bootstrap interval over replicates. The three channels (firms' "
+        "own R&D, project grants and EU grants passed through) add up to it.",
+        "nl": "Het scenario en het contrafeitelijke scenario draaien met dezelfde zaden "
+        "(gemeenschappelijke toevalsgetallen); het contrafeitelijke houdt de economie en het gedrag van het "
+        "scenario en neemt alleen het beleid over uit het contrafeitelijke bestand. Per herhaling: de "
+        "verandering in O&O is de O&O van bedrijven opgeteld over de periode (een kwartaal telt een kwart "
+        "van het jaarbedrag), scenario min contrafeitelijk; de verandering in publiek geld is de betaalde "
+        "werkings-, project- en VIS-steun over de periode, scenario min contrafeitelijk. De schatting is de "
+        "som van de veranderingen in O&O gedeeld door de som van de veranderingen in publiek geld (een "
+        "verhouding van gemiddelden) met een gepaard percentiel-bootstrapinterval over de herhalingen. De "
+        "drie kanalen (eigen O&O van bedrijven, doorgegeven project- en Europese steun) tellen ertoe op.",
+    },
+    "add_method_naive": {
+        "en": "The naive number uses the policy run alone, as a study without a counterfactual would: "
+        "members' "
+        "R&D above that of as many average non-members, summed over the period, per public euro of the "
+        "policy. Members differ from non-members before any policy (they are larger and more "
+        "R&D-intensive), so the naive number mixes that selection with the policy's effect; the difference "
+        "between the two numbers shows how much.",
+        "nl": "Het naïeve getal gebruikt alleen de run met beleid, zoals een studie zonder contrafeitelijk "
+        "scenario: de O&O van leden boven die van evenveel gemiddelde niet-leden, opgeteld over de periode, "
+        "per publieke euro van het beleid. Leden verschillen van niet-leden vóór enig beleid (ze zijn groter "
+        "en O&O-intensiever), dus het naïeve getal mengt die selectie met het effect van het beleid; het "
+        "verschil tussen beide getallen toont hoeveel.",
+    },
+    "add_method_horizon": {
+        "en": "R&D that grants paid near the end of the period cause after it is not counted, so the "
+        "estimate "
+        "leans low for short horizons.",
+        "nl": "O&O die steun van het einde van de periode pas daarna veroorzaakt, telt niet mee, dus de "
+        "schatting valt bij korte horizonten eerder te laag uit.",
+    },
+    "cmp_mean_half": {"en": "mean ± 95 % half-width", "nl": "gemiddelde ± halve 95 %-breedte"},
+    "cmp_difference_to": {"en": "difference to {reference}", "nl": "verschil met {reference}"},
+    "cmp_star": {
+        "en": "* clear at 95 % (the interval of the paired difference excludes 0)",
+        "nl": "* duidelijk bij 95 % (het interval van het gepaarde verschil sluit 0 uit)",
+    },
 }
 
 EVENTS_NL = (
@@ -572,6 +1703,39 @@ def kind(value: str, lang: str = DEFAULT_LANG) -> str:
     """An organisation kind (``spearhead``, ``ibn``, ``legacy``) in words."""
     check_lang(lang)
     return KIND[lang].get(value, value)
+
+
+def suffix(english: str, lang: str = DEFAULT_LANG) -> str:
+    """A unit suffix of :mod:`clusterpolicy.outputs.format` (``m``, `` pts``) in ``lang``."""
+    check_lang(lang)
+    return SUFFIXES.get(lang, {}).get(english, english)
+
+
+def axis(english: str, lang: str = DEFAULT_LANG) -> str:
+    """An axis label of :mod:`clusterpolicy.outputs.format` (``€ million per year``) in ``lang``."""
+    check_lang(lang)
+    return AXES.get(lang, {}).get(english, english)
+
+
+def scenario_label(name: str, lang: str = DEFAULT_LANG) -> str:
+    """A short label of a shipped scenario (``SERV's advice (2015)``); any other scenario keeps its name."""
+    check_lang(lang)
+    entry = SCENARIOS.get(name)
+    return entry[lang] if entry else name
+
+
+def phrase(english: str, lang: str = DEFAULT_LANG) -> str:
+    """A text written in a shipped file, in ``lang``.
+
+    The texts are a scenario's description and a hypothesis's title, statement, source and whys.
+
+    The Dutch is looked up by the file's English text itself, so an edited file shows its new English
+    rather than a stale translation (and the tests say which text lost its Dutch).
+    """
+    check_lang(lang)
+    if lang == "nl":
+        return PHRASES_NL.get(english.strip(), english)
+    return english
 
 
 def event(entry: str, lang: str = DEFAULT_LANG) -> str:

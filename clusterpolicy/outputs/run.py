@@ -8,7 +8,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from clusterpolicy.inputs.scenario import Scenario
-from clusterpolicy.outputs.figures import render, xticks
+from clusterpolicy.outputs import i18n
+from clusterpolicy.outputs.figures import localise_ticks, render, xticks
 from clusterpolicy.outputs.files import write_bytes, write_csv, write_json
 from clusterpolicy.outputs.format import HEADLINE, axis_label, fmt, label, scale
 from clusterpolicy.outputs.provenance import provenance
@@ -16,28 +17,23 @@ from clusterpolicy.runs.runner import RunResult
 
 FILES = ("timeseries.csv", "summary.json", "overview.png")
 
+# (the panel's title as a message of outputs.i18n, its outcomes)
 OVERVIEW_PANELS = (
-    ("Cluster organisations", ("spearheads_active", "ibns_active", "organisations_alive")),
-    ("Members", ("members", "members_sme", "members_spearhead")),
-    ("SME involvement", ("sme_member_share", "sme_participation_rate", "sme_share_project_funding")),
+    ("run_panel_orgs", ("spearheads_active", "ibns_active", "organisations_alive")),
+    ("run_panel_members", ("members", "members_sme", "members_spearhead")),
+    ("run_panel_sme", ("sme_member_share", "sme_participation_rate", "sme_share_project_funding")),
     (
-        "Projects funded (cumulative)",
+        "run_panel_projects",
         ("projects_individual_funded_total", "projects_privileged_funded_total", "projects_ibn_funded_total"),
     ),
-    (
-        "Proposals turned down (cumulative)",
-        ("proposals_rejected_budget_total", "proposals_crowded_out_total"),
-    ),
-    (
-        "Money (cumulative)",
-        ("public_operating_spend_total", "private_cofinancing_total", "eu_funding_total"),
-    ),
-    ("Clusters lost (cumulative)", ("grants_lapsed_total", "clusters_dissolved_total")),
-    ("R&D intensity", ("rd_intensity",)),
+    ("run_panel_rejected", ("proposals_rejected_budget_total", "proposals_crowded_out_total")),
+    ("run_panel_money", ("public_operating_spend_total", "private_cofinancing_total", "eu_funding_total")),
+    ("run_panel_lost", ("grants_lapsed_total", "clusters_dissolved_total")),
+    ("run_panel_rd", ("rd_intensity",)),
 )
 
 
-def headline_table(ts: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE) -> str:
+def headline_table(ts: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE, lang: str = "en") -> str:
     """A short text table of headline metrics at the end of a few years."""
     q4 = [i for i, q in enumerate(ts["quarter"]) if q.endswith("Q4")]
     picks = sorted({q4[0], *q4[2::2], len(ts) - 1}) if q4 else [len(ts) - 1]
@@ -45,23 +41,24 @@ def headline_table(ts: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE) -> str
     width = 40
     lines = [f"{'':{width}}" + "".join(f"{c:>12}" for c in cols)]
     for m in metrics:
-        cells = "".join(f"{fmt(m, ts[m].iloc[i]):>12}" for i in picks)
-        lines.append(f"{label(m)[: width - 1]:{width}}{cells}")
+        cells = "".join(f"{fmt(m, ts[m].iloc[i], lang=lang):>12}" for i in picks)
+        lines.append(f"{label(m, lang)[: width - 1]:{width}}{cells}")
     return "\n".join(lines)
 
 
-def overview_figure(ts: pd.DataFrame, title: str) -> plt.Figure:
+def overview_figure(ts: pd.DataFrame, title: str, lang: str = "en") -> plt.Figure:
     """A grid of the main metrics of one run over time."""
     fig, axes = plt.subplots(2, 4, figsize=(17, 7.5), constrained_layout=True)
     quarters = list(ts["quarter"])
     for ax, (panel, metrics) in zip(axes.flat, OVERVIEW_PANELS, strict=True):
         for m in metrics:
             if m in ts:
-                ax.plot(range(len(ts)), ts[m] * scale(m), label=label(m)[:48])
-        ax.set_title(panel, fontsize=10)
-        ax.set_ylabel(axis_label(metrics[0]), fontsize=8)
+                ax.plot(range(len(ts)), ts[m] * scale(m), label=label(m, lang)[:48])
+        ax.set_title(i18n.text(panel, lang), fontsize=10)
+        ax.set_ylabel(axis_label(metrics[0], lang=lang), fontsize=8)
         ax.tick_params(labelsize=8)
         xticks(ax, quarters)
+        localise_ticks(ax, lang, x=False)
         ax.grid(alpha=0.3)
         if len(metrics) > 1:
             ax.legend(fontsize=7, loc="best")
@@ -69,8 +66,11 @@ def overview_figure(ts: pd.DataFrame, title: str) -> plt.Figure:
     return fig
 
 
-def write(scenario: Scenario, result: RunResult, out: Path) -> list[str]:
-    """Write ``timeseries.csv``, ``summary.json`` and ``overview.png`` into ``out``; return the names."""
+def write(scenario: Scenario, result: RunResult, out: Path, lang: str = "en") -> list[str]:
+    """Write ``timeseries.csv``, ``summary.json`` and ``overview.png`` into ``out``; return the names.
+
+    ``lang`` is the language of the figure (``en`` or ``nl``).
+    """
     ts = result.timeseries
     summary = {
         "scenario": scenario.name,
@@ -83,7 +83,8 @@ def write(scenario: Scenario, result: RunResult, out: Path) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "timeseries.csv", ts)
     write_json(out / "summary.json", summary)
-    write_bytes(out / "overview.png", render(overview_figure(ts, f"{scenario.name} (seed {result.seed})")))
+    title = i18n.text("run_title", lang, scenario=i18n.scenario_label(scenario.name, lang), seed=result.seed)
+    write_bytes(out / "overview.png", render(overview_figure(ts, title, lang)))
     return list(FILES)
 
 

@@ -390,7 +390,7 @@ def first_screen(res: SensitivityResult) -> str:
             fix = f" about N = {int(need.max()):,} would bring them in" if len(need) else ""
             text += f" {len(w)} index(es) lie outside [0, 1] (estimation error, see the warnings);{fix}."
         items.append(text)
-    return '<div class="answer"><b>What matters most, and how sure</b>' + bullets(items, "") + "</div>"
+    return '<div class="answer box"><b>What matters most, and how sure</b>' + bullets(items, "") + "</div>"
 
 
 def _header(res: SensitivityResult, spec: SweepSpec | None, manifest: dict[str, Any] | None) -> list[str]:

@@ -18,6 +18,7 @@ from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.scenario import COUNTERFACTUAL, Overrides, Scenario, load_scenario
 from clusterpolicy.inputs.scenario import counterfactual as counterfactual_scenario
 from clusterpolicy.outputs import additionality as output
+from clusterpolicy.outputs.i18n import lang_argument
 from clusterpolicy.runs.design import Point, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
@@ -34,6 +35,7 @@ def additionality(
     overrides: Overrides = None,
     level: float = 0.95,
     ensemble: Ensemble | str | Path | None = None,
+    lang: str = "en",
     execution: Execution | None = None,
     **options: Unpack[RunOptions],
 ) -> Additionality:
@@ -50,6 +52,7 @@ def additionality(
         ensemble: a calibration ensemble (loaded, or the path of ``ensemble.csv``): each replication runs
             with a parameter set drawn from it, the same in every run and its counterfactual
             (:mod:`~clusterpolicy.inputs.ensemble`).
+        lang: the language of the report and figure, ``en`` or ``nl``.
         execution: where and how to run (see :class:`~clusterpolicy.runs.execution.Execution`).
         **options: settings of ``execution`` to change, e.g. ``workers=2``.
 
@@ -67,6 +70,7 @@ def additionality(
     replications = check_count("replications", replications, lo=2)
     seed = check_seed("seed", seed)
     folder = check_folder("out", out)
+    lang = lang_argument(lang)
     execution = Execution.of(execution, **options)
     cf_label = f"counterfactual: {cf.name}"
     points = [Point(0, sc.name, sc.params, {}), Point(1, cf_label, cf.params, {})]
@@ -93,5 +97,5 @@ def additionality(
     )
     if folder is not None:
         with written(folder):
-            output.write(result, folder)
+            output.write(result, folder, lang)
     return result

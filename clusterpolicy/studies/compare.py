@@ -20,6 +20,7 @@ from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.scenario import Overrides, Scenario, load_scenario
 from clusterpolicy.model.metrics import OUTCOMES
 from clusterpolicy.outputs import compare as output
+from clusterpolicy.outputs.i18n import lang_argument
 from clusterpolicy.runs.design import Point, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
@@ -58,6 +59,7 @@ def compare(
     overrides: Overrides = None,
     report: bool = True,
     ensemble: Ensemble | str | Path | None = None,
+    lang: str = "en",
     execution: Execution | None = None,
     **options: Unpack[RunOptions],
 ) -> Comparison:
@@ -73,6 +75,7 @@ def compare(
         ensemble: a calibration ensemble (loaded, or the path of ``ensemble.csv``): each replication runs
             with a parameter set drawn from it, the same in every scenario
             (:mod:`~clusterpolicy.inputs.ensemble`).
+        lang: the language of the report and figures, ``en`` or ``nl``.
         execution: where and how to run (see :class:`~clusterpolicy.runs.execution.Execution`).
         **options: settings of ``execution`` to change, e.g. ``workers=2``, ``fresh=True``.
 
@@ -88,6 +91,7 @@ def compare(
     replications = check_count("replications", replications, lo=2)
     seed = check_seed("seed", seed)
     folder = check_folder("out", out)
+    lang = lang_argument(lang)
     execution = Execution.of(execution, **options)
     manifest = {
         "kind": "compare",
@@ -106,5 +110,5 @@ def compare(
     comp = Comparison(resolved, design.seeds, summary, ts, ev.failures)
     if folder is not None:
         with written(folder):
-            output.write(comp, folder, report_html=report)
+            output.write(comp, folder, report_html=report, lang=lang)
     return comp

@@ -5,7 +5,8 @@ tests each outcome and comparison (:func:`clusterpolicy.analysis.hypothesis.verd
 writes ``verdicts.csv``, ``finals.csv``, ``effects.png`` and ``report.html``; the runs are kept in
 ``out/store``, so the same call resumes. :func:`crowding_out` runs SERV's crowding-out question under each
 rule of privileged access (``policy.privileged_mode``): the shipped H3 file for the three rules that
-privilege an amount of money, and H3b (the size of a score bonus) for the bonus rule.
+privilege an amount of money, and H3b (the size of a score bonus) for the bonus rule; with ``out`` it
+writes every rule's files in ``out/RULE/`` and one page for all of them, ``out/report.html``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from clusterpolicy.inputs.ensemble import Ensemble, ensemble_sets
 from clusterpolicy.inputs.hypothesis_file import HypothesisSpec, load_hypothesis
 from clusterpolicy.inputs.scenario import Overrides
 from clusterpolicy.outputs import hypothesis as output
+from clusterpolicy.outputs.i18n import lang_argument
 from clusterpolicy.runs.design import Point, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
@@ -49,6 +51,7 @@ def hypothesis(
     seed: int | None = None,
     report: bool = True,
     ensemble: Ensemble | str | Path | None = None,
+    lang: str = "en",
     execution: Execution | None = None,
     **options: Unpack[RunOptions],
 ) -> HypothesisResult:
@@ -65,6 +68,7 @@ def hypothesis(
             with a parameter set drawn from it, the same in every value of the lever
             (:mod:`~clusterpolicy.inputs.ensemble`).
             The lever, the file's ``[fixed]`` keys and the overrides keep their values.
+        lang: the language of the report and figures, ``en`` or ``nl``.
         execution: where and how to run (see :class:`~clusterpolicy.runs.execution.Execution`).
         **options: settings of ``execution`` to change, e.g. ``workers=2``.
 
@@ -74,6 +78,7 @@ def hypothesis(
     if not isinstance(spec, HypothesisSpec):
         spec = load_hypothesis(spec, overrides, replications=replications, seed=seed)
     folder = check_folder("out", out)
+    lang = lang_argument(lang)
     execution = Execution.of(execution, **options)
     manifest = {
         "kind": "hypothesis",
@@ -99,7 +104,7 @@ def hypothesis(
     result = HypothesisResult(spec, design.seeds, verdicts(spec, finals), finals, ev.failures, last_q)
     if folder is not None:
         with written(folder):
-            output.write(result, folder, report_html=report)
+            output.write(result, folder, report_html=report, lang=lang)
     return result
 
 
@@ -108,6 +113,7 @@ def crowding_out(
     *,
     out: Path | str | None = None,
     overrides: Overrides = None,
+    lang: str = "en",
     **kwargs: Any,
 ) -> CrowdingOut:
     """SERV's question, do privileged budgets crowd out other projects, under each rule of privileged access.
@@ -121,6 +127,7 @@ def crowding_out(
         modes: the rules to run, a subset of :data:`MODES`.
         out: output folder (default: write nothing).
         overrides: applied at every value (after the rule).
+        lang: the language of the reports and figures, ``en`` or ``nl``.
         **kwargs: further keyword arguments of :func:`hypothesis` (replications, seed, execution, ...).
 
     Raises:
@@ -132,6 +139,7 @@ def crowding_out(
     if unknown or not modes:
         raise argument_error("modes", list(modes), f"a non-empty list of {', '.join(MODES)}")
     folder = check_folder("out", out)
+    lang = lang_argument(lang)
     replications, seed = kwargs.pop("replications", None), kwargs.pop("seed", None)
     specs = {}
     for m in modes:
@@ -141,9 +149,11 @@ def crowding_out(
             rule = [*([] if m == "bonus" else [f"policy.privileged_mode={m}"]), *(overrides or [])]
         name = CROWDING_OUT_BONUS if m == "bonus" else CROWDING_OUT
         specs[m] = load_hypothesis(name, rule, replications=replications, seed=seed)
-    results = {m: hypothesis(s, out=folder / m if folder else None, **kwargs) for m, s in specs.items()}
+    results = {
+        m: hypothesis(s, out=folder / m if folder else None, lang=lang, **kwargs) for m, s in specs.items()
+    }
     co = CrowdingOut(results)
     if folder is not None:
         with written(folder):
-            output.write_crowding_out(co, folder)
+            output.write_crowding_out(co, folder, lang)
     return co

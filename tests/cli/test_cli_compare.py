@@ -32,3 +32,22 @@ def test_cli_compare_bad_input(argv, expected, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert expected in err and err.count("\n") == 1
+
+
+def test_cli_compare_in_dutch_writes_a_dutch_report_and_prints_dutch(tmp_path, capsys):
+    out = tmp_path / "nl"
+    args = ["compare", *NAMES[:2], "--replications", "2", "--workers", "1", "--out", str(out), "--lang", "nl"]
+    assert main(args + [a for s in TINY for a in ("--set", s)]) == 0
+    printed = capsys.readouterr().out
+    assert "verschil met concept_note_2015" in printed and "duidelijk bij 95 %" in printed
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="nl">' in text and "Zo leest u dit." in text and "Wat verandert er" in text
+
+
+@pytest.mark.parametrize("command", [["compare", *NAMES[:2]], ["hypothesis", "H3"], ["crowding-out"]])
+def test_an_unknown_language_is_one_line_and_nothing_is_written(tmp_path, capsys, command):
+    out = tmp_path / "out"
+    assert main([*command, "--lang", "fr", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--lang: fr: one of en, nl" in err, err
+    assert not out.exists()

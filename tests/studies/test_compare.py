@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import numpy as np
@@ -12,6 +13,7 @@ from helpers import TINY, html_is_balanced
 
 from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model.metrics import REQUIRED_METRICS
+from clusterpolicy.outputs import i18n
 from clusterpolicy.runs.design import Point, replicate_seeds, tasks
 from clusterpolicy.studies.compare import compare
 
@@ -131,12 +133,12 @@ def test_the_report_holds_every_scenario_and_metric_and_parses(real_comparison):
     comp, out = real_comparison
     text = (out / "report.html").read_text()
     assert html_is_balanced(text)
-    for name in NAMES:
-        assert name in text
-    for m in REQUIRED_METRICS:
+    for name in NAMES:  # by its label, with its name (to run it again) when the pointer rests on it
+        assert f'title="{name}">{html.escape(i18n.scenario_label(name))}<' in text
+    for m in REQUIRED_METRICS:  # the folded table of every outcome names each one's column in the files
         assert f"<code>{m}</code>" in text
     assert "data:image/png;base64," in text and "http://" not in text and "https://" not in text
-    assert "What differs between the scenarios" in text and "policy.enabled" in text
+    assert "The rules and assumptions in which they differ" in text and 'title="policy.enabled"' in text
     for seed in comp.seeds:
         assert str(seed) in text
 
