@@ -94,6 +94,9 @@ class Proposals:
         eligible: passes the merit threshold and the private-match rule.
         individual_rows: proposing firm of each individual proposal (the first ``len`` proposals).
         consortia: consortium of each later proposal.
+        private: private money the proposal commits (EUR): an individual project's cost less its grant; a
+            consortium's ``min_private_match`` per public euro, the least the rule requires (consortium
+            costs are not modelled, so this is a lower bound).
     """
 
     kind: np.ndarray
@@ -102,6 +105,7 @@ class Proposals:
     eligible: np.ndarray
     individual_rows: np.ndarray
     consortia: list[Consortium]
+    private: np.ndarray
 
 
 @dataclass

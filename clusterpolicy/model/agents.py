@@ -289,7 +289,6 @@ class ClusterOrganisation(mesa.Agent):
         self.reserves_at_year_start = 0.0
         self.last_year_grants = 0.0
         self.last_year_member_money = 0.0
-        self.last_supported_budget = 0.0
         self.projects_funded = 0
         self.projects_finished = 0
         self.projects_succeeded = 0

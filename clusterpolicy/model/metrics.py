@@ -347,7 +347,11 @@ def private_cash_cofinancing_total(m: ClusterPolicyModel) -> float:
 
 
 def private_project_match_total(m: ClusterPolicyModel) -> float:
-    """Private money matched to funded projects."""
+    """Private money committed to funded projects.
+
+    An individual project's cost less its grant; a consortium's ``min_private_match`` per public euro (the
+    least the rule requires; consortium costs are not modelled, so that part is a lower bound).
+    """
     return m.counters.private_project_match
 
 

@@ -618,7 +618,7 @@ PHRASES_NL = {
     "geld plus erkende inbreng in natura",
     "Members' cash fees paid to cluster organisations": "Bijdragen in geld van de leden aan "
     "clusterorganisaties",
-    "Private money matched to funded projects": "Privaat geld ingebracht in gesteunde projecten",
+    "Private money committed to funded projects": "Privaat geld ingebracht in gesteunde projecten",
     "EU grants won by firms": "Europese steun binnengehaald door bedrijven",
     "EU grants won by firms that were members of a cluster organisation when they won": "Europese steun "
     "binnengehaald door bedrijven die toen lid waren van een clusterorganisatie",

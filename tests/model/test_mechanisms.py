@@ -500,7 +500,10 @@ def test_the_first_year_after_the_sunset_is_planned_without_a_grant_and_fees_ris
     m.memberships.dues[:] = 0.0
     org.anchor = m.t - 4
     org.support_until = m.t  # support ends exactly at this project-year start
+    last_budget, members_money = org.budget_plan, org.member_money_plan
     start_project_year(m, org)
+    assert org.sunset is not None and org.sunset.budget == pytest.approx(last_budget)
+    assert org.sunset.budget > members_money, "the last supported budget includes the grant"
     assert not org.supported and org.grant_annual == 0.0
     assert org.deposit_deadline is None, "no deposit for a grant that has ended"
     assert org.unit_fee > supported_fee, "members now pay what the grant paid"
@@ -536,7 +539,7 @@ def test_an_ended_organisations_cash_goes_back_to_the_agency_and_its_members():
     m.join(rows, org)
     idx = m.memberships.index_of(rows, np.full(4, org.index))
     m.memberships.dues_paid_year[idx] = [100.0, 300.0, 0.0, 0.0]
-    org.year_grants = 600.0
+    org.last_year_grants = 600.0  # an organisation ends at the start of a year: the year just ended counts
     org.cash = 500.0
     cash_before = m.firms.cash[rows].copy()
     end_organisation(m, org)
@@ -544,6 +547,23 @@ def test_an_ended_organisations_cash_goes_back_to_the_agency_and_its_members():
     assert refunds.tolist() == pytest.approx([50.0, 150.0, 0.0, 0.0])  # 40 % of 500 by what they paid
     assert m.agency.recovered == pytest.approx(300.0)  # 60 %: the grants' share
     assert org.cash == 0.0 and org.ledger.refunded + org.ledger.returned == pytest.approx(500.0)
+
+
+def test_an_organisation_that_ends_at_a_year_start_splits_its_cash_by_the_year_just_ended():
+    p = small(**{"behaviour.fee_max_large_ibn": 300.0, "behaviour.unviable_years_max": 1})
+    m, org = _one_org_model(p, supported=False)
+    rows = np.flatnonzero(m.firms.domain == 0)[:4]
+    m.join(rows, org)
+    idx = m.memberships.index_of(rows, np.full(4, org.index))
+    m.memberships.dues[:] = 0.0
+    m.memberships.dues_paid_year[idx] = [100.0, 300.0, 0.0, 0.0]
+    org.year_grants = 600.0  # the grants of the project year that is ending
+    org.cash = 500.0
+    cash_before = m.firms.cash[rows].copy()
+    start_project_year(m, org)  # unviable: it ends
+    assert not org.alive
+    assert (m.firms.cash[rows] - cash_before).tolist() == pytest.approx([50.0, 150.0, 0.0, 0.0])
+    assert m.agency.recovered == pytest.approx(300.0), "the grants' share goes back to the agency"
 
 
 def _follow(m, org, members_after, alive_after):
@@ -717,6 +737,24 @@ def test_cluster_projects_need_the_private_match():
     assert seen == {True, False}
 
 
+def test_the_private_money_of_a_project_is_its_cost_less_the_grant_or_the_consortium_match():
+    p = small(**{"policy.min_private_match": 0.7})
+    m = ClusterPolicyModel(p, rng=2)
+    for _ in range(12):  # until spearheads and IBNs propose
+        m.step()
+    props = projects.proposals(m)
+    ind = props.kind == projects.INDIVIDUAL
+    assert ind.any() and (~ind).any()
+    cost = p.behaviour.project_cost_share * m.firms.own_rd[props.individual_rows]
+    assert props.private[ind] == pytest.approx(cost - props.request[ind])
+    sme = m.firms.is_sme[props.individual_rows]
+    # an SME pays 1 - grant_rate_sme of its cost, a large firm 1 - grant_rate_large (below the grant cap)
+    uncapped = props.request[ind] < p.policy.grant_max
+    rate = np.where(sme, p.policy.grant_rate_sme, p.policy.grant_rate_large)
+    assert props.private[ind][uncapped] == pytest.approx(((1 - rate) / rate * props.request[ind])[uncapped])
+    assert props.private[~ind] == pytest.approx(0.7 * props.request[~ind])
+
+
 def test_reserved_money_is_idle_only_under_a_hard_reserve():
     hard = final(
         run_model(small(**{"policy.privileged_mode": "reserve", "policy.privileged_share": 0.6}), seed=1)
@@ -737,6 +775,29 @@ def test_knowledge_institutions_join_and_are_paid_only_when_they_partner():
             small(**{"behaviour.ki_partner_prob": prob, "population.n_collective_centres": 0}), seed=1
         )
         assert (sum(k.grants_received for k in m.kis) > 0) == paid
+
+
+def test_a_vis_proposal_for_a_domain_without_smes_takes_no_budget():
+    p = small("keep_vis")
+    m = ClusterPolicyModel(p, rng=1)  # with this seed the best proposal is for domain 1
+    centres = [k for k in m.kis if k.kind == "collective_centre"]
+    for k in centres:
+        k.domains = [1, 1, 1, 0]  # most proposals are for domain 1, which has no SMEs
+    m.firms.is_sme[m.firms.domain == 1] = False  # domain 1 has no SMEs
+    grant = p.behaviour.vis_project_grant
+    # grants all equal and a budget for exactly one of them
+    m.p = p.replace(
+        **{
+            "policy.vis_budget": grant,
+            "behaviour.request_sigma": 0.0,
+            "behaviour.vis_proposals_per_intermediary": 6.0,
+        }
+    )
+    m.t = m.vis_until - 1
+    spent, before = m.agency.paid_vis, m.counters.vis_projects
+    projects.vis_call(m)
+    assert m.counters.vis_projects == before + 1, "the budget goes to a proposal that can run"
+    assert m.agency.paid_vis == pytest.approx(spent + grant)
 
 
 def test_vis_trajectories_reach_smes_and_followers_only_while_they_run():

@@ -219,8 +219,6 @@ def start_project_year(model: ClusterPolicyModel, org: ClusterOrganisation) -> N
             ms.remove(mask)
             idx = ms.of_org(org.index)
         update_excellence(model, org)
-    if org.supported:
-        org.last_supported_budget = org.budget_plan
     org.last_year_grants, org.year_grants = org.year_grants, 0.0
     org.last_year_member_money, org.year_member_money = org.year_member_money, 0.0
     org.year_cash_fees = 0.0
@@ -288,12 +286,13 @@ def sunset(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
     The sunset clause; for legacy structures, the end of their transitional support (not followed).
     """
     if org.supported and org.support_until is not None and model.t >= org.support_until:
+        last_budget = org.budget_plan  # the last supported year's budget, grant included
         org.supported = False
         org.grant_annual = 0.0
         org.note("support ended (sunset)")
         if org.kind != LEGACY and model.policy_active:
             n = int(np.count_nonzero(model.memberships.org == org.index))
-            org.sunset = SunsetRecord(ended=model.t, members=n, budget=org.budget_plan, followup={})
+            org.sunset = SunsetRecord(ended=model.t, members=n, budget=last_budget, followup={})
 
 
 def check_deposit(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
@@ -318,16 +317,18 @@ def end_organisation(model: ClusterPolicyModel, org: ClusterOrganisation) -> Non
 
     Every membership ends and each former member reviews its memberships in the next quarter (it may
     join another organisation of its domain, or none). The remaining cash is split in proportion to what
-    the organisation received this project year: the public part (grants) goes back to the agency, the
-    members' part (cash dues) back to the members in proportion to what each paid this year; if nobody
-    paid, all of it goes to the agency. Money is conserved.
+    the organisation received in the project year that has just ended (it ends at the start of a project
+    year, when ``last_year_grants`` holds that year's grants and ``dues_paid_year`` still holds the dues
+    paid in it): the public part (grants) goes back to the agency, the members' part (cash dues) back to
+    the members in proportion to what each paid; if nobody paid, all of it goes to the agency. Money is
+    conserved.
     """
     ms = model.memberships
     idx = ms.of_org(org.index)
     firms = ms.firm[idx]
     paid = ms.dues_paid_year[idx]
     cash = org.cash
-    public = org.year_grants
+    public = org.last_year_grants
     private = float(paid.sum())
     to_members = cash * private / (public + private) if public + private > 0 else 0.0
     to_members = to_members if private > 0 else 0.0

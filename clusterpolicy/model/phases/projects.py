@@ -136,13 +136,15 @@ def proposals(model: ClusterPolicyModel) -> Proposals:
             scores += q
             elig += ok
             consortia += cons
+    requested = np.array(requests, dtype=float)
     return Proposals(
         kind=np.concatenate((np.full(len(rows), INDIVIDUAL), np.array(kinds, dtype=int))),
-        request=np.concatenate((request, np.array(requests, dtype=float))),
+        request=np.concatenate((request, requested)),
         score=np.concatenate((quality, np.array(scores, dtype=float))),
         eligible=np.concatenate((eligible, np.array(elig, dtype=bool))),
         individual_rows=rows,
         consortia=consortia,
+        private=np.concatenate((cost_all[rows] - request, pol.min_private_match * requested)),
     )
 
 
@@ -261,9 +263,7 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     c = model.counters
     c.sme_participations += int(np.count_nonzero(f.is_sme[rows_a]))
     c.follower_participations += int(np.count_nonzero(f.follower[rows_a]))
-    kind = props.kind[funded]
-    match = np.where(kind == INDIVIDUAL, 1.0, model.p.policy.min_private_match)
-    c.private_project_match += float((props.request[funded] * match).sum())
+    c.private_project_match += float(props.private[funded].sum())
     add_subsidy(model, rows_a, amounts_a, b.project_quarters, eu=False)
     if new_links:
         model.links = np.union1d(model.links, np.concatenate(new_links))
@@ -342,15 +342,17 @@ def vis_call(model: ClusterPolicyModel) -> None:
     grants = b.vis_project_grant * np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2.0)
     quality = np.array([model.kis[i].excellence for i in owner]) + b.proposal_noise * rng.standard_normal(n)
     pick = rng.random(n)
-    funded = fund_in_rank_order(quality, grants, pol.vis_budget)
     smes_by_domain = [rows[f.is_sme[rows]] for rows in model.domain_rows]
+    covers = [model.kis[int(o)].domains for o in owner]
+    domain = [d[int(u * len(d))] for d, u in zip(covers, pick, strict=True)]
+    # a proposal for a domain without SMEs has no group: it is not ranked, so it takes no budget
+    fundable = np.array([len(smes_by_domain[d]) > 0 for d in domain], dtype=bool)
+    funded = np.zeros(n, dtype=bool)
+    funded[fundable] = fund_in_rank_order(quality[fundable], grants[fundable], pol.vis_budget)
     c = model.counters
     for i in np.flatnonzero(funded):
         ki = model.kis[int(owner[i])]
-        domain = ki.domains[int(pick[i] * len(ki.domains))]
-        pool = smes_by_domain[domain]
-        if len(pool) == 0:
-            continue
+        pool = smes_by_domain[domain[i]]
         group = rng.choice(pool, size=min(b.vis_group_size, len(pool)), replace=False)
         f.knowledge[group] += b.vis_knowledge_gain
         model.agency.pay_institution(ki, float(grants[i]), vis=True)
