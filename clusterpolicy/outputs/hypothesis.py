@@ -96,7 +96,8 @@ def verdict_text(result: HypothesisResult, lang: str = "en") -> str:
     spec = result.spec
     v = result.verdicts
     level, m = result.level, result.tests
-    w_out = 40
+    # the outcome column is as wide as its longest label (at least 40), so no label is cut
+    w_out = max(40, *(len(label(o, lang)) + 2 for o in v["outcome"])) if len(v) else 40
     w_cmp = max(12, *(len(c) + 2 for c in v["comparison"])) if len(v) else 12
     head = _t("hyp_effect_head", lang, level=_level(level, lang))
     cells = [bracket_text(r["outcome"], r["effect"], r["ci_low"], r["ci_high"]) for _, r in v.iterrows()]
@@ -107,7 +108,7 @@ def verdict_text(result: HypothesisResult, lang: str = "en") -> str:
     lines = [f"{cols[0]:{w_out}}{cols[1]:13}{cols[2]:{w_cmp}}{head:{w_eff}}{cols[3]:>8}   {cols[4]}"]
     last = None
     for (_, r), cell in zip(v.iterrows(), cells, strict=True):
-        name = label(r["outcome"], lang)[: w_out - 1] if r["outcome"] != last else ""
+        name = label(r["outcome"], lang) if r["outcome"] != last else ""
         last = r["outcome"]
         verdict = _t("verdict_" + r["verdict"].replace(" ", "_"), lang)
         lines.append(
@@ -159,7 +160,7 @@ def verdict_text(result: HypothesisResult, lang: str = "en") -> str:
             for k, vals in kinds.items()
             if vals
         ]
-        summary.append(f"  {label(o.metric, lang)[: w_out - 1]:{w_out}}{'; '.join(bits)}")
+        summary.append(f"  {label(o.metric, lang):{w_out}}{'; '.join(bits)}")
     return "\n".join([*intro, "", *lines, *summary])
 
 
