@@ -636,6 +636,21 @@ def _verdict_matrix(co: CrowdingOut, lang: str) -> str:
     return wrap(table(header, rows, left=len(header)))
 
 
+def _displaced_rules(co: CrowdingOut) -> list[str]:
+    """Rules where individual firm projects fall at every value, yet not every value turns some away.
+
+    There the individual projects lose the open competition, not to the privilege itself.
+    """
+    out = []
+    for m, result in co.results.items():
+        v = result.verdicts
+        fall = v.loc[v["outcome"] == "projects_individual_funded_total", "verdict"]
+        turned = v.loc[v["outcome"] == CROWDED_OUT, "verdict"]
+        if len(fall) and len(turned) and (fall == "supported").all() and (turned != "supported").any():
+            out.append(m)
+    return out
+
+
 def crowding_out_report(co: CrowdingOut, figs: dict[str, bytes], lang: str = "en") -> str:
     """The one page of the crowding-out question: does it crowd out, and under which rule."""
     every, some, no = crowding_rules(co)
@@ -657,6 +672,11 @@ def crowding_out_report(co: CrowdingOut, figs: dict[str, bytes], lang: str = "en
         words.append(_t("co_answer_some", lang, rules="; ".join(parts_some)))
     if no:
         words.append(_t("co_answer_no", lang, rules=_and([rule_label(m, lang) for m in no], lang)))
+    displaced = _displaced_rules(co)
+    if displaced:
+        words.append(
+            _t("co_answer_displaced", lang, rules=_and([rule_label(m, lang) for m in displaced], lang))
+        )
     lead = " ".join(words)
     items = "".join(_rule_sentence(co, m, lang) for m in co.results)
     source = i18n.phrase(first.spec.source, lang)

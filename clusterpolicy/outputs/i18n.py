@@ -1336,6 +1336,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hebben, worden afgewezen.",
     },
     "co_answer_some": {"en": "At some values only: {rules}.", "nl": "Alleen bij sommige waarden: {rules}."},
+    "co_answer_displaced": {
+        "en": "Individual firm projects still fall at every value under {rules}, also where the rule turns "
+        "(almost) no proposal away: they lose the open competition, where spearhead-cluster consortia "
+        "compete too, not to the rule itself.",
+        "nl": "Toch dalen de individuele bedrijfsprojecten bij elke waarde onder {rules}, ook waar de regel "
+        "(bijna) geen voorstel afwijst: ze verliezen de open competitie, waarin ook consortia van "
+        "speerpuntclusters meedingen, niet door de regel zelf.",
+    },
     "co_rule_at": {"en": "{rule} at {values}", "nl": "{rule} bij {values}"},
     "co_answer_no": {
         "en": "Not clearly under {rules}.",

@@ -181,3 +181,25 @@ def test_the_terminal_summaries_follow_the_language(reports):
     assert "tegenover het contrafeitelijke" in additionality_text(reports.results["additionality"], "nl")
     nl = headline_text(reports.results["compare"], "nl")
     assert re.search(r"\d\.\d{3},\d", nl) or re.search(r"\d,\d", nl), "Dutch numbers: 2.214,7"
+
+
+def test_the_crowding_out_answer_says_when_individual_projects_fall_without_being_turned_away():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from clusterpolicy.outputs.hypothesis import _displaced_rules
+
+    def rule(fall, turned):
+        rows = [("projects_individual_funded_total", v) for v in fall]
+        rows += [("proposals_crowded_out_total", v) for v in turned]
+        return SimpleNamespace(verdicts=pd.DataFrame(rows, columns=["outcome", "verdict"]))
+
+    co = SimpleNamespace(
+        results={
+            "reserve": rule(["supported"] * 3, ["supported"] * 3),  # turned away by the rule: not this case
+            "reserve_release": rule(["supported"] * 3, ["not supported", "supported", "supported"]),
+            "bonus": rule(["supported", "not supported", "supported"], ["not supported"] * 3),
+        }
+    )
+    assert _displaced_rules(co) == ["reserve_release"]
