@@ -81,8 +81,12 @@ def test_bad_settings_are_one_line_about_the_argument():
 
 # ---------------------------------------------------------------- worker processes that die, or outlive us
 def _cli(*args: str) -> list[str]:
-    exe = Path(sys.executable).parent / "clusterpolicy"
-    return [str(exe), *args] if exe.exists() else [sys.executable, "-m", "clusterpolicy", *args]
+    """The command line, storing every run as it finishes (chunks of one run), so progress shows at once."""
+    code = (
+        "import sys\nimport clusterpolicy.runs.store as store\nstore.CHUNK_RUNS = 1\n"
+        "from clusterpolicy.cli.main import main\nsys.exit(main(sys.argv[1:]))\n"
+    )
+    return [sys.executable, "-c", code, *args]
 
 
 def _children(pid: int) -> set[int]:
