@@ -16,8 +16,9 @@ the end of an evaluation (also when it is interrupted by an exception or Ctrl-C)
 truth about which runs are done: a chunk appears in one atomic rename, so a sweep killed at any moment
 (even ``kill -9``) loses at most the runs in flight and the finished runs of the chunk not yet written
 (fewer than :data:`CHUNK_RUNS`, that ran less than :data:`CHUNK_SECONDS` altogether); they run again on
-resume. Runs that raised are recorded in ``status.jsonl`` with their error (with the chunk they arrived
-with) and are retried only on request. Run files of older stores are read and compacted into a chunk,
+resume. Runs that raised are recorded in ``status.jsonl`` with their error, appended after the chunk they
+arrived with (without an fsync of their own: a failure lost with a kill or a crash is only run again), and
+are retried only on request. Run files of older stores are read and compacted into a chunk,
 which is written before the run files go; a run found in both is deduplicated when the store is opened.
 
 A store is written by one process at a time: :func:`store_lock` holds an OS file lock on ``.lock`` for the
@@ -49,7 +50,7 @@ import pyarrow.parquet as pq
 
 from clusterpolicy.inputs.errors import InputError, InputWarning, warn
 from clusterpolicy.outputs.files import atomic_write, write_json
-from clusterpolicy.runs.execution import RunFailure, RunOutput
+from clusterpolicy.runs.execution import Packed, RunFailure, RunOutput
 from clusterpolicy.runs.folders import ours
 
 ID_COLUMNS = ("run_id", "point", "label", "replicate", "seed")
@@ -463,11 +464,17 @@ def with_ids(result: RunOutput) -> pd.DataFrame:
 def chunk_table(outputs: list[RunOutput]) -> pa.Table:
     """The rows of finished runs as one table: the id columns first (:data:`ID_COLUMNS`), then the metrics.
 
-    The same rows as :func:`with_ids` of each run, concatenated, built with one conversion to Arrow.
+    The same rows as :func:`with_ids` of each run, concatenated, built with one conversion to Arrow: runs
+    that came packed alike from workers are stacked array by array, others concatenated as frames.
     """
-    frames = [r.timeseries for r in outputs]
-    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    n = np.fromiter((len(f) for f in frames), dtype=np.int64, count=len(frames))
+    stacked = [r.rows for r in outputs if isinstance(r.rows, Packed)]
+    if len(stacked) == len(outputs) and len({p.layout() for p in stacked}) == 1:
+        data = Packed.stack(stacked).frame()
+        n = np.fromiter((p.rows for p in stacked), dtype=np.int64, count=len(stacked))
+    else:
+        frames = [r.timeseries for r in outputs]
+        data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+        n = np.fromiter((len(f) for f in frames), dtype=np.int64, count=len(frames))
     ids = pd.DataFrame(
         {
             "run_id": np.repeat(np.array([r.run_id for r in outputs], dtype=np.int64), n),
