@@ -251,14 +251,20 @@ def test_runs_are_written_in_chunks_with_their_status_lines(tmp_path, monkeypatc
 
     monkeypatch.setattr(store_module, "CHUNK_RUNS", 4)
     spec, out = _tiny(tmp_path, n=10)
-    res = sweep(spec, out, workers=1, run=_run, progress=False)
+    res = sweep(spec, out, workers=1, run=_run_both, progress=False)
     sizes = sorted(len(pd.read_parquet(f)) for f in (out / "chunks").glob("chunk-*.parquet"))
     assert sizes == [2, 4, 4], "one file per chunk of 4 runs, and the rest at the end"
     assert not list((out / "runs").glob("*")), "no file per run"
     status = [json.loads(line) for line in (out / "status.jsonl").read_text().splitlines()]
     assert sorted(r["run_id"] for r in status) == list(range(10))
     assert {r["status"] for r in status} == {"done"}
-    assert sorted(res.results()["run_id"]) == list(range(10))
+    results = res.results()
+    assert sorted(results["run_id"]) == list(range(10)) and (results["status"] == "done").all()
+    assert (results["members"] == [float(seed % 7) for seed in results["seed"]]).all()
+
+
+def _run_both(task):
+    return _run(task).assign(business_rd=1.0)  # both outcomes of the spec
 
 
 def test_a_chunk_is_written_when_its_runs_took_long_enough(tmp_path):
