@@ -10,7 +10,8 @@ compacted at the end. The configurations are interleaved ``--repeats`` times so 
 machine load, and medians are reported:
 
 - the reference: one run in this process (``run_task``), timed beside the sweeps;
-- runs/s including the executor's start-up, and in the steady state (from the arrival of the
+- runs/s including the executor's start-up (a Dask cluster is started before its measurement; its
+  workers' first tasks count), and in the steady state (from the arrival of the
   ``2 x workers``-th result to the last one), and the parent's CPU time per run (``time.process_time``
   of this process during the sweep: pickling tasks, unpickling results, the task loop and the store);
 - the parent's bookkeeping per run measured alone: ``RunStore.record`` of real results (a final quarter,
@@ -24,12 +25,13 @@ Results go to benchmarks/out/sweep.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import pickle
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,35 +133,49 @@ def _nothing(task: Any) -> Any:
     return _EMPTY[0]
 
 
-Configs = dict[str, tuple[Callable[[], Execution], int]]
+Configs = dict[str, tuple[Callable[[], contextlib.AbstractContextManager[Execution]], int]]
 
 
-def configurations(no_dask: bool) -> tuple[Configs, Callable[[], None]]:
-    """name -> (how to get its execution, workers), and how to close what was opened."""
-    closers: list[Callable[[], None]] = []
+@contextlib.contextmanager
+def local(workers: int) -> Iterator[Execution]:
+    """The local settings (the pool starts inside the measurement: its start-up counts)."""
+    yield Execution(workers=workers, progress=False)
+
+
+@contextlib.contextmanager
+def dask_cluster() -> Iterator[Execution]:
+    """A Dask LocalCluster of 2 single-threaded worker processes, started before the measurement.
+
+    It is started and closed around each measurement, so that its scheduler (which runs in this process)
+    does not add its background CPU to the parent's CPU of the other configurations.
+    """
+    import distributed
+
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    client = distributed.Client(cluster)
+    try:
+        yield Execution(executor=client.get_executor(), workers=2, progress=False)
+    finally:
+        client.close()
+        cluster.close()
+
+
+def configurations(no_dask: bool) -> Configs:
+    """name -> (how to open its execution, workers)."""
     configs: Configs = {
-        "1 worker (this process)": (lambda: Execution(workers=1, progress=False), 1),
-        "2 local workers": (lambda: Execution(workers=2, progress=False), 2),
+        "1 worker (this process)": (lambda: local(1), 1),
+        "2 local workers": (lambda: local(2), 2),
     }
     if not no_dask:
         try:
-            import distributed
+            import distributed  # noqa: F401
         except ImportError:
             print("(no dask[distributed]: the Dask measurement is left out)")
         else:
-            t0 = time.perf_counter()
-            cluster = distributed.LocalCluster(
-                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-            )
-            client = distributed.Client(cluster)
-            print(f"Dask LocalCluster(2) started in {time.perf_counter() - t0:.1f} s (not counted below)")
-            executor = client.get_executor()
-            configs["Dask LocalCluster(2)"] = (
-                lambda: Execution(executor=executor, workers=2, progress=False),
-                2,
-            )
-            closers += [client.close, cluster.close]
-    return configs, lambda: [c() for c in closers]  # type: ignore[func-returns-value]
+            configs["Dask LocalCluster(2)"] = (dask_cluster, 2)
+    return configs
 
 
 def main() -> None:
@@ -168,18 +184,16 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--no-dask", action="store_true")
     args = ap.parse_args()
-    configs, close = configurations(args.no_dask)
+    configs = configurations(args.no_dask)
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in configs}
     refs: list[float] = []
-    try:
-        for rep in range(args.repeats):
-            d = design(args.runs, seed=rep + 1)
-            refs.append(reference(d))
-            for name, (make, workers) in configs.items():
-                samples[name].append(sweep(d, make(), workers))
-            print(f"repeat {rep + 1}/{args.repeats} done", flush=True)
-    finally:
-        close()
+    for rep in range(args.repeats):
+        d = design(args.runs, seed=rep + 1)
+        refs.append(reference(d))
+        for name, (opened, workers) in configs.items():
+            with opened() as ex:
+                samples[name].append(sweep(d, ex, workers))
+        print(f"repeat {rep + 1}/{args.repeats} done", flush=True)
     ref = statistics.median(refs)
     med = {
         name: {k: statistics.median(s[k] for s in runs) for k in runs[0]} for name, runs in samples.items()
