@@ -11,11 +11,13 @@ machine load, and medians are reported:
 
 - the reference: one run in this process (``run_task``), timed beside the sweeps;
 - runs/s including the executor's start-up (a Dask cluster is started before its measurement; its
-  workers' first tasks count), and in the steady state (from the arrival of the
-  ``2 x workers``-th result to the last one), and the parent's CPU time per run (``time.process_time``
+  workers' first tasks count), and in the steady state (from the arrival of the ``2 x workers``-th result
+  to the last one); the efficiency: the steady rate against the pace the workers measured for their own
+  runs (what the pool, the parent and a scheduler cost); the parent's CPU per run (``time.process_time``
   of this process during the sweep: pickling tasks, unpickling results, the task loop and the store);
-- the parent's bookkeeping per run measured alone: ``RunStore.record`` of real results (a final quarter,
-  and a whole time series), a pickle round trip of a task and of a result, and the task loop itself;
+- the parent's bookkeeping per run measured alone: ``RunStore.record`` of real results as they arrive
+  from a worker (a final quarter, and a whole time series), pickling a task, unpickling a result, and the
+  task loop itself;
 - projections: the wall time of a 12-factor Sobol' design with N = 1024 and 2 replications
   (N x (D + 2) x 2 = 28,672 runs) and of the shipped specs, at the steady 2-worker rate.
 
@@ -59,9 +61,11 @@ def sweep(d: Design, ex: Execution, workers: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         store = RunStore.open(Path(tmp), {"design": d.manifest})
         arrivals: list[float] = []
+        seconds: list[float] = []  # of each run, as its worker measured it
 
         def on_result(r: Any) -> None:
             arrivals.append(time.perf_counter())
+            seconds.append(r.seconds)
             store.record(r)
 
         cpu0, t0 = time.process_time(), time.perf_counter()
@@ -71,9 +75,12 @@ def sweep(d: Design, ex: Execution, workers: int) -> dict[str, float]:
     assert summary.failed == 0 and summary.done == d.runs
     k = min(2 * workers, len(arrivals) - 2)
     steady = (len(arrivals) - 1 - k) / (arrivals[-1] - arrivals[k])
+    # the workers' own pace: what the steady rate would be if nothing but the runs took time
+    ideal = workers / statistics.median(seconds[k:])
     return {
         "runs_per_s": d.runs / wall,
         "steady_runs_per_s": steady,
+        "efficiency": steady / ideal,
         "parent_cpu_ms_per_run": 1e3 * cpu / d.runs,
     }
 
@@ -200,12 +207,18 @@ def main() -> None:
     }
     one = med["1 worker (this process)"]["steady_runs_per_s"]
     print(f"\none run in this process: {1e3 * ref:.0f} ms (median of {len(refs)}); {args.runs} runs a sweep")
-    print(f"{'':26s} {'runs/s':>8s} {'steady':>8s} {'vs 1':>6s} {'parent CPU/run':>15s}")
+    print(f"{'':26s} {'runs/s':>8s} {'steady':>8s} {'vs 1':>6s} {'efficiency':>11s} {'parent CPU/run':>15s}")
     for name, m in med.items():
         print(
             f"{name:26s} {m['runs_per_s']:8.2f} {m['steady_runs_per_s']:8.2f}"
-            f" {m['steady_runs_per_s'] / one:5.2f}x {m['parent_cpu_ms_per_run']:12.2f} ms"
+            f" {m['steady_runs_per_s'] / one:5.2f}x {m['efficiency']:10.0%}"
+            f" {m['parent_cpu_ms_per_run']:12.2f} ms"
         )
+    print(
+        "(efficiency: the steady rate against workers / the median run time the workers measured; below 100%"
+        "\n the pool, the parent or the scheduler costs time; a 'vs 1' short of 2x at ~100% means the runs"
+        "\n themselves ran slower on 2 workers: the cores are shared, or busy)"
+    )
     parts = bookkeeping(design(8))
     print("\nthe parent's bookkeeping per run, measured alone:")
     for name, ms in parts.items():
