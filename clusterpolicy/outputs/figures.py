@@ -2,20 +2,25 @@
 
 Every figure function of the output modules returns a Matplotlib figure; :func:`render` turns it into PNG
 bytes and closes it. The non-interactive Agg backend is used, so figures work without a display.
+A figure may be a plain :class:`matplotlib.figure.Figure` (as the run's overview is): this module does not
+import ``matplotlib.pyplot`` until a pyplot figure asks for it, so ``clusterpolicy run`` never imports it.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
 
 DPI = 110
 NOISE_COLOUR = "#b3261e"
@@ -27,7 +32,8 @@ def render(fig: plt.Figure, dpi: int = DPI) -> bytes:
     try:
         fig.savefig(buf, format="png", dpi=dpi)
     finally:
-        plt.close(fig)
+        if "matplotlib.pyplot" in sys.modules:  # pyplot keeps the figures it made until they are closed
+            sys.modules["matplotlib.pyplot"].close(fig)
     return buf.getvalue()
 
 
@@ -48,6 +54,8 @@ def panels(
     cols = max(1, min(cols, k))
     rows = math.ceil(k / cols)
     size = (width * cols, height * rows + extra_height)
+    import matplotlib.pyplot as plt
+
     fig, axes = plt.subplots(rows, cols, figsize=size, squeeze=False, **kw)
     flat = list(axes.flat)
     for ax in flat[k:]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 
 from clusterpolicy.inputs.scenario import Scenario
 from clusterpolicy.outputs import i18n
@@ -46,9 +46,13 @@ def headline_table(ts: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE, lang: 
     return "\n".join(lines)
 
 
-def overview_figure(ts: pd.DataFrame, title: str, lang: str = "en") -> plt.Figure:
-    """A grid of the main metrics of one run over time."""
-    fig, axes = plt.subplots(2, 4, figsize=(17, 7.5), constrained_layout=True)
+def overview_figure(ts: pd.DataFrame, title: str, lang: str = "en") -> Figure:
+    """A grid of the main metrics of one run over time.
+
+    A plain Matplotlib figure, not one of pyplot's: pyplot takes a quarter of a second more to import.
+    """
+    fig = Figure(figsize=(17, 7.5), layout="constrained")
+    axes = fig.subplots(2, 4)
     quarters = list(ts["quarter"])
     for ax, (panel, metrics) in zip(axes.flat, OVERVIEW_PANELS, strict=True):
         for m in metrics:

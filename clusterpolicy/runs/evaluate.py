@@ -15,6 +15,7 @@ it will take, from one run timed in this process.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable, Iterator
@@ -145,7 +146,12 @@ def evaluate(
                     tasks = _report_cost(design, todo, len(done), tasks, store.record, ex, run)
                 if on_start:
                     on_start(todo, len(done))
-                summary = execute(tasks, store.record, ex, total=todo, run=run, desc=design.name)
+                try:
+                    summary = execute(tasks, store.record, ex, total=todo, run=run, desc=design.name)
+                except BaseException:  # Ctrl-C, or an error: keep the runs that finished
+                    with contextlib.suppress(OSError):
+                        store.flush()
+                    raise
                 store.compact()
             except OSError as exc:
                 raise _unwritable(root, exc, store) from None

@@ -84,9 +84,13 @@ def test_a_different_design_in_the_same_folder_is_refused(tmp_path):
         )
 
 
-def _cli(*args: str) -> list[str]:
-    exe = Path(sys.executable).parent / "clusterpolicy"
-    return [str(exe), *args] if exe.exists() else [sys.executable, "-m", "clusterpolicy", *args]
+def _cli(*args: str, chunk_runs: int = 3) -> list[str]:
+    """The command line, storing runs in small chunks of ``chunk_runs`` (so that a kill finds some)."""
+    code = (
+        f"import sys\nimport clusterpolicy.runs.store as store\nstore.CHUNK_RUNS = {chunk_runs}\n"
+        "from clusterpolicy.cli.main import main\nsys.exit(main(sys.argv[1:]))\n"
+    )
+    return [sys.executable, "-c", code, *args]
 
 
 def _done_lines(out: Path) -> int:

@@ -81,8 +81,12 @@ def test_bad_settings_are_one_line_about_the_argument():
 
 # ---------------------------------------------------------------- worker processes that die, or outlive us
 def _cli(*args: str) -> list[str]:
-    exe = Path(sys.executable).parent / "clusterpolicy"
-    return [str(exe), *args] if exe.exists() else [sys.executable, "-m", "clusterpolicy", *args]
+    """The command line, storing every run as it finishes (chunks of one run), so progress shows at once."""
+    code = (
+        "import sys\nimport clusterpolicy.runs.store as store\nstore.CHUNK_RUNS = 1\n"
+        "from clusterpolicy.cli.main import main\nsys.exit(main(sys.argv[1:]))\n"
+    )
+    return [sys.executable, "-c", code, *args]
 
 
 def _children(pid: int) -> set[int]:
@@ -174,3 +178,30 @@ def _parent(pid: int) -> int:
         return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
         return -1
+
+
+# ---------------------------------------------------------------- results travel packed
+def test_a_result_is_packed_when_pickled_and_comes_back_exactly():
+    import pickle
+
+    import numpy as np
+
+    from clusterpolicy.runs.execution import Packed, RunOutput
+
+    frame = pd.DataFrame(
+        {
+            "quarter": ["2016Q1", None, "2016Q3"],
+            "members": [1, 2, 3],
+            "share": [0.5, np.nan, 1e-300],
+            "alive": [True, False, True],
+        }
+    )
+    sent = pickle.loads(pickle.dumps(RunOutput(7, 3, "p", 1, 2**62, frame, 0.25)))
+    assert isinstance(sent.rows, Packed), "a few arrays travel, not a data frame"
+    pd.testing.assert_frame_equal(sent.timeseries, frame, check_exact=True)
+    assert (sent.run_id, sent.point, sent.label, sent.replicate, sent.seed) == (7, 3, "p", 1, 2**62)
+    # what cannot come back exactly travels as the data frame it is
+    for odd in (frame.set_index("quarter"), frame.astype({"members": "category"}), frame.iloc[[2, 0]]):
+        back = pickle.loads(pickle.dumps(RunOutput(0, 0, "p", 0, 1, odd, 0.1)))
+        assert isinstance(back.rows, pd.DataFrame)
+        pd.testing.assert_frame_equal(back.timeseries, odd, check_exact=True)

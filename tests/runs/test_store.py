@@ -227,6 +227,7 @@ def test_a_manifest_that_is_not_json_is_one_line_and_recovers_in_a_store(tmp_pat
 def test_a_full_disk_while_storing_is_one_line_and_the_stored_runs_resume(tmp_path, monkeypatch):
     import clusterpolicy.runs.store as store_module
 
+    monkeypatch.setattr(store_module, "CHUNK_RUNS", 1)  # a chunk per run: the disk fills between two runs
     spec, out = _tiny(tmp_path, n=6)
     real, calls = store_module.pq.write_table, []
 
@@ -241,4 +242,57 @@ def test_a_full_disk_while_storing_is_one_line_and_the_stored_runs_resume(tmp_pa
         sweep(spec, out, workers=1, run=_run, progress=False)
     monkeypatch.setattr(store_module.pq, "write_table", real)
     again = sweep(spec, out, workers=1, run=_run, progress=False)
-    assert again.summary.done == 4 and not list((out / "runs").glob(".run-*")), "no temporary file left"
+    assert again.summary.done == 4 and not list((out / "chunks").glob(".chunk-*")), "no temporary file left"
+
+
+# ---------------------------------------------------------------- runs are written in chunks
+def test_runs_are_written_in_chunks_with_their_status_lines(tmp_path, monkeypatch):
+    import clusterpolicy.runs.store as store_module
+
+    monkeypatch.setattr(store_module, "CHUNK_RUNS", 4)
+    spec, out = _tiny(tmp_path, n=10)
+    res = sweep(spec, out, workers=1, run=_run_both, progress=False)
+    sizes = sorted(len(pd.read_parquet(f)) for f in (out / "chunks").glob("chunk-*.parquet"))
+    assert sizes == [2, 4, 4], "one file per chunk of 4 runs, and the rest at the end"
+    assert not list((out / "runs").glob("*")), "no file per run"
+    status = [json.loads(line) for line in (out / "status.jsonl").read_text().splitlines()]
+    assert sorted(r["run_id"] for r in status) == list(range(10))
+    assert {r["status"] for r in status} == {"done"}
+    results = res.results()
+    assert sorted(results["run_id"]) == list(range(10)) and (results["status"] == "done").all()
+    assert (results["members"] == [float(seed % 7) for seed in results["seed"]]).all()
+
+
+def _run_both(task):
+    return _run(task).assign(business_rd=1.0)  # both outcomes of the spec
+
+
+def test_a_chunk_is_written_when_its_runs_took_long_enough(tmp_path):
+    from clusterpolicy.runs.execution import RunOutput
+    from clusterpolicy.runs.store import RunStore
+
+    store = RunStore.open(tmp_path / "s", {"design": {"x": 1}})
+    store.chunk_seconds = 10.0
+    for i in range(5):  # 4 s each: the third run brings the chunk to 12 s
+        store.record(RunOutput(i, i, f"point-{i}", 0, 1, _run(type("T", (), {"seed": i})()), 4.0))
+    assert len(list(store.chunks_dir.glob("chunk-*.parquet"))) == 1 and store.done_ids() == {0, 1, 2}
+    store.compact()
+    assert store.done_ids() == set(range(5))
+
+
+def _interrupted(task):
+    if task.run_id == 5:
+        raise KeyboardInterrupt
+    return _run(task)
+
+
+def test_ctrl_c_keeps_the_runs_that_finished(tmp_path):
+    spec, out = _tiny(tmp_path, n=8)
+    with pytest.raises(KeyboardInterrupt):
+        sweep(spec, out, workers=1, run=_interrupted, progress=False)
+    from clusterpolicy.runs.store import RunStore
+
+    done = RunStore(out).done_ids()
+    # the chunk not yet written is written on the way out; run 4 may still be in flight (not handed over)
+    assert set(range(4)) <= done <= set(range(5))
+    assert sweep(spec, out, workers=1, run=_run, progress=False).summary.done == 8 - len(done)

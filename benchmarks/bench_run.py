@@ -1,0 +1,124 @@
+"""Where the time of ``clusterpolicy run`` goes: imports, the model, the files, the overview figure.
+
+    .venv/bin/python benchmarks/bench_run.py [--repeats 5] [--scenario concept_note_2015]
+
+Three measurements, each repeated and reported as medians (the machine may be shared):
+
+1. the whole command, ``python -m clusterpolicy run SCENARIO --out TMP``, beside two references measured
+   in the same loop: ``python -c pass`` (the interpreter) and ``python -c "import mesa"`` (the interpreter
+   and Mesa, which the model needs whatever the command does);
+2. the command's phases, timed inside a fresh interpreter (the steps ``cli/run.cmd_run`` takes);
+3. the import tree, from ``python -X importtime``: the largest packages the command imports.
+
+The command's own overhead is its wall time less the ``import mesa`` reference and the model's run.
+Results go to benchmarks/out/run.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+OUT = Path(__file__).parent / "out"
+
+# the steps of cli/run.cmd_run, timed one by one in a fresh interpreter; prints one JSON line
+PHASES = r"""
+import json, sys, tempfile, time
+from pathlib import Path
+t = [time.perf_counter()]
+def mark(): t.append(time.perf_counter())
+import mesa; mark()
+from clusterpolicy.cli.main import build_parser; mark()
+from clusterpolicy.inputs.scenario import load_scenario; mark()
+from clusterpolicy.studies.run import run_folder; from clusterpolicy.outputs import run as output; mark()
+from clusterpolicy.outputs.run import run_text
+from clusterpolicy.runs.folders import written
+from clusterpolicy.runs.runner import run_one
+from clusterpolicy.outputs import files
+from clusterpolicy.outputs.provenance import provenance
+scenario = load_scenario(sys.argv[1]); mark()
+result = run_one(scenario.params, 1); mark()
+out = Path(tempfile.mkdtemp())
+files.write_csv(out / "timeseries.csv", result.timeseries)
+files.write_json(out / "summary.json", {"metrics": result.final, "provenance": provenance()}); mark()
+fig = output.overview_figure(result.timeseries, "title"); mark()
+from clusterpolicy.outputs.figures import render
+png = render(fig); mark()
+run_text(scenario, result, out, 1.0); mark()
+names = ["import mesa", "import cli", "import inputs.scenario", "import studies.run (figures)",
+         "load scenario",
+         "model", "write csv, json", "figure: build", "figure: draw, PNG", "terminal text"]
+print(json.dumps({n: b - a for n, a, b in zip(names, t, t[1:])}))
+"""
+
+
+def wall(cmd: list[str]) -> float:
+    """Wall time of a command, in seconds (it must succeed)."""
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def import_tree(code: str, top: int = 12) -> list[tuple[str, float]]:
+    """Import time by top-level package (the self times of its modules), from ``python -X importtime``."""
+    err = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code], check=True, capture_output=True, text=True
+    ).stderr
+    own: dict[str, float] = {}
+    for line in err.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        self_us, _, name = (x.strip() for x in line.removeprefix("import time:").split("|"))
+        if self_us.isdigit():
+            package = name.split(".")[0]
+            own[package] = own.get(package, 0.0) + int(self_us) / 1e6
+    return sorted(own.items(), key=lambda kv: -kv[1])[:top]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--scenario", default="concept_note_2015")
+    args = ap.parse_args()
+    py = sys.executable
+    walls: dict[str, list[float]] = {"python": [], "import mesa": [], "clusterpolicy run": []}
+    phases: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(args.repeats):  # interleaved, so that every measurement meets the same load
+            walls["python"].append(wall([py, "-c", "pass"]))
+            walls["import mesa"].append(wall([py, "-c", "import mesa"]))
+            out = str(Path(tmp) / f"run{i}")
+            command = [py, "-m", "clusterpolicy", "run", args.scenario, "--out", out]
+            walls["clusterpolicy run"].append(wall(command))
+            line = subprocess.run(
+                [py, "-c", PHASES, args.scenario], check=True, capture_output=True, text=True
+            )
+            phases.append(json.loads(line.stdout.strip().splitlines()[-1]))
+    med = {k: statistics.median(v) for k, v in walls.items()}
+    phase = {k: statistics.median(p[k] for p in phases) for k in phases[0]}
+    overhead = med["clusterpolicy run"] - med["import mesa"] - phase["model"]
+    print(f"medians of {args.repeats}, interleaved:")
+    for k, v in med.items():
+        print(f"  {k:20s} {v:6.2f} s")
+    print(f"  the command's own overhead (run - import mesa - model): {overhead:5.2f} s\n")
+    print("phases of the command in a fresh interpreter (medians):")
+    for k, v in phase.items():
+        print(f"  {k:26s} {1000 * v:7.0f} ms")
+    tree = import_tree("from clusterpolicy.cli.main import main; import clusterpolicy.studies.run")
+    print("\nimport time by package (its modules' own time, one measurement):")
+    for name, secs in tree:
+        print(f"  {name:20s} {1000 * secs:7.0f} ms")
+    OUT.mkdir(exist_ok=True)
+    result = {"wall_s": med, "overhead_s": overhead, "phases_s": phase, "imports_s": dict(tree)}
+    (OUT / "run.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwrote {OUT / 'run.json'}")
+
+
+if __name__ == "__main__":
+    main()
