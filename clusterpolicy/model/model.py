@@ -23,13 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
-from mesa.datacollection import DataCollector
 
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agency import FundingAgency
 from clusterpolicy.model.agents import ClusterOrganisation, Firm, ProjectBatch
 from clusterpolicy.model.memberships import Memberships
-from clusterpolicy.model.metrics import REPORTERS
+from clusterpolicy.model.metrics import REPORTERS, OutcomeCollector
 from clusterpolicy.model.panel import FirmPanel
 from clusterpolicy.model.params import Params, full_key, quarter_index, quarter_label
 from clusterpolicy.model.phases import (
@@ -211,7 +210,7 @@ class ClusterPolicyModel(mesa.Model):
             self.t += 1
         self._reset_accounts()
         self.policy_active = pol.enabled
-        self.datacollector = DataCollector(model_reporters=REPORTERS)
+        self.datacollector = OutcomeCollector(model_reporters=REPORTERS)
         self.running = sim.quarters > 0
 
     # ------------------------------------------------------------------ the quarter
