@@ -242,3 +242,64 @@ def pair_codes(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     i, j = _triu(len(nodes))
     return nodes[i] * n_nodes + nodes[j]
+
+
+def pair_codes_padded(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Codes of all unordered pairs within each row of ``nodes`` (distinct nodes, padded with -1).
+
+    The same codes as :func:`pair_codes` of every row, all rows together (a pair may occur twice).
+    """
+    if nodes.shape[0] == 0 or nodes.shape[1] < 2:
+        return np.empty(0, dtype=np.int64)
+    nodes = np.sort(np.asarray(nodes, dtype=np.int64), axis=1)  # padding first, then ascending
+    i, j = _triu(nodes.shape[1])
+    lo, hi = nodes[:, i], nodes[:, j]
+    valid = lo >= 0
+    return lo[valid] * n_nodes + hi[valid]
+
+
+def segment_sums(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Sum of the first ``sizes[i]`` values of each row of ``values``, as NumPy sums each alone.
+
+    Bit for bit what ``values[i, :sizes[i]].sum()`` gives: NumPy adds fewer than eight numbers one
+    after the other (so column by column here) and more in pairs, so the rare longer rows are summed
+    one by one.
+    """
+    n, k = values.shape
+    total = np.zeros(n)
+    inside = np.arange(k)[None, :] < sizes[:, None]
+    padded = np.where(inside, values, 0.0)
+    for j in range(min(k, 7)):
+        total += padded[:, j]
+    for i in np.flatnonzero(sizes >= 8):
+        total[i] = values[i, : sizes[i]].sum()
+    return total
+
+
+class Adjacency:
+    """The neighbours of every node in a set of links (pair codes ``lo * n_nodes + hi``), as CSR arrays."""
+
+    def __init__(self, links: np.ndarray, n_nodes: int):
+        self.links = links
+        lo, hi = np.divmod(links, n_nodes)
+        ends = np.concatenate((lo, hi))
+        order = np.argsort(ends, kind="stable")
+        self.neighbours = np.concatenate((hi, lo))[order]
+        self.indptr = np.concatenate(([0], np.cumsum(np.bincount(ends, minlength=n_nodes))))
+
+    def pairs(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (position in ``nodes``, neighbour) pair of the nodes ``nodes``."""
+        first = self.indptr[nodes]
+        deg = self.indptr[nodes + 1] - first
+        owner = np.repeat(np.arange(len(nodes)), deg)
+        within = np.arange(int(deg.sum())) - np.repeat(np.cumsum(deg) - deg, deg)
+        return owner, self.neighbours[np.repeat(first, deg) + within]
+
+
+def adjacency(model: ClusterPolicyModel) -> Adjacency:
+    """The collaboration network's neighbours (rebuilt when ``model.links`` has changed)."""
+    adj = getattr(model, "_adjacency", None)
+    if adj is None or adj.links is not model.links:
+        adj = Adjacency(model.links, model.n_nodes)
+        model._adjacency = adj
+    return adj
