@@ -12,13 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD
+from clusterpolicy.model.agents import KIND_CODE, SPEARHEAD
 from clusterpolicy.model.params import Params, quarter_index
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
-
-KIND_CODE = {SPEARHEAD: 0, IBN: 1, LEGACY: 2}
 
 
 @dataclass
@@ -48,41 +46,24 @@ class OrgView:
     domain: np.ndarray
 
 
-_DEAD = (0, False, 0.0, 0.0, 0.0, False, False, 0)
-
-
 def org_view(model: ClusterPolicyModel) -> OrgView:
-    """Snapshot of every organisation's state as arrays (one pass over the organisations)."""
-    orgs = model.orgs
-    n = len(orgs)
+    """Snapshot of every organisation's state as arrays (read off ``model.org_table``; dead ones zero)."""
+    t = model.org_table
+    n = t.n
+    alive = t.alive[:n].copy()
     members = model.memberships.per_org(n)
     in_kind_ok = model.policy_active and model.p.policy.in_kind_share_max > 0
-    rows = [
-        (
-            KIND_CODE[o.kind],
-            True,
-            o.member_excellence,
-            o.activity,
-            o.unit_fee,
-            in_kind_ok and o.recognised and o.supported,
-            o.privileged_access,
-            o.domain,
-        )
-        if o.alive
-        else _DEAD
-        for o in orgs
-    ]
-    kind, alive, exc, act, fee, in_kind, priv, dom = zip(*rows, strict=True) if rows else ((),) * 8
+    factor = np.where(t.societal[:n], model.p.behaviour.societal_value_factor, 1.0)
     return OrgView(
-        kind=np.array(kind, dtype=np.int8),
-        alive=np.array(alive, dtype=bool),
-        excellence=np.array(exc, dtype=float),
-        activity=np.array(act, dtype=float),
+        kind=np.where(alive, t.kind[:n], 0).astype(np.int8),
+        alive=alive,
+        excellence=np.where(alive, t.excellence[:n] * factor, 0.0),
+        activity=np.where(alive, t.activity[:n], 0.0),
         members=members.astype(float),
-        unit_fee=np.array(fee, dtype=float),
-        in_kind=np.array(in_kind, dtype=bool),
-        privileged=np.array(priv, dtype=bool),
-        domain=np.array(dom, dtype=np.int32),
+        unit_fee=np.where(alive, t.unit_fee[:n], 0.0),
+        in_kind=alive & t.recognised[:n] & t.supported[:n] & in_kind_ok,
+        privileged=t.privileged(model),
+        domain=np.where(alive, t.domain[:n], 0).astype(np.int32),
     )
 
 

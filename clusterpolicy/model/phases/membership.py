@@ -52,16 +52,22 @@ def join(model: ClusterPolicyModel, rows: np.ndarray, org: ClusterOrganisation |
     rows, targets = rows[first], targets[first]
     if len(rows) == 0:
         return
-    orgs = model.orgs
-    kind = np.array([kernels.KIND_CODE[o.kind] for o in orgs])[targets]
-    unit = np.array([o.unit_fee for o in orgs])[targets]
-    allowed = np.array([in_kind_allowed(model, o) for o in orgs])[targets]
-    anchor = np.array([o.anchor for o in orgs])[targets]
+    t = model.org_table
+    kind = t.kind[targets]
+    unit = t.unit_fee[targets]
+    allowed = in_kind_table(model)[targets]
+    anchor = t.anchor[targets]
     cash, time, credit = kernels.fee_split(model, model.firms.is_sme[rows], kind, unit, allowed)
     dues = cash * (4 - (model.t - anchor) % 4) / 4.0
     ms.add(rows, targets, model.t, cash, credit, time, dues)
-    for j in np.unique(targets):
-        orgs[int(j)].niche[rows[targets == j]] = True
+    t.niche[targets, rows] = True
+
+
+def in_kind_table(model: ClusterPolicyModel) -> np.ndarray:
+    """:func:`in_kind_allowed` of every organisation (index = ``org.index``)."""
+    t = model.org_table
+    ok = model.policy_active and model.p.policy.in_kind_share_max > 0
+    return t.recognised[: t.n] & t.supported[: t.n] & ok
 
 
 def run(model: ClusterPolicyModel) -> None:
@@ -90,7 +96,7 @@ def run(model: ClusterPolicyModel) -> None:
         (np.ones(main.shape), np.full(second.shape, b.second_domain_relevance)), axis=1
     )
     m, k = cand.shape
-    niche = np.stack([o.niche for o in model.orgs])
+    niche = model.org_table.niche
     firm_mat = np.broadcast_to(rows[:, None], (m, k))
     c = np.where(cand >= 0, cand, 0)
     valid = (cand >= 0) & niche[c, firm_mat]
@@ -135,7 +141,7 @@ def run(model: ClusterPolicyModel) -> None:
     cash, _, _ = kernels.fee_split(
         model, f.is_sme[rows], view.kind[safe], view.unit_fee[safe], view.in_kind[safe]
     )
-    anchors = np.array([o.anchor for o in model.orgs])
+    anchors = model.org_table.anchor
     first_dues = cash * (4 - (model.t - anchors[safe]) % 4) / 4.0
     owed = np.bincount(ms.firm, weights=ms.dues, minlength=f.n)[rows]
     joins = (best_org >= 0) & (best_u > b.join_threshold) & (f.cash[rows] - owed >= first_dues)

@@ -45,7 +45,7 @@ def envelope(model: ClusterPolicyModel) -> float:
 
 def privileged_amount(model: ClusterPolicyModel) -> float:
     """The privileged part of this year's envelope (EUR/yr): none before a spearhead has signed its pact."""
-    if not model.policy_active or not any(o.privileged_access for o in model.orgs):
+    if not model.policy_active or not model.org_table.privileged(model).any():
         return 0.0
     return model.p.policy.privileged_share * envelope(model)
 
