@@ -11,7 +11,7 @@ organisations are few and are plain Mesa agents. Memberships are a table of thei
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import mesa
 import numpy as np
@@ -154,26 +154,6 @@ class OrgTable:
             & self.supported[:n]
             & (model.t >= self.pact_until[:n])
         )
-
-
-def _org_column(name: str, code: dict[str, int] | None = None, none: int | None = None) -> property:
-    """An attribute of an organisation mirrored in its row of ``OrgTable.<name>``.
-
-    The agent keeps the value as it was set (its Python type too: reading it gives back exactly what was
-    written), and the table a copy for the phases that read every organisation at once; ``code`` maps
-    a value to the table's code, ``none`` is the table's code for None.
-    """
-    key = "_" + name
-
-    def fget(self: ClusterOrganisation):
-        return self.__dict__[key]
-
-    def fset(self: ClusterOrganisation, value) -> None:
-        self.__dict__[key] = value
-        stored = none if value is None else (code[value] if code is not None else value)
-        getattr(self.model.org_table, name)[self.index] = stored
-
-    return property(fget, fset, doc=f"``{name}`` (mirrored in this organisation's row of OrgTable).")
 
 
 def _column(name: str, cast: type) -> property:
@@ -336,17 +316,33 @@ class ClusterOrganisation(mesa.Agent):
         cash: the organisation's bank account (EUR), never negative.
     """
 
-    kind = _org_column("kind", code=KIND_CODE)
-    domain = _org_column("domain")
-    alive = _org_column("alive")
-    recognised = _org_column("recognised")
-    supported = _org_column("supported")
-    societal = _org_column("societal")
-    excellence = _org_column("excellence")
-    activity = _org_column("activity")
-    unit_fee = _org_column("unit_fee")
-    anchor = _org_column("anchor")
-    pact_until = _org_column("pact_until", none=NEVER)
+    # attributes mirrored in the organisation's row of OrgTable: name -> (code of a value, code of None)
+    MIRRORED: ClassVar[dict[str, tuple[dict[str, int] | None, int | None]]] = {
+        "kind": (KIND_CODE, None),
+        "domain": (None, None),
+        "alive": (None, None),
+        "recognised": (None, None),
+        "supported": (None, None),
+        "societal": (None, None),
+        "excellence": (None, None),
+        "activity": (None, None),
+        "unit_fee": (None, None),
+        "anchor": (None, None),
+        "pact_until": (None, NEVER),
+    }
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Set an attribute; one of :attr:`MIRRORED` is also written to the organisation's row of OrgTable.
+
+        The agent keeps the value as it was set (its Python type too), so reading it is a plain
+        attribute read; the table keeps a copy for the phases that read every organisation at once.
+        """
+        object.__setattr__(self, name, value)
+        mirror = self.MIRRORED.get(name)
+        if mirror is not None:
+            code, none = mirror
+            stored = none if value is None else (code[value] if code is not None else value)  # type: ignore[index]
+            getattr(self.model.org_table, name)[self.index] = stored
 
     def __init__(
         self,
@@ -375,7 +371,7 @@ class ClusterOrganisation(mesa.Agent):
         self.created_at = model.t
         self.recognised_at: int | None = None
         self.support_until: int | None = None
-        self.pact_until = None
+        self.pact_until: int | None = None
         self.unviable_years = 0
         self.cash = 0.0
         self.ledger = OrgLedger()
