@@ -67,7 +67,7 @@ def org_view(model: ClusterPolicyModel) -> OrgView:
     )
 
 
-def fee_weight(model: ClusterPolicyModel, is_sme: np.ndarray, kind: np.ndarray) -> np.ndarray:
+def fee_weight(model: ClusterPolicyModel, is_sme: np.ndarray, kind: np.ndarray | int) -> np.ndarray:
     """A member's weight in its organisation's fee schedule: 1 for an SME, the kind's ratio for a large firm.
 
     Spearhead organisations use ``fee_ratio_large_spearhead``; IBNs and legacy structures
@@ -82,9 +82,9 @@ def fee_weight(model: ClusterPolicyModel, is_sme: np.ndarray, kind: np.ndarray) 
 def fee_split(
     model: ClusterPolicyModel,
     is_sme: np.ndarray,
-    kind: np.ndarray,
+    kind: np.ndarray | int,
     unit_fee: np.ndarray | float,
-    in_kind_allowed: np.ndarray,
+    in_kind_allowed: np.ndarray | bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split a member's yearly fee into cash, staff time, and the in-kind credit it earns.
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agents import ClusterOrganisation
+from clusterpolicy.model.memberships import ORG_BITS
 from clusterpolicy.model.phases import projects
 
 if TYPE_CHECKING:
@@ -32,24 +33,28 @@ def in_kind_allowed(model: ClusterPolicyModel, org: ClusterOrganisation) -> bool
     )
 
 
-def join(model: ClusterPolicyModel, rows: np.ndarray, org: ClusterOrganisation | np.ndarray) -> None:
+def join(
+    model: ClusterPolicyModel, rows: np.ndarray, org: ClusterOrganisation | np.ndarray, fresh: bool = False
+) -> None:
     """Make firms ``rows`` members of ``org`` (or of ``org[i]``, an array of organisation indices).
 
     Pairs that are memberships already are left as they are. The fee is the organisation's current
     unit fee times the member's weight, split into cash and in-kind by the organisation's rules; the
-    cash dues for the rest of the organisation's project year are pro rata.
+    cash dues for the rest of the organisation's project year are pro rata. ``fresh``: the caller
+    knows that no pair is a membership already and no pair is asked twice (the membership review).
     """
     rows = np.asarray(rows, dtype=np.int64)
     if len(rows) == 0:
         return
     targets = np.full(len(rows), org.index) if isinstance(org, ClusterOrganisation) else np.asarray(org)
     ms = model.memberships
-    new = ~ms.contains(rows, targets)
-    rows, targets = rows[new], targets[new]
-    # one membership per pair even if a pair is asked twice
-    _, first = np.unique((rows << 24) | targets, return_index=True)
-    first.sort()
-    rows, targets = rows[first], targets[first]
+    if not fresh:
+        new = ~ms.contains(rows, targets)
+        rows, targets = rows[new], targets[new]
+        # one membership per pair even if a pair is asked twice
+        _, first = np.unique((rows << ORG_BITS) | targets, return_index=True)
+        first.sort()
+        rows, targets = rows[first], targets[first]
     if len(rows) == 0:
         return
     t = model.org_table
@@ -151,7 +156,8 @@ def run(model: ClusterPolicyModel) -> None:
         mask = np.zeros(len(ms), dtype=bool)
         mask[drop] = True
         ms.remove(mask)
-    join(model, rows[joins], best_org[joins])
+    # a reviewing firm joins at most one organisation, of which it is not a member
+    join(model, rows[joins], best_org[joins], fresh=True)
 
 
 def update_privileged_per_rd(model: ClusterPolicyModel, view: kernels.OrgView) -> None:
