@@ -6,10 +6,11 @@ and the metrics collection. Runs of Mesa's BoltzmannWealth example with the same
 interleaved with ours in this process, and every time is also given as a ratio to it, since on a shared
 machine only ratios measured side by side mean something. Medians over ``--repeats``.
 
-Part 2 is the scaling table: the same scenario at ``--sizes`` firms (the project budget and business R&D
-scaled with the population, as in ``bench_model.py``), time and peak memory (``tracemalloc``, in a run
-of its own, since tracing slows Python down) per firm, each relative to the smallest size and the time
-also to BoltzmannWealth at 5,000 agents measured between the runs.
+Part 2 is the scaling table: the same scenario at ``--sizes`` firms, its totals (business R&D, GDP, the EU
+amount, the legacy structures' members, the project and VIS budgets) scaled with the population; time
+and peak memory (``tracemalloc``, in a run of its own, since tracing slows Python down) per firm, each
+relative to the smallest size, and the time also relative to BoltzmannWealth at 5,000 agents, measured
+between the runs.
 
     .venv/bin/python benchmarks/bench_phases.py [--repeats 7] [--sizes 5000 20000 50000 200000]
         [--scaling-repeats 3] [--no-scaling]
@@ -34,6 +35,7 @@ from typing import Any
 from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model import ClusterPolicyModel, Params
 from clusterpolicy.model import model as model_module
+from clusterpolicy.model.params import field_spec
 from clusterpolicy.model.phases import (
     cofinancing,
     evaluation,
@@ -143,16 +145,35 @@ def peak_mib(fn: Callable[..., Any], *args: Any) -> float:
         tracemalloc.stop()
 
 
+# the scenario's totals that grow with the population in the scaling table (a larger economy of the
+# same shape: the same domains and organisations, each with proportionally more firms)
+SCALED = (
+    "population.business_rd",
+    "population.gdp",
+    "population.eu_budget",
+    "population.legacy_members",
+    "policy.project_budget",
+    "policy.vis_budget",
+)
+
+
 def scaled(base: Params, size: int) -> Params:
-    """The scenario at ``size`` firms, project budget and business R&D scaled with the population."""
-    n = base.population.n_firms
-    return base.replace(
-        **{
-            "population.n_firms": size,
-            "policy.project_budget": base.policy.project_budget * size / n,
-            "population.business_rd": base.population.business_rd * size / n,
-        }
-    )
+    """The scenario at ``size`` firms, with the totals of :data:`SCALED` in proportion.
+
+    A total is kept within its declared range (``project_budget`` at most 1e10 EUR/yr, which binds
+    at 200,000 firms: there the envelope per firm is 0.9 of the baseline's).
+    """
+    factor = size / base.population.n_firms
+    values: dict[str, Any] = {"population.n_firms": size}
+    for key in SCALED:
+        section, name = key.split(".")
+        value = getattr(getattr(base, section), name)
+        new = value * factor
+        hi = field_spec(key).metadata["hi"]
+        if hi is not None:
+            new = min(new, hi)
+        values[key] = type(value)(round(new)) if isinstance(value, int) else new
+    return base.replace(**values)
 
 
 def phases_table(base: Params, repeats: int) -> dict[str, Any]:

@@ -97,17 +97,14 @@ def run(model: ClusterPolicyModel) -> None:
     main = table[f.domain[rows]]
     second = np.where(f.domain2[rows, None] >= 0, table[np.maximum(f.domain2[rows], 0)], -1)
     cand = np.concatenate((main, second), axis=1)
-    relevance = np.concatenate(
-        (np.ones(main.shape), np.full(second.shape, b.second_domain_relevance)), axis=1
-    )
     m, k = cand.shape
-    niche = model.org_table.niche
-    firm_mat = np.broadcast_to(rows[:, None], (m, k))
-    c = np.where(cand >= 0, cand, 0)
-    valid = (cand >= 0) & niche[c, firm_mat]
-    # the utility only of the pairs a firm can choose between (flat), then back into the matrix
-    pi, pj = np.nonzero(valid)
+    # the utility only of the pairs a firm can choose between (flat), then back into the matrix:
+    # organisations of its domains whose niche it is in
+    pi, pj = np.nonzero(cand >= 0)
     pf, po = rows[pi], cand[pi, pj]
+    serves = model.org_table.niche[po, pf]
+    pi, pj, pf, po = pi[serves], pj[serves], pf[serves], po[serves]
+    relevance = np.where(pj < main.shape[1], 1.0, b.second_domain_relevance)
     ms = model.memberships
     idx = ms.index_of(pf, po)
     is_member = idx >= 0
@@ -123,7 +120,7 @@ def run(model: ClusterPolicyModel) -> None:
         in_kind_allowed=view.in_kind[po],
         privileged=view.privileged[po],
         others=count - is_member,  # other memberships besides this one
-        relevance=relevance[pi, pj],
+        relevance=relevance,
     )
     u_flat += noise[pi]
     # the worst current membership that may be left
