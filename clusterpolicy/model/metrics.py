@@ -78,10 +78,28 @@ class Observation:
         return _firms_in(self.model, self.spearheads)
 
     @cached_property
+    def n_members(self) -> int:
+        """Firms with at least one membership."""
+        return int(np.count_nonzero(self.member_mask))
+
+    @cached_property
+    def subsidy_rate(self) -> np.ndarray:
+        """Every firm's subsidies being spent on R&D (EUR/yr)."""
+        return self.model.firms.subsidy_rate
+
+    @cached_property
+    def business_rd_nonmembers(self) -> float:
+        """Business R&D of the firms that are not members (EUR/yr)."""
+        f = self.model.firms
+        out = ~self.member_mask
+        pass_through = self.model.p.behaviour.subsidy_pass_through
+        return float(f.own_rd[out].sum() + pass_through * self.subsidy_rate[out].sum())
+
+    @cached_property
     def business_rd(self) -> float:
         """Business R&D (EUR/yr): own R&D plus passed-through subsidies."""
         f = self.model.firms
-        return float(f.own_rd.sum() + self.model.p.behaviour.subsidy_pass_through * f.subsidy_rate.sum())
+        return float(f.own_rd.sum() + self.model.p.behaviour.subsidy_pass_through * self.subsidy_rate.sum())
 
 
 Observed = Union["ClusterPolicyModel", Observation]
@@ -134,7 +152,7 @@ def _recognised(m: Observed, kind: str) -> list[ClusterOrganisation]:
 # ---------------------------------------------------------------- participation
 def members(m: Observed) -> int:
     """Firms that are members of at least one cluster organisation (each firm counted once)."""
-    return int(np.count_nonzero(_member_mask(m)))
+    return observe(m).n_members
 
 
 def memberships(m: Observed) -> int:
@@ -170,8 +188,12 @@ def members_spearhead(m: Observed) -> int:
 
 def memberships_spearhead(m: Observed) -> int:
     """Memberships of recognised spearhead clusters (a firm in two spearheads counts twice)."""
-    orgs = {o.index for o in _recognised(m, SPEARHEAD)}
-    return int(np.isin(m.memberships.org, list(orgs)).sum()) if orgs else 0
+    orgs = _recognised(m, SPEARHEAD)
+    if not orgs:
+        return 0
+    chosen = np.zeros(len(m.orgs), dtype=bool)
+    chosen[[o.index for o in orgs]] = True
+    return int(np.count_nonzero(chosen[m.memberships.org]))
 
 
 def members_ibn(m: Observed) -> int:
@@ -533,23 +555,22 @@ def business_rd_eu(m: Observed) -> float:
 
 def business_rd_nonmembers(m: Observed) -> float:
     """Business R&D of firms that are not members of any cluster organisation (EUR/yr)."""
-    f = m.firms
-    out = ~_member_mask(m)
-    return float(f.own_rd[out].sum() + m.p.behaviour.subsidy_pass_through * f.subsidy_rate[out].sum())
+    return observe(m).business_rd_nonmembers
 
 
 def rd_per_member_firm(m: Observed) -> float:
     """Mean business R&D of a member firm (EUR/yr)."""
-    f = m.firms
-    inside = _member_mask(m)
-    rd = f.own_rd[inside].sum() + m.p.behaviour.subsidy_pass_through * f.subsidy_rate[inside].sum()
-    return _ratio(float(rd), int(np.count_nonzero(inside)))
+    obs = observe(m)
+    f = obs.firms
+    inside = obs.member_mask
+    rd = f.own_rd[inside].sum() + obs.p.behaviour.subsidy_pass_through * obs.subsidy_rate[inside].sum()
+    return _ratio(float(rd), obs.n_members)
 
 
 def rd_per_nonmember_firm(m: Observed) -> float:
     """Mean business R&D of a firm that is not a member (EUR/yr)."""
-    n = int(np.count_nonzero(~_member_mask(m)))
-    return _ratio(business_rd_nonmembers(m), n)
+    obs = observe(m)
+    return _ratio(obs.business_rd_nonmembers, obs.firms.n - obs.n_members)
 
 
 def gdp(m: Observed) -> float:
