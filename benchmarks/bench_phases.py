@@ -13,7 +13,7 @@ relative to the smallest size, and the time also relative to BoltzmannWealth at 
 between the runs.
 
     .venv/bin/python benchmarks/bench_phases.py [--repeats 7] [--sizes 5000 20000 50000 200000]
-        [--scaling-repeats 3] [--no-scaling]
+        [--scaling-repeats 3] [--large-repeats 1] [--no-scaling]
 
 Results are printed and written to benchmarks/out/phases.json. Nothing here runs in the test suite.
 """
@@ -213,11 +213,16 @@ def phases_table(base: Params, repeats: int) -> dict[str, Any]:
     }
 
 
-def scaling_table(base: Params, sizes: list[int], repeats: int) -> list[dict[str, Any]]:
+def scaling_table(
+    base: Params, sizes: list[int], repeats: int, large_repeats: int, large: int = 100_000
+) -> list[dict[str, Any]]:
     steps = base.simulation.quarters + base.simulation.burn_in_quarters
     ref_n = base.population.n_firms
     out = []
-    print(f"\nscaling (medians of {repeats}; BoltzmannWealth at {ref_n:,} agents between the runs)")
+    print(
+        f"\nscaling (medians of {repeats}, of {large_repeats} from {large:,} firms; BoltzmannWealth at"
+        f" {ref_n:,} agents between the runs)"
+    )
     print(
         f"  {'firms':>8} {'s':>8} {'x Boltzmann':>12} {'us/firm':>8} {'rel':>6}"
         f" {'peak MiB':>9} {'KiB/firm':>9} {'rel':>6}"
@@ -226,7 +231,7 @@ def scaling_table(base: Params, sizes: list[int], repeats: int) -> list[dict[str
     for size in sizes:
         p = scaled(base, size)
         times, refs = [], []
-        for seed in range(1, repeats + 1):
+        for seed in range(1, (large_repeats if size >= large else repeats) + 1):
             refs.append(seconds(boltzmann, ref_n, steps, seed))
             times.append(seconds(plain_run, p, seed))
         t, ref = statistics.median(times), statistics.median(refs)
@@ -258,12 +263,13 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--sizes", type=int, nargs="+", default=[5000, 20000, 50000, 200000])
     ap.add_argument("--scaling-repeats", type=int, default=3)
+    ap.add_argument("--large-repeats", type=int, default=1, help="repeats from 100,000 firms")
     ap.add_argument("--no-scaling", action="store_true")
     args = ap.parse_args()
     base = load_scenario("concept_note_2015").params
     result: dict[str, Any] = {"phases": phases_table(base, args.repeats)}
     if not args.no_scaling:
-        result["scaling"] = scaling_table(base, args.sizes, args.scaling_repeats)
+        result["scaling"] = scaling_table(base, args.sizes, args.scaling_repeats, args.large_repeats)
     result["source"] = model_module.__file__
     OUT.mkdir(exist_ok=True)
     (OUT / "phases.json").write_text(json.dumps(result, indent=2) + "\n")
