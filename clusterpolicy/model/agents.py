@@ -11,7 +11,7 @@ organisations are few and are plain Mesa agents. Memberships are a table of thei
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
@@ -290,6 +290,22 @@ class SunsetRecord:
     followup: dict[int, tuple[bool, int, float]]
 
 
+# attributes of ClusterOrganisation mirrored in its row of OrgTable: name -> (code of a value, code of None)
+_MIRRORED: dict[str, tuple[dict[str, int] | None, int | None]] = {
+    "kind": (KIND_CODE, None),
+    "domain": (None, None),
+    "alive": (None, None),
+    "recognised": (None, None),
+    "supported": (None, None),
+    "societal": (None, None),
+    "excellence": (None, None),
+    "activity": (None, None),
+    "unit_fee": (None, None),
+    "anchor": (None, None),
+    "pact_until": (None, NEVER),
+}
+
+
 class ClusterOrganisation(mesa.Agent):
     """The staff that runs a cluster: spearhead cluster, innovative business network or legacy structure.
 
@@ -316,30 +332,15 @@ class ClusterOrganisation(mesa.Agent):
         cash: the organisation's bank account (EUR), never negative.
     """
 
-    # attributes mirrored in the organisation's row of OrgTable: name -> (code of a value, code of None)
-    MIRRORED: ClassVar[dict[str, tuple[dict[str, int] | None, int | None]]] = {
-        "kind": (KIND_CODE, None),
-        "domain": (None, None),
-        "alive": (None, None),
-        "recognised": (None, None),
-        "supported": (None, None),
-        "societal": (None, None),
-        "excellence": (None, None),
-        "activity": (None, None),
-        "unit_fee": (None, None),
-        "anchor": (None, None),
-        "pact_until": (None, NEVER),
-    }
-
     def __setattr__(self, name: str, value: object) -> None:
-        """Set an attribute; one of :attr:`MIRRORED` is also written to the organisation's row of OrgTable.
+        """Set an attribute; one of :data:`_MIRRORED` is also written to the organisation's row of OrgTable.
 
         The agent keeps the value as it was set (its Python type too), so reading it is a plain
         attribute read; the table keeps a copy for the phases that read every organisation at once.
         """
         object.__setattr__(self, name, value)
-        mirror = self.MIRRORED.get(name)
-        if mirror is not None:
+        if name in _MIRRORED:
+            mirror = _MIRRORED[name]
             code, none = mirror
             stored = none if value is None else (code[value] if code is not None else value)  # type: ignore[index]
             getattr(self.model.org_table, name)[self.index] = stored
