@@ -68,7 +68,7 @@ def fund_in_rank_order(score: np.ndarray, request: np.ndarray, pot: float) -> np
 
 @dataclass
 class Consortium:
-    """Who is in a cluster or IBN project proposal.
+    """Who is in one cluster or IBN project proposal (a view of one row of :class:`Consortia`).
 
     Attributes:
         rows: member firms (the lead first).
@@ -84,6 +84,65 @@ class Consortium:
 
 
 @dataclass
+class Consortia:
+    """The consortia of a call's consortium proposals, as flat arrays: one element per partner firm.
+
+    Attributes:
+        rows: partner firms, consortium after consortium, each consortium's lead first.
+        start: consortium ``c``'s firms are ``rows[start[c]:start[c + 1]]`` (one more element than
+            consortia).
+        shares: each firm's share of its consortium's firms' part of the grant (by R&D).
+        ki: knowledge institution of each consortium (index in ``model.kis``), or -1.
+        org: organisation proposing each consortium.
+    """
+
+    rows: np.ndarray
+    start: np.ndarray
+    shares: np.ndarray
+    ki: np.ndarray
+    org: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Consortia:
+        """No consortia."""
+        none = np.empty(0, dtype=np.int64)
+        return cls(none, np.zeros(1, dtype=np.int64), np.empty(0), none, none)
+
+    @classmethod
+    def concat(cls, parts: list[Consortia]) -> Consortia:
+        """The consortia of ``parts``, one after the other."""
+        if not parts:
+            return cls.empty()
+        sizes = np.concatenate([np.diff(c.start) for c in parts])
+        return cls(
+            rows=np.concatenate([c.rows for c in parts]),
+            start=np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
+            shares=np.concatenate([c.shares for c in parts]),
+            ki=np.concatenate([c.ki for c in parts]),
+            org=np.concatenate([c.org for c in parts]),
+        )
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Firms in each consortium."""
+        return np.diff(self.start)
+
+    def __len__(self) -> int:
+        return len(self.ki)
+
+    def __getitem__(self, c: int) -> Consortium:
+        a, b = int(self.start[c]), int(self.start[c + 1])
+        return Consortium(self.rows[a:b], self.shares[a:b], int(self.ki[c]), int(self.org[c]))
+
+    def members_of(self, chosen: np.ndarray) -> np.ndarray:
+        """Positions in ``rows`` of the firms of consortia ``chosen``, in that order."""
+        sizes = self.sizes[chosen]
+        first = np.repeat(self.start[chosen], sizes)
+        within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return first + within
+
+
+@dataclass
 class Proposals:
     """The proposals of one project call: first the individual ones, then the consortia.
 
@@ -93,7 +152,7 @@ class Proposals:
         score: assessed quality.
         eligible: passes the merit threshold and the private-match rule.
         individual_rows: proposing firm of each individual proposal (the first ``len`` proposals).
-        consortia: consortium of each later proposal.
+        consortia: the consortium of each later proposal.
         private: private money the proposal commits (EUR): an individual project's cost less its grant; a
             consortium's ``min_private_match`` per public euro, the least the rule requires (consortium
             costs are not modelled, so this is a lower bound).
@@ -104,7 +163,7 @@ class Proposals:
     score: np.ndarray
     eligible: np.ndarray
     individual_rows: np.ndarray
-    consortia: list[Consortium]
+    consortia: Consortia
     private: np.ndarray
 
 

@@ -83,6 +83,79 @@ class FirmTable:
         return self.own_rd + pass_through * self.subsidy_rate
 
 
+KINDS = (SPEARHEAD, IBN, LEGACY)  # an organisation's kind code is its position here
+KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
+NEVER = np.iinfo(np.int64).min  # "no quarter" in the quarter columns of OrgTable (None on the agent)
+
+
+class OrgTable:
+    """Column store of the cluster organisations' state that phases read for all of them at once.
+
+    One row per organisation ever created (row = ``org.index``, dead ones included); the
+    :class:`ClusterOrganisation` agents read and write their row through their attributes, so a phase
+    can take every organisation's state as an array (``model.org_table.excellence[:n]``) without a
+    Python loop over the organisations. Rows are allocated in blocks that double.
+
+    Attributes:
+        kind: kind code (:data:`KIND_CODE`: 0 spearhead, 1 IBN, 2 legacy).
+        domain: the organisation's domain.
+        alive, recognised, supported, societal: as on :class:`ClusterOrganisation`.
+        excellence: excellence (not yet times ``societal_value_factor``).
+        activity: how fully it runs its services this year, in [0, 1].
+        unit_fee: this year's fee of an SME member (EUR/yr).
+        anchor: quarter of the current agreement's start (project years run from it).
+        pact_until: first quarter of privileged access (:data:`NEVER` for none).
+        niche: ``niche[j, i]``: organisation ``j`` serves firm ``i``.
+    """
+
+    BOOL = ("alive", "recognised", "supported", "societal")
+    FLOAT = ("excellence", "activity", "unit_fee")
+
+    def __init__(self, n_firms: int, capacity: int = 16):
+        self.n = 0
+        self.n_firms = n_firms
+        self.kind = np.zeros(capacity, dtype=np.int8)
+        self.domain = np.zeros(capacity, dtype=np.int32)
+        self.alive = np.zeros(capacity, dtype=bool)
+        self.recognised = np.zeros(capacity, dtype=bool)
+        self.supported = np.zeros(capacity, dtype=bool)
+        self.societal = np.zeros(capacity, dtype=bool)
+        self.excellence = np.zeros(capacity, dtype=np.float64)
+        self.activity = np.zeros(capacity, dtype=np.float64)
+        self.unit_fee = np.zeros(capacity, dtype=np.float64)
+        self.anchor = np.zeros(capacity, dtype=np.int64)
+        self.pact_until = np.full(capacity, NEVER, dtype=np.int64)
+        self.niche = np.zeros((capacity, n_firms), dtype=bool)
+
+    def add(self) -> int:
+        """A new row (all zeros, no pact); returns its index."""
+        if self.n == len(self.kind):
+            self._grow(2 * len(self.kind))
+        self.n += 1
+        return self.n - 1
+
+    def _grow(self, capacity: int) -> None:
+        for name in ("kind", "domain", *self.BOOL, *self.FLOAT, "anchor", "pact_until", "niche"):
+            old = getattr(self, name)
+            new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
+            if name == "pact_until":
+                new[:] = NEVER
+            new[: len(old)] = old
+            setattr(self, name, new)
+
+    def privileged(self, model: ClusterPolicyModel) -> np.ndarray:
+        """Per organisation: its members may use privileged project money now (see ``privileged_access``)."""
+        n = self.n
+        if not model.policy_active:
+            return np.zeros(n, dtype=bool)
+        return (
+            self.alive[:n]
+            & (self.kind[:n] == KIND_CODE[SPEARHEAD])
+            & self.supported[:n]
+            & (model.t >= self.pact_until[:n])
+        )
+
+
 def _column(name: str, cast: type) -> property:
     def fget(self: Firm):
         return cast(getattr(self.model.firms, name)[self.row])
@@ -217,6 +290,22 @@ class SunsetRecord:
     followup: dict[int, tuple[bool, int, float]]
 
 
+# attributes of ClusterOrganisation mirrored in its row of OrgTable: name -> (code of a value, code of None)
+_MIRRORED: dict[str, tuple[dict[str, int] | None, int | None]] = {
+    "kind": (KIND_CODE, None),
+    "domain": (None, None),
+    "alive": (None, None),
+    "recognised": (None, None),
+    "supported": (None, None),
+    "societal": (None, None),
+    "excellence": (None, None),
+    "activity": (None, None),
+    "unit_fee": (None, None),
+    "anchor": (None, None),
+    "pact_until": (None, NEVER),
+}
+
+
 class ClusterOrganisation(mesa.Agent):
     """The staff that runs a cluster: spearhead cluster, innovative business network or legacy structure.
 
@@ -243,6 +332,19 @@ class ClusterOrganisation(mesa.Agent):
         cash: the organisation's bank account (EUR), never negative.
     """
 
+    def __setattr__(self, name: str, value: object) -> None:
+        """Set an attribute; one of :data:`_MIRRORED` is also written to the organisation's row of OrgTable.
+
+        The agent keeps the value as it was set (its Python type too), so reading it is a plain
+        attribute read; the table keeps a copy for the phases that read every organisation at once.
+        """
+        object.__setattr__(self, name, value)
+        if name in _MIRRORED:
+            mirror = _MIRRORED[name]
+            code, none = mirror
+            stored = none if value is None else (code[value] if code is not None else value)  # type: ignore[index]
+            getattr(self.model.org_table, name)[self.index] = stored
+
     def __init__(
         self,
         model: ClusterPolicyModel,
@@ -252,7 +354,7 @@ class ClusterOrganisation(mesa.Agent):
         societal: bool = False,
     ):
         super().__init__(model)
-        self.index = len(model.orgs)
+        self.index = model.org_table.add()
         model.orgs.append(self)
         self.kind = kind
         self.domain = domain
@@ -294,7 +396,6 @@ class ClusterOrganisation(mesa.Agent):
         self.projects_succeeded = 0
         self.last_score: float | None = None
         self.sunset: SunsetRecord | None = None
-        self.niche = np.zeros(model.firms.n, dtype=bool)
         self.history: list[tuple[int, str]] = []
 
     @property
@@ -323,6 +424,15 @@ class ClusterOrganisation(mesa.Agent):
     def members(self) -> np.ndarray:
         """Rows of the member firms."""
         return self.model.memberships.firms_of(self.index)
+
+    @property
+    def niche(self) -> np.ndarray:
+        """Per firm, whether the organisation serves it (a view of its row of ``OrgTable.niche``)."""
+        return self.model.org_table.niche[self.index]
+
+    @niche.setter
+    def niche(self, value: np.ndarray) -> None:
+        self.model.org_table.niche[self.index] = value
 
     @property
     def privileged_access(self) -> bool:

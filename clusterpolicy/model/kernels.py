@@ -12,13 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD
+from clusterpolicy.model.agents import KIND_CODE, SPEARHEAD
 from clusterpolicy.model.params import Params, quarter_index
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
-
-KIND_CODE = {SPEARHEAD: 0, IBN: 1, LEGACY: 2}
 
 
 @dataclass
@@ -48,45 +46,28 @@ class OrgView:
     domain: np.ndarray
 
 
-_DEAD = (0, False, 0.0, 0.0, 0.0, False, False, 0)
-
-
 def org_view(model: ClusterPolicyModel) -> OrgView:
-    """Snapshot of every organisation's state as arrays (one pass over the organisations)."""
-    orgs = model.orgs
-    n = len(orgs)
+    """Snapshot of every organisation's state as arrays (read off ``model.org_table``; dead ones zero)."""
+    t = model.org_table
+    n = t.n
+    alive = t.alive[:n].copy()
     members = model.memberships.per_org(n)
     in_kind_ok = model.policy_active and model.p.policy.in_kind_share_max > 0
-    rows = [
-        (
-            KIND_CODE[o.kind],
-            True,
-            o.member_excellence,
-            o.activity,
-            o.unit_fee,
-            in_kind_ok and o.recognised and o.supported,
-            o.privileged_access,
-            o.domain,
-        )
-        if o.alive
-        else _DEAD
-        for o in orgs
-    ]
-    kind, alive, exc, act, fee, in_kind, priv, dom = zip(*rows, strict=True) if rows else ((),) * 8
+    factor = np.where(t.societal[:n], model.p.behaviour.societal_value_factor, 1.0)
     return OrgView(
-        kind=np.array(kind, dtype=np.int8),
-        alive=np.array(alive, dtype=bool),
-        excellence=np.array(exc, dtype=float),
-        activity=np.array(act, dtype=float),
+        kind=np.where(alive, t.kind[:n], 0).astype(np.int8),
+        alive=alive,
+        excellence=np.where(alive, t.excellence[:n] * factor, 0.0),
+        activity=np.where(alive, t.activity[:n], 0.0),
         members=members.astype(float),
-        unit_fee=np.array(fee, dtype=float),
-        in_kind=np.array(in_kind, dtype=bool),
-        privileged=np.array(priv, dtype=bool),
-        domain=np.array(dom, dtype=np.int32),
+        unit_fee=np.where(alive, t.unit_fee[:n], 0.0),
+        in_kind=alive & t.recognised[:n] & t.supported[:n] & in_kind_ok,
+        privileged=t.privileged(model),
+        domain=np.where(alive, t.domain[:n], 0).astype(np.int32),
     )
 
 
-def fee_weight(model: ClusterPolicyModel, is_sme: np.ndarray, kind: np.ndarray) -> np.ndarray:
+def fee_weight(model: ClusterPolicyModel, is_sme: np.ndarray, kind: np.ndarray | int) -> np.ndarray:
     """A member's weight in its organisation's fee schedule: 1 for an SME, the kind's ratio for a large firm.
 
     Spearhead organisations use ``fee_ratio_large_spearhead``; IBNs and legacy structures
@@ -101,9 +82,9 @@ def fee_weight(model: ClusterPolicyModel, is_sme: np.ndarray, kind: np.ndarray) 
 def fee_split(
     model: ClusterPolicyModel,
     is_sme: np.ndarray,
-    kind: np.ndarray,
+    kind: np.ndarray | int,
     unit_fee: np.ndarray | float,
-    in_kind_allowed: np.ndarray,
+    in_kind_allowed: np.ndarray | bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split a member's yearly fee into cash, staff time, and the in-kind credit it earns.
 
@@ -242,3 +223,64 @@ def pair_codes(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     i, j = _triu(len(nodes))
     return nodes[i] * n_nodes + nodes[j]
+
+
+def pair_codes_padded(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Codes of all unordered pairs within each row of ``nodes`` (distinct nodes, padded with -1).
+
+    The same codes as :func:`pair_codes` of every row, all rows together (a pair may occur twice).
+    """
+    if nodes.shape[0] == 0 or nodes.shape[1] < 2:
+        return np.empty(0, dtype=np.int64)
+    nodes = np.sort(np.asarray(nodes, dtype=np.int64), axis=1)  # padding first, then ascending
+    i, j = _triu(nodes.shape[1])
+    lo, hi = nodes[:, i], nodes[:, j]
+    valid = lo >= 0
+    return lo[valid] * n_nodes + hi[valid]
+
+
+def segment_sums(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Sum of the first ``sizes[i]`` values of each row of ``values``, as NumPy sums each alone.
+
+    Bit for bit what ``values[i, :sizes[i]].sum()`` gives: NumPy adds fewer than eight numbers one
+    after the other (so column by column here) and more in pairs, so the rare longer rows are summed
+    one by one.
+    """
+    n, k = values.shape
+    total = np.zeros(n)
+    inside = np.arange(k)[None, :] < sizes[:, None]
+    padded = np.where(inside, values, 0.0)
+    for j in range(min(k, 7)):
+        total += padded[:, j]
+    for i in np.flatnonzero(sizes >= 8):
+        total[i] = values[i, : sizes[i]].sum()
+    return total
+
+
+class Adjacency:
+    """The neighbours of every node in a set of links (pair codes ``lo * n_nodes + hi``), as CSR arrays."""
+
+    def __init__(self, links: np.ndarray, n_nodes: int):
+        self.links = links
+        lo, hi = np.divmod(links, n_nodes)
+        ends = np.concatenate((lo, hi))
+        order = np.argsort(ends, kind="stable")
+        self.neighbours = np.concatenate((hi, lo))[order]
+        self.indptr = np.concatenate(([0], np.cumsum(np.bincount(ends, minlength=n_nodes))))
+
+    def pairs(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (position in ``nodes``, neighbour) pair of the nodes ``nodes``."""
+        first = self.indptr[nodes]
+        deg = self.indptr[nodes + 1] - first
+        owner = np.repeat(np.arange(len(nodes)), deg)
+        within = np.arange(int(deg.sum())) - np.repeat(np.cumsum(deg) - deg, deg)
+        return owner, self.neighbours[np.repeat(first, deg) + within]
+
+
+def adjacency(model: ClusterPolicyModel) -> Adjacency:
+    """The collaboration network's neighbours (rebuilt when ``model.links`` has changed)."""
+    adj = getattr(model, "_adjacency", None)
+    if adj is None or adj.links is not model.links:
+        adj = Adjacency(model.links, model.n_nodes)
+        model._adjacency = adj
+    return adj

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
+from mesa.datacollection import DataCollector
 
 from clusterpolicy.model.agents import IBN, SPEARHEAD, ClusterOrganisation
 from clusterpolicy.model.kernels import gini
@@ -31,8 +33,101 @@ def _ratio(num: float, den: float) -> float:
     return float(num / den) if den > 0 else NAN
 
 
-def _member_mask(m: ClusterPolicyModel) -> np.ndarray:
-    return m.memberships.member_mask(m.firms.n)
+class Observation:
+    """The model as the outcomes see it in one quarter: what several of them share, computed once.
+
+    Reads every other attribute from the model. :class:`OutcomeCollector` makes one per quarter and
+    passes it to every reporter, so that the member mask, the counts per firm and organisation and the
+    recognised organisations are computed once; a reporter called on the model itself makes its own.
+    """
+
+    def __init__(self, model: ClusterPolicyModel):
+        self.model = model
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.model, name)
+
+    @cached_property
+    def member_mask(self) -> np.ndarray:
+        """Firms with at least one membership."""
+        return self.model.memberships.member_mask(self.model.firms.n)
+
+    @cached_property
+    def per_firm(self) -> np.ndarray:
+        """Memberships of every firm."""
+        return self.model.memberships.per_firm(self.model.firms.n)
+
+    @cached_property
+    def per_org(self) -> np.ndarray:
+        """Members of every organisation."""
+        return self.model.memberships.per_org(len(self.model.orgs))
+
+    @cached_property
+    def spearheads(self) -> list[ClusterOrganisation]:
+        """Recognised spearhead clusters that exist."""
+        return _recognised_orgs(self.model, SPEARHEAD)
+
+    @cached_property
+    def ibns(self) -> list[ClusterOrganisation]:
+        """Recognised IBNs that exist."""
+        return _recognised_orgs(self.model, IBN)
+
+    @cached_property
+    def spearhead_firms(self) -> np.ndarray:
+        """Member firms of the recognised spearhead clusters, each once."""
+        return _firms_in(self.model, self.spearheads)
+
+    @cached_property
+    def n_members(self) -> int:
+        """Firms with at least one membership."""
+        return int(np.count_nonzero(self.member_mask))
+
+    @cached_property
+    def subsidy_rate(self) -> np.ndarray:
+        """Every firm's subsidies being spent on R&D (EUR/yr)."""
+        return self.model.firms.subsidy_rate
+
+    @cached_property
+    def business_rd_nonmembers(self) -> float:
+        """Business R&D of the firms that are not members (EUR/yr)."""
+        f = self.model.firms
+        out = ~self.member_mask
+        pass_through = self.model.p.behaviour.subsidy_pass_through
+        return float(f.own_rd[out].sum() + pass_through * self.subsidy_rate[out].sum())
+
+    @cached_property
+    def business_rd(self) -> float:
+        """Business R&D (EUR/yr): own R&D plus passed-through subsidies."""
+        f = self.model.firms
+        return float(f.own_rd.sum() + self.model.p.behaviour.subsidy_pass_through * self.subsidy_rate.sum())
+
+
+Observed = Union["ClusterPolicyModel", Observation]
+
+
+def observe(m: Observed) -> Observation:
+    """``m`` if it is an observation already, else a new observation of the model ``m``."""
+    return m if isinstance(m, Observation) else Observation(m)
+
+
+class OutcomeCollector(DataCollector):
+    """Mesa's DataCollector of the declared outcomes, collected in one pass.
+
+    Every reporter of a quarter reads the same :class:`Observation`, and its value is stored as it is:
+    reporters return plain numbers, so the deep copy Mesa makes of each value is not needed.
+    ``model_vars`` and ``get_model_vars_dataframe()`` are Mesa's.
+    """
+
+    def collect(self, model: ClusterPolicyModel) -> None:
+        """Record every outcome of the current quarter."""
+        self._collection_steps.append(model.time)
+        obs = Observation(model)
+        for name, reporter in self.model_reporters.items():
+            self.model_vars[name].append(reporter(obs))
+
+
+def _member_mask(m: Observed) -> np.ndarray:
+    return observe(m).member_mask
 
 
 def _firms_in(m: ClusterPolicyModel, orgs: list[ClusterOrganisation]) -> np.ndarray:
@@ -45,149 +140,162 @@ def _firms_in(m: ClusterPolicyModel, orgs: list[ClusterOrganisation]) -> np.ndar
     return np.flatnonzero(mask)
 
 
-def _recognised(m: ClusterPolicyModel, kind: str) -> list[ClusterOrganisation]:
+def _recognised_orgs(m: ClusterPolicyModel, kind: str) -> list[ClusterOrganisation]:
     return [o for o in m.orgs if o.alive and o.recognised and o.kind == kind]
 
 
+def _recognised(m: Observed, kind: str) -> list[ClusterOrganisation]:
+    obs = observe(m)
+    return obs.spearheads if kind == SPEARHEAD else obs.ibns
+
+
 # ---------------------------------------------------------------- participation
-def members(m: ClusterPolicyModel) -> int:
+def members(m: Observed) -> int:
     """Firms that are members of at least one cluster organisation (each firm counted once)."""
-    return int(np.count_nonzero(_member_mask(m)))
+    return observe(m).n_members
 
 
-def memberships(m: ClusterPolicyModel) -> int:
+def memberships(m: Observed) -> int:
     """Memberships of cluster organisations (a firm in two organisations counts twice)."""
     return len(m.memberships)
 
 
-def members_multi_share(m: ClusterPolicyModel) -> float:
+def members_multi_share(m: Observed) -> float:
     """Share of member firms that are members of more than one organisation."""
-    per = m.memberships.per_firm(m.firms.n)
+    per = observe(m).per_firm
     return _ratio(float(np.count_nonzero(per > 1)), float(np.count_nonzero(per > 0)))
 
 
-def members_sme(m: ClusterPolicyModel) -> int:
+def members_sme(m: Observed) -> int:
     """SMEs that are members of at least one cluster organisation."""
     return int(np.count_nonzero(_member_mask(m) & m.firms.is_sme))
 
 
-def sme_member_share(m: ClusterPolicyModel) -> float:
+def sme_member_share(m: Observed) -> float:
     """Share of SMEs among member firms (of any organisation)."""
     return _ratio(members_sme(m), members(m))
 
 
-def sme_participation_rate(m: ClusterPolicyModel) -> float:
+def sme_participation_rate(m: Observed) -> float:
     """Share of all SMEs that are a member of some cluster organisation."""
     return _ratio(members_sme(m), float(np.count_nonzero(m.firms.is_sme)))
 
 
-def members_spearhead(m: ClusterPolicyModel) -> int:
+def members_spearhead(m: Observed) -> int:
     """Firms that are members of a recognised spearhead cluster (each firm counted once)."""
-    return len(_firms_in(m, _recognised(m, SPEARHEAD)))
+    return len(observe(m).spearhead_firms)
 
 
-def memberships_spearhead(m: ClusterPolicyModel) -> int:
+def memberships_spearhead(m: Observed) -> int:
     """Memberships of recognised spearhead clusters (a firm in two spearheads counts twice)."""
-    orgs = {o.index for o in _recognised(m, SPEARHEAD)}
-    return int(np.isin(m.memberships.org, list(orgs)).sum()) if orgs else 0
+    orgs = _recognised(m, SPEARHEAD)
+    if not orgs:
+        return 0
+    chosen = np.zeros(len(m.orgs), dtype=bool)
+    chosen[[o.index for o in orgs]] = True
+    return int(np.count_nonzero(chosen[m.memberships.org]))
 
 
-def members_ibn(m: ClusterPolicyModel) -> int:
+def members_ibn(m: Observed) -> int:
     """Firms that are members of a recognised innovative business network (each firm counted once)."""
-    return len(_firms_in(m, _recognised(m, IBN)))
+    obs = observe(m)
+    return len(_firms_in(obs.model, obs.ibns))
 
 
-def sme_share_spearhead_members(m: ClusterPolicyModel) -> float:
+def sme_share_spearhead_members(m: Observed) -> float:
     """Share of SMEs among the member firms of recognised spearhead clusters."""
-    rows = _firms_in(m, _recognised(m, SPEARHEAD))
+    rows = observe(m).spearhead_firms
     return _ratio(float(np.count_nonzero(m.firms.is_sme[rows])), len(rows))
 
 
-def members_in_eu_projects(m: ClusterPolicyModel) -> int:
+def members_in_eu_projects(m: Observed) -> int:
     """Member firms with an EU-funded project running (their international activity)."""
     return int(np.count_nonzero(_member_mask(m) & (m.firms.subsidy_eu > 0)))
 
 
-def members_expelled_total(m: ClusterPolicyModel) -> int:
+def members_expelled_total(m: Observed) -> int:
     """Memberships ended for leaving a year's dues unpaid."""
     return m.counters.members_expelled
 
 
 # ---------------------------------------------------------------- organisations
-def spearheads_active(m: ClusterPolicyModel) -> int:
+def spearheads_active(m: Observed) -> int:
     """Recognised spearhead clusters that exist."""
     return len(_recognised(m, SPEARHEAD))
 
 
-def ibns_active(m: ClusterPolicyModel) -> int:
+def ibns_active(m: Observed) -> int:
     """Recognised innovative business networks that exist."""
     return len(_recognised(m, IBN))
 
 
-def organisations_alive(m: ClusterPolicyModel) -> int:
+def organisations_alive(m: Observed) -> int:
     """Cluster organisations of any kind that exist (incl. legacy structures)."""
     return sum(1 for o in m.orgs if o.alive)
 
 
-def cluster_orgs_alive(m: ClusterPolicyModel) -> int:
+def cluster_orgs_alive(m: Observed) -> int:
     """Organisations ever recognised under the policy (spearheads, IBNs) that exist, supported or not."""
     return sum(1 for o in m.orgs if o.alive and o.ever_recognised)
 
 
-def spearhead_size_median(m: ClusterPolicyModel) -> float:
+def spearhead_size_median(m: Observed) -> float:
     """Median number of members of the recognised spearhead clusters."""
     orgs = _recognised(m, SPEARHEAD)
     if not orgs:
         return NAN
-    counts = m.memberships.per_org(len(m.orgs))
-    return float(np.median([counts[o.index] for o in orgs]))
+    counts = observe(m).per_org
+    sizes = sorted(int(counts[o.index]) for o in orgs)
+    mid = len(sizes) // 2
+    # the median of whole numbers (what np.median gives, without its cost on a handful of numbers)
+    return float(sizes[mid]) if len(sizes) % 2 else (sizes[mid - 1] + sizes[mid]) / 2
 
 
-def spearhead_size_max(m: ClusterPolicyModel) -> float:
+def spearhead_size_max(m: Observed) -> float:
     """Members of the largest recognised spearhead cluster."""
     orgs = _recognised(m, SPEARHEAD)
     if not orgs:
         return NAN
-    counts = m.memberships.per_org(len(m.orgs))
+    counts = observe(m).per_org
     return float(max(counts[o.index] for o in orgs))
 
 
-def spearheads_recognised_total(m: ClusterPolicyModel) -> int:
+def spearheads_recognised_total(m: Observed) -> int:
     """Spearhead recognitions so far (incl. IBNs that became spearheads)."""
     return m.counters.spearheads_recognised
 
 
-def ibns_recognised_total(m: ClusterPolicyModel) -> int:
+def ibns_recognised_total(m: Observed) -> int:
     """IBN recognitions so far."""
     return m.counters.ibns_recognised
 
 
-def ibns_upgraded_total(m: ClusterPolicyModel) -> int:
+def ibns_upgraded_total(m: Observed) -> int:
     """IBNs that became spearhead clusters."""
     return m.counters.ibns_upgraded
 
 
-def ibns_alive_after_support(m: ClusterPolicyModel) -> int:
+def ibns_alive_after_support(m: Observed) -> int:
     """IBNs whose three (``support_years_ibn``) years of support are over and that still exist."""
     return sum(1 for o in m.orgs if o.alive and o.kind == IBN and o.sunset is not None)
 
 
-def grants_lapsed_total(m: ClusterPolicyModel) -> int:
+def grants_lapsed_total(m: Observed) -> int:
     """Operating grants that lapsed because the deposit was short."""
     return m.counters.grants_lapsed
 
 
-def clusters_stopped_evaluation_total(m: ClusterPolicyModel) -> int:
+def clusters_stopped_evaluation_total(m: Observed) -> int:
     """Spearhead clusters whose support stopped at an interim evaluation."""
     return m.counters.clusters_stopped_evaluation
 
 
-def clusters_dissolved_total(m: ClusterPolicyModel) -> int:
+def clusters_dissolved_total(m: Observed) -> int:
     """Organisations that ended because they could not run (their members were free to go elsewhere)."""
     return m.counters.clusters_dissolved
 
 
-def clusters_self_sustaining(m: ClusterPolicyModel) -> int:
+def clusters_self_sustaining(m: Observed) -> int:
     """Organisations that run their full planned activity on members' money alone.
 
     Counted: organisations recognised under the policy, alive, without an operating grant in this and
@@ -205,40 +313,40 @@ def clusters_self_sustaining(m: ClusterPolicyModel) -> int:
     )
 
 
-def _past_sunset(m: ClusterPolicyModel, lag: int) -> list:
+def _past_sunset(m: Observed, lag: int) -> list:
     return [o.sunset for o in m.orgs if o.sunset is not None and lag in o.sunset.followup]
 
 
-def orgs_past_sunset_total(m: ClusterPolicyModel) -> int:
+def orgs_past_sunset_total(m: Observed) -> int:
     """Organisations whose support ended by the sunset clause so far."""
     return sum(1 for o in m.orgs if o.sunset is not None)
 
 
-def sunset_survival_1y(m: ClusterPolicyModel) -> float:
+def sunset_survival_1y(m: Observed) -> float:
     """Share of the organisations past the sunset for a year or more that were alive a year after it."""
     recs = _past_sunset(m, 4)
     return _ratio(sum(r.followup[4][0] for r in recs), len(recs))
 
 
-def sunset_survival_2y(m: ClusterPolicyModel) -> float:
+def sunset_survival_2y(m: Observed) -> float:
     """Share of the organisations past the sunset for two years or more that were alive two years after."""
     recs = _past_sunset(m, 8)
     return _ratio(sum(r.followup[8][0] for r in recs), len(recs))
 
 
-def sunset_members_retained_1y(m: ClusterPolicyModel) -> float:
+def sunset_members_retained_1y(m: Observed) -> float:
     """Members a year after support ended by the sunset, over members when it ended (same organisations)."""
     recs = _past_sunset(m, 4)
     return _ratio(sum(r.followup[4][1] for r in recs), sum(r.members for r in recs))
 
 
-def sunset_members_retained_2y(m: ClusterPolicyModel) -> float:
+def sunset_members_retained_2y(m: Observed) -> float:
     """Members two years after support ended by the sunset, over members when it ended."""
     recs = _past_sunset(m, 8)
     return _ratio(sum(r.followup[8][1] for r in recs), sum(r.members for r in recs))
 
 
-def sunset_budget_replaced_1y(m: ClusterPolicyModel) -> float:
+def sunset_budget_replaced_1y(m: Observed) -> float:
     """Members' money a year after the sunset over the budget of the last supported year.
 
     The share of the budget that members carry without public money.
@@ -247,38 +355,38 @@ def sunset_budget_replaced_1y(m: ClusterPolicyModel) -> float:
     return _ratio(sum(r.followup[4][2] for r in recs), sum(r.budget for r in recs))
 
 
-def mean_selected_quality(m: ClusterPolicyModel) -> float:
+def mean_selected_quality(m: Observed) -> float:
     """Mean noise-free quality of the applications recognised so far (jury vs fcfs vs lottery)."""
     c = m.counters
     return _ratio(c.selected_quality_sum, c.selected_count)
 
 
-def mean_excellence(m: ClusterPolicyModel) -> float:
+def mean_excellence(m: Observed) -> float:
     """Mean excellence of the recognised spearhead clusters and IBNs."""
     orgs = _recognised(m, SPEARHEAD) + _recognised(m, IBN)
     return _ratio(sum(o.excellence for o in orgs), len(orgs))
 
 
 # ---------------------------------------------------------------- money
-def public_share_cluster_budgets(m: ClusterPolicyModel) -> float:
+def public_share_cluster_budgets(m: Observed) -> float:
     """Public share of the planned budgets of all existing organisations this project year."""
     alive = [o for o in m.orgs if o.alive]
     return _ratio(sum(o.grant_annual for o in alive), sum(o.budget_plan for o in alive))
 
 
-def self_financing_spearheads(m: ClusterPolicyModel) -> float:
+def self_financing_spearheads(m: Observed) -> float:
     """Share of the recognised spearhead organisations' budgets (last project year) that members paid."""
     orgs = [o for o in _recognised(m, SPEARHEAD) if o.last_year_member_money + o.last_year_grants > 0]
     money = sum(o.last_year_member_money for o in orgs)
     return _ratio(money, money + sum(o.last_year_grants for o in orgs))
 
 
-def public_operating_spend_total(m: ClusterPolicyModel) -> float:
+def public_operating_spend_total(m: Observed) -> float:
     """Operating grants paid to cluster organisations, incl. transitional grants to legacy ones."""
     return m.agency.paid_operating + m.agency.paid_legacy
 
 
-def public_per_member_year(m: ClusterPolicyModel) -> float:
+def public_per_member_year(m: Observed) -> float:
     """Operating grants so far per member-year of the organisations recognised under the policy.
 
     Member-years count whether the organisation was supported or not, so an organisation that lives on
@@ -287,12 +395,12 @@ def public_per_member_year(m: ClusterPolicyModel) -> float:
     return _ratio(m.agency.paid_operating, m.counters.member_quarters_policy / 4.0)
 
 
-def public_project_spend_total(m: ClusterPolicyModel) -> float:
+def public_project_spend_total(m: Observed) -> float:
     """Project grants paid (every pot)."""
     return m.agency.paid_projects
 
 
-def privileged_project_spend_total(m: ClusterPolicyModel) -> float:
+def privileged_project_spend_total(m: Observed) -> float:
     """Project grants paid through the privilege.
 
     The reserved pot, the priority tranche, or any funded spearhead project under the bonus rule.
@@ -300,53 +408,53 @@ def privileged_project_spend_total(m: ClusterPolicyModel) -> float:
     return m.counters.privileged_project_spend
 
 
-def cluster_project_spend_total(m: ClusterPolicyModel) -> float:
+def cluster_project_spend_total(m: Observed) -> float:
     """Project grants paid to spearhead-cluster projects, from any pot."""
     return m.counters.cluster_project_spend
 
 
-def reserved_idle_total(m: ClusterPolicyModel) -> float:
+def reserved_idle_total(m: Observed) -> float:
     """Reserved project money that no spearhead project used and that was not released (``reserve``)."""
     return m.agency.reserved_idle
 
 
-def reserved_idle(m: ClusterPolicyModel) -> float:
+def reserved_idle(m: Observed) -> float:
     """Reserved project money left idle in the last project call (EUR/yr)."""
     return m.agency.reserved_idle_last_call
 
 
-def reserved_released_total(m: ClusterPolicyModel) -> float:
+def reserved_released_total(m: Observed) -> float:
     """Reserved money the spearhead projects left and that went to the open pot (``reserve_release``)."""
     return m.counters.reserved_released
 
 
-def project_envelope(m: ClusterPolicyModel) -> float:
+def project_envelope(m: Observed) -> float:
     """This year's project envelope (privileged and open together)."""
-    return envelope(m)
+    return envelope(observe(m).model)
 
 
-def public_vis_spend_total(m: ClusterPolicyModel) -> float:
+def public_vis_spend_total(m: Observed) -> float:
     """Grants paid to VIS trajectories."""
     return m.agency.paid_vis
 
 
-def public_money_recovered_total(m: ClusterPolicyModel) -> float:
+def public_money_recovered_total(m: Observed) -> float:
     """Unspent grant money returned to the agency by organisations that ended."""
     return m.agency.recovered
 
 
-def private_cofinancing_total(m: ClusterPolicyModel) -> float:
+def private_cofinancing_total(m: Observed) -> float:
     """Members' co-financing of cluster organisations: cash fees plus credited in-kind contributions."""
     c = m.counters
     return c.private_cash_cofinancing + c.private_in_kind_cofinancing
 
 
-def private_cash_cofinancing_total(m: ClusterPolicyModel) -> float:
+def private_cash_cofinancing_total(m: Observed) -> float:
     """Members' cash fees paid to cluster organisations."""
     return m.counters.private_cash_cofinancing
 
 
-def private_project_match_total(m: ClusterPolicyModel) -> float:
+def private_project_match_total(m: Observed) -> float:
     """Private money committed to funded projects.
 
     An individual project's cost less its grant; a consortium's ``min_private_match`` per public euro (the
@@ -355,129 +463,127 @@ def private_project_match_total(m: ClusterPolicyModel) -> float:
     return m.counters.private_project_match
 
 
-def eu_funding_total(m: ClusterPolicyModel) -> float:
+def eu_funding_total(m: Observed) -> float:
     """EU grants won by firms."""
     return m.counters.eu_funding
 
 
-def eu_funding_members_total(m: ClusterPolicyModel) -> float:
+def eu_funding_members_total(m: Observed) -> float:
     """EU grants won by firms that were members of a cluster organisation when they won."""
     return m.counters.eu_funding_members
 
 
-def funding_gini(m: ClusterPolicyModel) -> float:
+def funding_gini(m: Observed) -> float:
     """Gini coefficient of project grants among the firms that received any."""
     g = m.firms.project_grants
     return gini(g[g > 0])
 
 
 # ---------------------------------------------------------------- projects
-def projects_privileged_funded_total(m: ClusterPolicyModel) -> int:
+def projects_privileged_funded_total(m: Observed) -> int:
     """Spearhead-cluster projects funded through the privilege."""
     return m.counters.projects_privileged_funded
 
 
-def projects_cluster_open_funded_total(m: ClusterPolicyModel) -> int:
+def projects_cluster_open_funded_total(m: Observed) -> int:
     """Spearhead-cluster projects funded in open competition."""
     return m.counters.projects_cluster_open_funded
 
 
-def projects_individual_funded_total(m: ClusterPolicyModel) -> int:
+def projects_individual_funded_total(m: Observed) -> int:
     """Individual firm projects funded."""
     return m.counters.projects_individual_funded
 
 
-def projects_ibn_funded_total(m: ClusterPolicyModel) -> int:
+def projects_ibn_funded_total(m: Observed) -> int:
     """IBN projects funded."""
     return m.counters.projects_ibn_funded
 
 
-def proposals_rejected_budget_total(m: ClusterPolicyModel) -> int:
+def proposals_rejected_budget_total(m: Observed) -> int:
     """Eligible proposals rejected for lack of money."""
     return m.counters.proposals_rejected_budget
 
 
-def proposals_crowded_out_total(m: ClusterPolicyModel) -> int:
+def proposals_crowded_out_total(m: Observed) -> int:
     """Individual and IBN proposals rejected that one merged pot of the same envelope would have funded."""
     return m.counters.proposals_crowded_out
 
 
-def sme_share_project_funding(m: ClusterPolicyModel) -> float:
+def sme_share_project_funding(m: Observed) -> float:
     """Share of firms' project grants so far that went to SMEs."""
     g = m.firms.project_grants
     return _ratio(float(g[m.firms.is_sme].sum()), float(g.sum()))
 
 
-def firms_funded_last_call(m: ClusterPolicyModel) -> int:
+def firms_funded_last_call(m: Observed) -> int:
     """Firms whose individual project was funded in the last project call (the regular company grants)."""
     return m.firms_funded_last_call
 
 
-def vis_projects_total(m: ClusterPolicyModel) -> int:
+def vis_projects_total(m: Observed) -> int:
     """VIS projects funded."""
     return m.counters.vis_projects
 
 
-def sme_project_participations_total(m: ClusterPolicyModel) -> int:
+def sme_project_participations_total(m: Observed) -> int:
     """Participations of SMEs in funded projects of every kind, VIS included."""
     return m.counters.sme_participations
 
 
-def follower_project_participations_total(m: ClusterPolicyModel) -> int:
+def follower_project_participations_total(m: Observed) -> int:
     """Participations of innovation followers in funded projects of every kind, VIS included."""
     return m.counters.follower_participations
 
 
 # ---------------------------------------------------------------- R&D and innovation
-def business_rd(m: ClusterPolicyModel) -> float:
+def business_rd(m: Observed) -> float:
     """Business R&D expenditure (EUR/yr): own R&D plus passed-through subsidies."""
-    f = m.firms
-    return float(f.own_rd.sum() + m.p.behaviour.subsidy_pass_through * f.subsidy_rate.sum())
+    return observe(m).business_rd
 
 
-def business_rd_own(m: ClusterPolicyModel) -> float:
+def business_rd_own(m: Observed) -> float:
     """Business R&D from firms' own money (EUR/yr), incl. what knowledge adds to it."""
     return float(m.firms.own_rd.sum())
 
 
-def business_rd_project_subsidy(m: ClusterPolicyModel) -> float:
+def business_rd_project_subsidy(m: Observed) -> float:
     """Business R&D from regional project grants (EUR/yr): pass-through x project subsidies."""
     return float(m.p.behaviour.subsidy_pass_through * m.firms.subsidy_project.sum())
 
 
-def business_rd_eu(m: ClusterPolicyModel) -> float:
+def business_rd_eu(m: Observed) -> float:
     """Business R&D from EU grants (EUR/yr): pass-through x EU subsidies."""
     return float(m.p.behaviour.subsidy_pass_through * m.firms.subsidy_eu.sum())
 
 
-def business_rd_nonmembers(m: ClusterPolicyModel) -> float:
+def business_rd_nonmembers(m: Observed) -> float:
     """Business R&D of firms that are not members of any cluster organisation (EUR/yr)."""
-    f = m.firms
-    out = ~_member_mask(m)
-    return float(f.own_rd[out].sum() + m.p.behaviour.subsidy_pass_through * f.subsidy_rate[out].sum())
+    return observe(m).business_rd_nonmembers
 
 
-def rd_per_member_firm(m: ClusterPolicyModel) -> float:
+def rd_per_member_firm(m: Observed) -> float:
     """Mean business R&D of a member firm (EUR/yr)."""
-    f = m.firms
-    inside = _member_mask(m)
-    rd = f.own_rd[inside].sum() + m.p.behaviour.subsidy_pass_through * f.subsidy_rate[inside].sum()
-    return _ratio(float(rd), int(np.count_nonzero(inside)))
+    obs = observe(m)
+    f = obs.firms
+    inside = obs.member_mask
+    rd = f.own_rd[inside].sum() + obs.p.behaviour.subsidy_pass_through * obs.subsidy_rate[inside].sum()
+    return _ratio(float(rd), obs.n_members)
 
 
-def rd_per_nonmember_firm(m: ClusterPolicyModel) -> float:
+def rd_per_nonmember_firm(m: Observed) -> float:
     """Mean business R&D of a firm that is not a member (EUR/yr)."""
-    n = int(np.count_nonzero(~_member_mask(m)))
-    return _ratio(business_rd_nonmembers(m), n)
+    obs = observe(m)
+    return _ratio(obs.business_rd_nonmembers, obs.firms.n - obs.n_members)
 
 
-def gdp(m: ClusterPolicyModel) -> float:
+def gdp(m: Observed) -> float:
     """Regional GDP (EUR/yr), growing at ``gdp_growth``."""
     pop = m.p.population
     return pop.gdp * (1.0 + pop.gdp_growth) ** (m.t / 4.0)
 
 
-def rd_intensity(m: ClusterPolicyModel) -> float:
+def rd_intensity(m: Observed) -> float:
     """Total R&D (business + public, the public part growing with GDP) over GDP."""
     pop = m.p.population
     public = pop.public_rd_share / (1.0 - pop.public_rd_share) * m.business_rd_start
@@ -485,33 +591,33 @@ def rd_intensity(m: ClusterPolicyModel) -> float:
     return (business_rd(m) + public * g / pop.gdp) / g
 
 
-def rd_gap_to_norm(m: ClusterPolicyModel) -> float:
+def rd_gap_to_norm(m: Observed) -> float:
     """R&D intensity minus the norm (``population.rd_norm``, 3 % of GDP): negative means short of it."""
     return rd_intensity(m) - m.p.population.rd_norm
 
 
-def innovations_total(m: ClusterPolicyModel) -> int:
+def innovations_total(m: Observed) -> int:
     """Innovations by firms since the start."""
     return int(m.firms.innovations.sum())
 
 
-def innovations_sme_total(m: ClusterPolicyModel) -> int:
+def innovations_sme_total(m: Observed) -> int:
     """Innovations by SMEs since the start."""
     return m.counters.innovations_sme
 
 
-def innovations_follower_total(m: ClusterPolicyModel) -> int:
+def innovations_follower_total(m: Observed) -> int:
     """Innovations by innovation followers since the start."""
     return m.counters.innovations_follower
 
 
-def knowledge_followers(m: ClusterPolicyModel) -> float:
+def knowledge_followers(m: Observed) -> float:
     """Mean knowledge stock of the innovation followers."""
     f = m.firms
     return _ratio(float(f.knowledge[f.follower].sum()), float(np.count_nonzero(f.follower)))
 
 
-def collaboration_links(m: ClusterPolicyModel) -> int:
+def collaboration_links(m: Observed) -> int:
     """Distinct pairs (firm-firm, firm-institution) that have worked together in a funded project."""
     return len(m.links)
 

@@ -23,13 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
-from mesa.datacollection import DataCollector
 
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agency import FundingAgency
-from clusterpolicy.model.agents import ClusterOrganisation, Firm, ProjectBatch
+from clusterpolicy.model.agents import ClusterOrganisation, Firm, OrgTable, ProjectBatch
 from clusterpolicy.model.memberships import Memberships
-from clusterpolicy.model.metrics import REPORTERS
+from clusterpolicy.model.metrics import REPORTERS, OutcomeCollector
 from clusterpolicy.model.panel import FirmPanel
 from clusterpolicy.model.params import Params, full_key, quarter_index, quarter_label
 from clusterpolicy.model.phases import (
@@ -144,6 +143,7 @@ class ClusterPolicyModel(mesa.Model):
         firms: the firm population as arrays (:class:`clusterpolicy.model.agents.FirmTable`).
         memberships: who is a member of which organisation (a sparse table; a firm may have several).
         orgs: every cluster organisation ever created, alive or not (index = ``org.index``).
+        org_table: the organisations' state as arrays, one row per organisation (their agents' view).
         kis: knowledge institutions.
         agency: the funding agency.
         policy_active: the cluster policy is in force (false during the burn-in and when disabled).
@@ -189,6 +189,7 @@ class ClusterPolicyModel(mesa.Model):
         self._firm_agents: list[Firm] | None = None
         self.agency = FundingAgency(self)
         self.firms = build_firms(self, self.streams["population"])
+        self.org_table = OrgTable(self.firms.n)
         self.median_rd = float(np.median(self.firms.base_rd))
         # per-firm probabilities that depend only on the size class
         b = params.behaviour
@@ -211,7 +212,7 @@ class ClusterPolicyModel(mesa.Model):
             self.t += 1
         self._reset_accounts()
         self.policy_active = pol.enabled
-        self.datacollector = DataCollector(model_reporters=REPORTERS)
+        self.datacollector = OutcomeCollector(model_reporters=REPORTERS)
         self.running = sim.quarters > 0
 
     # ------------------------------------------------------------------ the quarter

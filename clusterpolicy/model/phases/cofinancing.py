@@ -146,9 +146,18 @@ def run(model: ClusterPolicyModel) -> None:
     """Project-year starts, dues, in-kind credit and deposits (see the module docstring)."""
     f = model.firms
     u = model.streams["payments"].random(f.n)
-    for org in model.orgs:
-        if org.alive and (model.t - org.anchor) % 4 == 0:
-            start_project_year(model, org)
+    t = model.org_table
+    starting = np.flatnonzero(t.alive[: t.n] & ((model.t - t.anchor[: t.n]) % 4 == 0))
+    if len(starting):
+        # in the order of the organisations; the memberships that end are removed once, after all of
+        # them (each organisation's year depends on its own memberships only)
+        ms = model.memberships
+        drop = np.zeros(len(ms), dtype=bool)
+        by_org = np.argsort(ms.org, kind="stable")
+        bounds = np.searchsorted(ms.org[by_org], np.stack((starting, starting + 1)))
+        for j, lo, hi in zip(starting, bounds[0], bounds[1], strict=True):
+            start_project_year(model, model.orgs[int(j)], by_org[lo:hi], drop)
+        ms.remove(drop)
     ms = model.memberships
     n_org = len(model.orgs)
     paid = np.zeros(n_org)
@@ -203,21 +212,36 @@ def paying_in_order(firm: np.ndarray, dues: np.ndarray, cash: np.ndarray) -> np.
     return ok
 
 
-def start_project_year(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
-    """Steps 1-5 of the module docstring for one organisation."""
+def start_project_year(
+    model: ClusterPolicyModel,
+    org: ClusterOrganisation,
+    idx: np.ndarray | None = None,
+    drop: np.ndarray | None = None,
+) -> None:
+    """Steps 1-5 of the module docstring for one organisation.
+
+    ``idx``: its membership rows (in table order), if the caller has them; ``drop``: a mask over the
+    membership table in which the memberships that end are marked, for the caller to remove (by
+    default they are removed at once).
+    """
     pol, b = model.p.policy, model.p.behaviour
     f = model.firms
     ms = model.memberships
     sunset(model, org)
-    idx = ms.of_org(org.index)
+    if idx is None:
+        idx = ms.of_org(org.index)
     if model.t > org.anchor:
         unpaid = ms.dues[idx] > 0
         if unpaid.any():
             model.counters.members_expelled += int(unpaid.sum())
-            mask = np.zeros(len(ms), dtype=bool)
-            mask[idx[unpaid]] = True
-            ms.remove(mask)
-            idx = ms.of_org(org.index)
+            if drop is None:
+                mask = np.zeros(len(ms), dtype=bool)
+                mask[idx[unpaid]] = True
+                ms.remove(mask)
+                idx = ms.of_org(org.index)
+            else:
+                drop[idx[unpaid]] = True
+                idx = idx[~unpaid]
         update_excellence(model, org)
     org.last_year_grants, org.year_grants = org.year_grants, 0.0
     org.last_year_member_money, org.year_member_money = org.year_member_money, 0.0
@@ -226,26 +250,21 @@ def start_project_year(model: ClusterPolicyModel, org: ClusterOrganisation) -> N
     org.deposit_deadline = None
     rows = ms.firm[idx]
     code = kernels.KIND_CODE[org.kind]
-    weight = float(kernels.fee_weight(model, f.is_sme[rows], np.full(len(rows), code)).sum())
+    sme = f.is_sme[rows]
+    weight = float(kernels.fee_weight(model, sme, code).sum())
     plan = plan_year(model, org, len(rows), weight)
     if plan.budget >= org.core_cost:
         org.unviable_years = 0
     else:
         org.unviable_years += 1
         if org.unviable_years >= b.unviable_years_max:
-            end_organisation(model, org)
+            end_organisation(model, org, idx, drop)
             return
     org.budget_target = plan.target
     org.unit_fee = plan.unit_fee
     org.activity = plan.activity
     org.grant_annual = plan.grant
-    cash, time, credit = kernels.fee_split(
-        model,
-        f.is_sme[rows],
-        np.full(len(rows), code),
-        plan.unit_fee,
-        np.full(len(rows), in_kind_allowed(model, org)),
-    )
+    cash, time, credit = kernels.fee_split(model, sme, code, plan.unit_fee, in_kind_allowed(model, org))
     ms.fee_cash[idx] = cash
     ms.fee_credit[idx] = credit
     ms.fee_time[idx] = time
@@ -312,7 +331,12 @@ def check_deposit(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
         org.note("grant lapsed: deposit short")
 
 
-def end_organisation(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
+def end_organisation(
+    model: ClusterPolicyModel,
+    org: ClusterOrganisation,
+    idx: np.ndarray | None = None,
+    drop: np.ndarray | None = None,
+) -> None:
     """An organisation that cannot run ends; its members decide for themselves; its cash is paid out.
 
     Every membership ends and each former member reviews its memberships in the next quarter (it may
@@ -321,10 +345,11 @@ def end_organisation(model: ClusterPolicyModel, org: ClusterOrganisation) -> Non
     year, when ``last_year_grants`` holds that year's grants and ``dues_paid_year`` still holds the dues
     paid in it): the public part (grants) goes back to the agency, the members' part (cash dues) back to
     the members in proportion to what each paid; if nobody paid, all of it goes to the agency. Money is
-    conserved.
+    conserved. ``idx`` and ``drop`` as in :func:`start_project_year`.
     """
     ms = model.memberships
-    idx = ms.of_org(org.index)
+    if idx is None:
+        idx = ms.of_org(org.index)
     firms = ms.firm[idx]
     paid = ms.dues_paid_year[idx]
     cash = org.cash
@@ -339,9 +364,12 @@ def end_organisation(model: ClusterPolicyModel, org: ClusterOrganisation) -> Non
     org.ledger.refunded += to_members
     org.ledger.returned += to_agency
     org.cash = 0.0
-    mask = np.zeros(len(ms), dtype=bool)
-    mask[idx] = True
-    ms.remove(mask)
+    if drop is None:
+        mask = np.zeros(len(ms), dtype=bool)
+        mask[idx] = True
+        ms.remove(mask)
+    else:
+        drop[idx] = True
     model.firms.must_review[firms] = True
     org.alive = org.recognised = org.supported = False
     org.grant_annual = org.member_money_plan = org.cash_plan = org.credit_plan = 0.0

@@ -32,7 +32,10 @@ def member_help(model: ClusterPolicyModel) -> np.ndarray:
     ms = model.memberships
     if len(ms) == 0:
         return np.zeros(f.n)
-    org_help = np.array([o.member_excellence * o.activity if o.alive else 0.0 for o in model.orgs])
+    t = model.org_table
+    n = t.n
+    excellence = t.excellence[:n] * np.where(t.societal[:n], model.p.behaviour.societal_value_factor, 1.0)
+    org_help = np.where(t.alive[:n], excellence * t.activity[:n], 0.0)
     x = np.clip(org_help[ms.org], 0.0, 1.0)
     with np.errstate(divide="ignore"):
         log_rest = np.log1p(-x)

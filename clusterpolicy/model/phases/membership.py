@@ -19,6 +19,7 @@ import numpy as np
 
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agents import ClusterOrganisation
+from clusterpolicy.model.memberships import ORG_BITS
 from clusterpolicy.model.phases import projects
 
 if TYPE_CHECKING:
@@ -32,36 +33,46 @@ def in_kind_allowed(model: ClusterPolicyModel, org: ClusterOrganisation) -> bool
     )
 
 
-def join(model: ClusterPolicyModel, rows: np.ndarray, org: ClusterOrganisation | np.ndarray) -> None:
+def join(
+    model: ClusterPolicyModel, rows: np.ndarray, org: ClusterOrganisation | np.ndarray, fresh: bool = False
+) -> None:
     """Make firms ``rows`` members of ``org`` (or of ``org[i]``, an array of organisation indices).
 
     Pairs that are memberships already are left as they are. The fee is the organisation's current
     unit fee times the member's weight, split into cash and in-kind by the organisation's rules; the
-    cash dues for the rest of the organisation's project year are pro rata.
+    cash dues for the rest of the organisation's project year are pro rata. ``fresh``: the caller
+    knows that no pair is a membership already and no pair is asked twice (the membership review).
     """
     rows = np.asarray(rows, dtype=np.int64)
     if len(rows) == 0:
         return
     targets = np.full(len(rows), org.index) if isinstance(org, ClusterOrganisation) else np.asarray(org)
     ms = model.memberships
-    new = ~ms.contains(rows, targets)
-    rows, targets = rows[new], targets[new]
-    # one membership per pair even if a pair is asked twice
-    _, first = np.unique((rows << 24) | targets, return_index=True)
-    first.sort()
-    rows, targets = rows[first], targets[first]
+    if not fresh:
+        new = ~ms.contains(rows, targets)
+        rows, targets = rows[new], targets[new]
+        # one membership per pair even if a pair is asked twice
+        _, first = np.unique((rows << ORG_BITS) | targets, return_index=True)
+        first.sort()
+        rows, targets = rows[first], targets[first]
     if len(rows) == 0:
         return
-    orgs = model.orgs
-    kind = np.array([kernels.KIND_CODE[o.kind] for o in orgs])[targets]
-    unit = np.array([o.unit_fee for o in orgs])[targets]
-    allowed = np.array([in_kind_allowed(model, o) for o in orgs])[targets]
-    anchor = np.array([o.anchor for o in orgs])[targets]
+    t = model.org_table
+    kind = t.kind[targets]
+    unit = t.unit_fee[targets]
+    allowed = in_kind_table(model)[targets]
+    anchor = t.anchor[targets]
     cash, time, credit = kernels.fee_split(model, model.firms.is_sme[rows], kind, unit, allowed)
     dues = cash * (4 - (model.t - anchor) % 4) / 4.0
     ms.add(rows, targets, model.t, cash, credit, time, dues)
-    for j in np.unique(targets):
-        orgs[int(j)].niche[rows[targets == j]] = True
+    t.niche[targets, rows] = True
+
+
+def in_kind_table(model: ClusterPolicyModel) -> np.ndarray:
+    """:func:`in_kind_allowed` of every organisation (index = ``org.index``)."""
+    t = model.org_table
+    ok = model.policy_active and model.p.policy.in_kind_share_max > 0
+    return t.recognised[: t.n] & t.supported[: t.n] & ok
 
 
 def run(model: ClusterPolicyModel) -> None:
@@ -86,17 +97,14 @@ def run(model: ClusterPolicyModel) -> None:
     main = table[f.domain[rows]]
     second = np.where(f.domain2[rows, None] >= 0, table[np.maximum(f.domain2[rows], 0)], -1)
     cand = np.concatenate((main, second), axis=1)
-    relevance = np.concatenate(
-        (np.ones(main.shape), np.full(second.shape, b.second_domain_relevance)), axis=1
-    )
     m, k = cand.shape
-    niche = np.stack([o.niche for o in model.orgs])
-    firm_mat = np.broadcast_to(rows[:, None], (m, k))
-    c = np.where(cand >= 0, cand, 0)
-    valid = (cand >= 0) & niche[c, firm_mat]
-    # the utility only of the pairs a firm can choose between (flat), then back into the matrix
-    pi, pj = np.nonzero(valid)
+    # the utility only of the pairs a firm can choose between (flat), then back into the matrix:
+    # organisations of its domains whose niche it is in
+    pi, pj = np.nonzero(cand >= 0)
     pf, po = rows[pi], cand[pi, pj]
+    serves = model.org_table.niche[po, pf]
+    pi, pj, pf, po = pi[serves], pj[serves], pf[serves], po[serves]
+    relevance = np.where(pj < main.shape[1], 1.0, b.second_domain_relevance)
     ms = model.memberships
     idx = ms.index_of(pf, po)
     is_member = idx >= 0
@@ -112,7 +120,7 @@ def run(model: ClusterPolicyModel) -> None:
         in_kind_allowed=view.in_kind[po],
         privileged=view.privileged[po],
         others=count - is_member,  # other memberships besides this one
-        relevance=relevance[pi, pj],
+        relevance=relevance,
     )
     u_flat += noise[pi]
     # the worst current membership that may be left
@@ -135,7 +143,7 @@ def run(model: ClusterPolicyModel) -> None:
     cash, _, _ = kernels.fee_split(
         model, f.is_sme[rows], view.kind[safe], view.unit_fee[safe], view.in_kind[safe]
     )
-    anchors = np.array([o.anchor for o in model.orgs])
+    anchors = model.org_table.anchor
     first_dues = cash * (4 - (model.t - anchors[safe]) % 4) / 4.0
     owed = np.bincount(ms.firm, weights=ms.dues, minlength=f.n)[rows]
     joins = (best_org >= 0) & (best_u > b.join_threshold) & (f.cash[rows] - owed >= first_dues)
@@ -145,7 +153,8 @@ def run(model: ClusterPolicyModel) -> None:
         mask = np.zeros(len(ms), dtype=bool)
         mask[drop] = True
         ms.remove(mask)
-    join(model, rows[joins], best_org[joins])
+    # a reviewing firm joins at most one organisation, of which it is not a member
+    join(model, rows[joins], best_org[joins], fresh=True)
 
 
 def update_privileged_per_rd(model: ClusterPolicyModel, view: kernels.OrgView) -> None:

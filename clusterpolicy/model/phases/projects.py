@@ -25,7 +25,7 @@ from clusterpolicy.model.agency import (
     CLUSTER,
     IBN_PROJECT,
     INDIVIDUAL,
-    Consortium,
+    Consortia,
     Proposals,
     fund_in_rank_order,
     project_call,
@@ -45,7 +45,7 @@ def envelope(model: ClusterPolicyModel) -> float:
 
 def privileged_amount(model: ClusterPolicyModel) -> float:
     """The privileged part of this year's envelope (EUR/yr): none before a spearhead has signed its pact."""
-    if not model.policy_active or not any(o.privileged_access for o in model.orgs):
+    if not model.policy_active or not model.org_table.privileged(model).any():
         return 0.0
     return model.p.policy.privileged_share * envelope(model)
 
@@ -113,11 +113,11 @@ def proposals(model: ClusterPolicyModel) -> Proposals:
     years = b.project_quarters / 4.0
     affordable = cost_all[rows] - request <= b.max_rd_share_private * years * f.own_rd[rows]
     eligible = (quality >= b.min_proposal_quality) & affordable
-    kinds: list[int] = []
-    requests: list[float] = []
-    scores: list[float] = []
-    elig: list[bool] = []
-    consortia: list[Consortium] = []
+    kinds: list[np.ndarray] = []
+    requests: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
+    elig: list[np.ndarray] = []
+    consortia: list[Consortia] = []
     if model.policy_active:
         for org in model.orgs:
             spear = org.kind == SPEARHEAD and org.privileged_access
@@ -130,22 +130,28 @@ def proposals(model: ClusterPolicyModel) -> Proposals:
             rate_m = b.cluster_projects_per_member if spear else b.ibn_projects_per_member
             mean_grant = b.cluster_project_grant if spear else b.ibn_project_grant
             n = int(rng.poisson(rate_m * len(members)))
+            if n == 0:
+                continue
             cons, req, q, ok = consortia_of(model, org, members, n, mean_grant, rng)
-            kinds += [CLUSTER if spear else IBN_PROJECT] * n
-            requests += req
-            scores += q
-            elig += ok
-            consortia += cons
-    requested = np.array(requests, dtype=float)
+            kinds.append(np.full(n, CLUSTER if spear else IBN_PROJECT))
+            requests.append(req)
+            scores.append(q)
+            elig.append(ok)
+            consortia.append(cons)
+    requested = np.concatenate((np.empty(0), *requests)).astype(float)
     return Proposals(
-        kind=np.concatenate((np.full(len(rows), INDIVIDUAL), np.array(kinds, dtype=int))),
+        kind=np.concatenate((np.full(len(rows), INDIVIDUAL), *kinds)).astype(int),
         request=np.concatenate((request, requested)),
-        score=np.concatenate((quality, np.array(scores, dtype=float))),
-        eligible=np.concatenate((eligible, np.array(elig, dtype=bool))),
+        score=np.concatenate((quality, *scores)).astype(float),
+        eligible=np.concatenate((eligible, *elig)).astype(bool),
         individual_rows=rows,
-        consortia=consortia,
+        consortia=Consortia.concat(consortia),
         private=np.concatenate((cost_all[rows] - request, pol.min_private_match * requested)),
     )
+
+
+# keys of the partner draw are made this many at a time: working memory only, not behaviour
+KEY_BLOCK = 1 << 18
 
 
 def consortia_of(
@@ -155,7 +161,7 @@ def consortia_of(
     n: int,
     mean_grant: float,
     rng: np.random.Generator,
-) -> tuple[list[Consortium], list[float], list[float], list[bool]]:
+) -> tuple[Consortia, np.ndarray, np.ndarray, np.ndarray]:
     """Draw ``n`` project proposals of an organisation: consortia, grant requests, quality, eligibility.
 
     Each consortium's lead is drawn by R&D size; further partners (``consortium_min_firms`` +
@@ -165,34 +171,51 @@ def consortia_of(
     memberships. A knowledge institution covering the domain with capacity left joins with probability
     ``ki_partner_prob``. A proposal is eligible when its firms can commit ``min_private_match`` private
     euros per public euro from their R&D over the project, and its quality passes the merit threshold.
+
+    Partners are drawn by weighted sampling without replacement (Efraimidis & Spirakis): each member
+    gets an exponential key over its weight and the smallest keys win. The keys are drawn a block of
+    proposals at a time, and only the lead's past partners need their weight raised, so the working
+    memory is a block, and the relational weights cost O(proposals x past partners).
     """
-    if n == 0:
-        return [], [], [], []
     b, pol = model.p.behaviour, model.p.policy
     f = model.firms
     m = len(members)
+    if n == 0:
+        empty = np.empty(0)
+        return Consortia.empty(), empty, empty, np.empty(0, dtype=bool)
     w = f.own_rd[members] + 1.0
     cw = np.cumsum(w)
     sizes = np.minimum(m, b.consortium_min_firms + rng.poisson(b.consortium_extra_firms, size=n))
     lead_pos = np.minimum(np.searchsorted(cw, rng.random(n) * cw[-1], side="right"), m - 1)
-    # weighted sampling without replacement (Efraimidis & Spirakis): smallest exponential keys
-    weight = np.broadcast_to(w, (n, m))
+    # the lead's past partners among the members: their weight is (1 + relational_weight) times
+    known_i = known_j = np.empty(0, dtype=np.int64)
     if b.relational_weight > 0 and len(model.links):
-        leads = members[lead_pos][:, None].astype(np.int64)
-        lo, hi = np.minimum(leads, members[None, :]), np.maximum(leads, members[None, :])
-        codes = (lo * model.n_nodes + hi).ravel()
-        pos = np.minimum(np.searchsorted(model.links, codes), len(model.links) - 1)
-        known = (model.links[pos] == codes).reshape(n, m)
-        weight = weight * (1.0 + b.relational_weight * known)
-    keys = rng.exponential(size=(n, m)) / weight
-    keys[np.arange(n), lead_pos] = -1.0  # the lead comes first
+        owner, partner = kernels.adjacency(model).pairs(members[lead_pos].astype(np.int64))
+        sorter = np.argsort(members, kind="stable")
+        at = np.minimum(np.searchsorted(members, partner, sorter=sorter), m - 1)
+        found = members[sorter[at]] == partner
+        known_i, known_j = owner[found], sorter[at][found]
+        order = np.argsort(known_i, kind="stable")
+        known_i, known_j = known_i[order], known_j[order]
+    raised = w[known_j] * (1.0 + b.relational_weight)
     k = int(sizes.max())
-    if k < m:  # the k smallest keys, in key order (a partial sort is enough)
-        part = np.argpartition(keys, k - 1, axis=1)[:, :k]
-        picks = np.take_along_axis(part, np.argsort(np.take_along_axis(keys, part, axis=1), axis=1), axis=1)
-    else:
-        picks = np.argsort(keys, axis=1)
-    in_cons = np.arange(picks.shape[1])[None, :] < sizes[:, None]
+    picks = np.empty((n, k), dtype=np.int64)
+    block = max(1, KEY_BLOCK // m)
+    for lo in range(0, n, block):
+        hi = min(n, lo + block)
+        draws = rng.exponential(size=(hi - lo, m))
+        keys = draws / w
+        here = slice(*np.searchsorted(known_i, [lo, hi]))
+        ki_, kj_ = known_i[here] - lo, known_j[here]
+        keys[ki_, kj_] = draws[ki_, kj_] / raised[here]
+        keys[np.arange(hi - lo), lead_pos[lo:hi]] = -1.0  # the lead comes first
+        if k < m:  # the k smallest keys, in key order (a partial sort is enough)
+            part = np.argpartition(keys, k - 1, axis=1)[:, :k]
+            order_k = np.argsort(np.take_along_axis(keys, part, axis=1), axis=1)
+            picks[lo:hi] = np.take_along_axis(part, order_k, axis=1)
+        else:
+            picks[lo:hi] = np.argsort(keys, axis=1)
+    in_cons = np.arange(k)[None, :] < sizes[:, None]
     sigma = b.request_sigma
     requests = mean_grant * np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2.0)
     noise = rng.standard_normal(n)
@@ -207,24 +230,48 @@ def consortia_of(
         + b.excellence_quality_bonus * org.excellence
         + b.proposal_noise * noise
     )
-    consortia = []
-    for i in range(n):
-        rows = members[picks[i, : sizes[i]]]
-        ki = -1
-        if u_ki[i] < b.ki_partner_prob:
-            avail = [
-                j
-                for j in model.kis_by_domain[org.domain]
-                if model.kis[j].projects_this_year < model.kis[j].capacity
-            ]
-            if avail:
-                ki = avail[int(u_pick[i] * len(avail))]
-                model.kis[ki].projects_this_year += 1
-                quality[i] += b.ki_quality_bonus * model.kis[ki].excellence
-        shares = f.own_rd[rows] + 1.0
-        consortia.append(Consortium(rows, shares / shares.sum(), ki, org.index))
+    ki = choose_institutions(model, org.domain, u_ki, u_pick)
+    with_ki = ki >= 0
+    if with_ki.any():
+        excellence = np.array([i.excellence for i in model.kis])
+        quality[with_ki] += b.ki_quality_bonus * excellence[ki[with_ki]]
+    share_w = f.own_rd[members[picks]] + 1.0
+    totals = kernels.segment_sums(share_w, sizes)
+    shares = (share_w / totals[:, None])[in_cons]
+    consortia = Consortia(
+        rows=members[picks][in_cons],
+        start=np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
+        shares=shares,
+        ki=ki,
+        org=np.full(n, org.index, dtype=np.int64),
+    )
     eligible = (capacity >= pol.min_private_match * requests) & (quality >= b.min_proposal_quality)
-    return consortia, requests.tolist(), quality.tolist(), eligible.tolist()
+    return consortia, requests, quality, eligible
+
+
+def choose_institutions(
+    model: ClusterPolicyModel, domain: int, u_ki: np.ndarray, u_pick: np.ndarray
+) -> np.ndarray:
+    """The knowledge institution partner of each proposal of an organisation of ``domain``, or -1.
+
+    With probability ``ki_partner_prob`` (``u_ki``) a proposal takes an institution covering the domain
+    that has capacity left this year (``u_pick`` chooses among them); proposals are served in order.
+    """
+    b = model.p.behaviour
+    ki = np.full(len(u_ki), -1, dtype=np.int64)
+    tries = np.flatnonzero(u_ki < b.ki_partner_prob)
+    if len(tries) == 0:
+        return ki
+    kis = model.kis
+    covering = model.kis_by_domain[domain]
+    for i in tries:
+        avail = [j for j in covering if kis[j].projects_this_year < kis[j].capacity]
+        if not avail:
+            break  # capacity only runs out within the call
+        j = avail[int(u_pick[i] * len(avail))]
+        kis[j].projects_this_year += 1
+        ki[i] = j
+    return ki
 
 
 def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> None:
@@ -237,42 +284,41 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     f = model.firms
     n_ind = len(props.individual_rows)
     ind = funded[funded < n_ind]
-    rows = [props.individual_rows[ind]]
-    amounts = [props.request[ind]]
-    orgs: list[np.ndarray] = [np.full(len(ind), -1)]
-    sizes: list[np.ndarray] = [np.ones(len(ind), dtype=np.int64)]
-    new_links = []
-    for i in funded[funded >= n_ind]:
-        cons = props.consortia[i - n_ind]
-        grant = float(props.request[i])
-        ki_amount = grant * b.ki_grant_share if cons.ki >= 0 else 0.0
-        if cons.ki >= 0:
-            model.agency.pay_institution(model.kis[cons.ki], ki_amount)
-            nodes = np.concatenate((cons.rows, [model.kis[cons.ki].node]))
-        else:
-            nodes = cons.rows
-        new_links.append(kernels.pair_codes(nodes, model.n_nodes))
-        rows.append(cons.rows)
-        amounts.append((grant - ki_amount) * cons.shares)
-        orgs.append(np.array([cons.org]))
-        sizes.append(np.array([len(cons.rows)]))
-        model.orgs[cons.org].projects_funded += 1
-    project_of = np.repeat(np.arange(len(funded)), np.concatenate(sizes))
-    rows_a, amounts_a = np.concatenate(rows), np.concatenate(amounts)
+    chosen = funded[funded >= n_ind] - n_ind  # funded consortia, in funded order
+    cons = props.consortia
+    grant = props.request[chosen + n_ind]
+    ki = cons.ki[chosen]
+    ki_amount = np.where(ki >= 0, grant * b.ki_grant_share, 0.0)
+    for i in np.flatnonzero(ki >= 0):
+        model.agency.pay_institution(model.kis[int(ki[i])], float(ki_amount[i]))
+    sizes = cons.sizes[chosen]
+    at = cons.members_of(chosen)
+    rows_a = np.concatenate((props.individual_rows[ind], cons.rows[at]))
+    amounts_a = np.concatenate((props.request[ind], np.repeat(grant - ki_amount, sizes) * cons.shares[at]))
+    org = cons.org[chosen]
+    for j, count in zip(*np.unique(org, return_counts=True), strict=True):
+        model.orgs[int(j)].projects_funded += int(count)
+    project_of = np.repeat(np.arange(len(funded)), np.concatenate((np.ones(len(ind), dtype=np.int64), sizes)))
     model.agency.pay_firms(rows_a, amounts_a)
     c = model.counters
     c.sme_participations += int(np.count_nonzero(f.is_sme[rows_a]))
     c.follower_participations += int(np.count_nonzero(f.follower[rows_a]))
     c.private_project_match += float(props.private[funded].sum())
     add_subsidy(model, rows_a, amounts_a, b.project_quarters, eu=False)
-    if new_links:
-        model.links = np.union1d(model.links, np.concatenate(new_links))
+    if len(chosen):
+        # every pair of a funded consortium, its institution included, is a collaboration link
+        k = int(sizes.max())
+        nodes = np.full((len(chosen), k + 1), -1, dtype=np.int64)
+        nodes[np.arange(k + 1)[None, :] < sizes[:, None]] = cons.rows[at]
+        ki_node = np.array([i.node for i in model.kis], dtype=np.int64)
+        nodes[ki >= 0, k] = ki_node[ki[ki >= 0]]
+        model.links = np.union1d(model.links, kernels.pair_codes_padded(nodes, model.n_nodes))
     if len(funded):
         model.pending.append(
             ProjectBatch(
                 ends=model.t + b.project_quarters,
                 quality=props.score[funded],
-                org=np.concatenate(orgs),
+                org=np.concatenate((np.full(len(ind), -1, dtype=np.int64), org)),
                 firm_rows=rows_a,
                 project_of=project_of,
             )
@@ -312,10 +358,14 @@ def resolve_projects(model: ClusterPolicyModel) -> None:
         c.innovations_sme += int(times[f.is_sme].sum())
         c.innovations_follower += int(times[f.follower].sum())
         f.knowledge += b.knowledge_gain_project * times
-        for j in np.flatnonzero(batch.org >= 0):
-            org = model.orgs[int(batch.org[j])]
-            org.projects_finished += 1
-            org.projects_succeeded += int(success[j])
+        by_org = batch.org >= 0
+        orgs = batch.org[by_org]
+        finished = np.bincount(orgs, minlength=len(model.orgs))
+        succeeded = np.bincount(orgs, weights=success[by_org], minlength=len(model.orgs))
+        for j in np.flatnonzero(finished):
+            org = model.orgs[int(j)]
+            org.projects_finished += int(finished[j])
+            org.projects_succeeded += int(succeeded[j])
 
 
 def vis_call(model: ClusterPolicyModel) -> None:
