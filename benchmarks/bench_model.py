@@ -20,6 +20,8 @@ import tracemalloc
 import warnings
 from pathlib import Path
 
+from bench_phases import scaled  # the same scaled scenario as the phase benchmark (run from benchmarks/)
+
 from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model import ClusterPolicyModel
 
@@ -92,15 +94,9 @@ def main() -> None:
     print(f"  ratio (clusterpolicy / Boltzmann): {ratio:.1f}x")
 
     scaling = []
-    print("\nscaling (project budget and business R&D scaled with the population):")
+    print("\nscaling (the scenario's totals scaled with the population, as in bench_phases.scaled):")
     for size in args.sizes:
-        p = base.replace(
-            **{
-                "population.n_firms": size,
-                "policy.project_budget": base.policy.project_budget * size / n,
-                "population.business_rd": base.population.business_rd * size / n,
-            }
-        )
+        p = scaled(base, size)
         r = measure({"run": (run_cluster_model, p)}, max(1, args.repeats - 1))["run"]
         scaling.append({"firms": size, **r})
         print(
