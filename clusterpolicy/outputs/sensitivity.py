@@ -97,6 +97,7 @@ def summary_text(res: SensitivityResult) -> str:
         key_text = f"Morris μ* ± {pct} half-width (σ), in outcome units per whole range"
     lines = [f"drivers per outcome: {key_text}; '?' = not settled (N/2 vs N)"]
     idx = res.indices.set_index(["outcome", "index", "parameter"])
+    width = max([38, *(len(_name(p)) for p in res.parameters)])  # no parameter label is cut
     for o in res.outcomes:
         noise = res.noise.set_index("outcome").loc[o]
         level = noise["noise_share"] if res.method == "sobol" else noise["noise_mu_star"]
@@ -114,7 +115,7 @@ def summary_text(res: SensitivityResult) -> str:
             else:
                 sigma = idx.loc[(o, "sigma", r.parameter), "value"]
                 text = f"{effect_text(o, r.value)} ± {effect_text(o, r.conf)}  ({effect_text(o, sigma)})"
-            lines.append(f"      {_name(r.parameter)[:38]:38} {r.kind:12} {text}{mark}")
+            lines.append(f"      {_name(r.parameter):{width}} {r.kind:12} {text}{mark}")
         rest = len(res.parameters) - min(3, len(dr))
         if dr.empty:
             lines.append("      no parameter clearly above zero and the replicate noise")
