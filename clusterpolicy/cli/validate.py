@@ -6,7 +6,14 @@ import argparse
 import time
 from pathlib import Path
 
-from clusterpolicy.cli.options import add_overrides, add_replications, add_run_options, add_seed, execution
+from clusterpolicy.cli.options import (
+    add_lang,
+    add_overrides,
+    add_replications,
+    add_run_options,
+    add_seed,
+    execution,
+)
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -19,7 +26,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         "with the same seeds) and print, for every target, the observed value and range, its source, the "
         "model mean with its 95 % interval, and whether the mean lies within the range, fitted targets "
         "(in-sample) and held-out ones (out-of-sample) apart. Writes DIR/validation.csv, "
-        "DIR/replications.csv, DIR/validation.png and DIR/report.html.",
+        "DIR/replications.csv, DIR/validation.png, DIR/validation_overview.png and DIR/report.html "
+        "(in --lang).",
     )
     v.add_argument(
         "scenario",
@@ -33,6 +41,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     v.add_argument("--out", help="output folder (default results/validation)")
     add_run_options(v, store=False)
     add_overrides(v)
+    add_lang(v)
     v.set_defaults(func=cmd_validate)
 
     c = sub.add_parser(
@@ -96,6 +105,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         args.seed,
         out=out,
         overrides=args.overrides,
+        lang=args.lang,
         execution=execution(args),
     )
     elapsed = time.perf_counter() - t0

@@ -873,6 +873,55 @@ PHRASES_NL = {
     "wat volgers leerden in VIS-projecten, wordt niet vervangen door lidmaatschap van een cluster",
     "assumption: knowledge raises SMEs' chance to innovate": "aanname: kennis verhoogt de kans dat een kmo "
     "innoveert",
+    # validation targets (the `what` of each target in clusterpolicy/data/targets.toml)
+    "spearhead clusters active at the end of 2016": "actieve speerpuntclusters eind 2016",
+    "spearhead clusters active at the end of 2017": "actieve speerpuntclusters eind 2017",
+    "spearhead clusters active at the end of 2018": "actieve speerpuntclusters eind 2018",
+    "spearhead clusters active at the end of 2021": "actieve speerpuntclusters eind 2021",
+    "spearhead clusters active at the end of 2024": "actieve speerpuntclusters eind 2024",
+    "IBNs active at the end of 2017 (the first round, within their three years)": "actieve IBN's eind 2017 "
+    "(de eerste ronde, binnen hun drie jaar)",
+    "IBNs active at the end of 2018 (both rounds, within their three years)": "actieve IBN's eind 2018 "
+    "(beide rondes, binnen hun drie jaar)",
+    "members of spearhead clusters in 2018, summed over the clusters (mean over the year)": "leden van "
+    "speerpuntclusters in 2018, opgeteld over de clusters (gemiddelde over het jaar)",
+    "SME share of the members of spearhead clusters, 2017-2022": "aandeel kmo's onder de leden van "
+    "speerpuntclusters, 2017-2022",
+    "project money earmarked for spearhead-cluster projects, 2017": "projectgeld voorbehouden voor "
+    "speerpuntclusterprojecten, 2017",
+    "project money earmarked for spearhead-cluster projects, 2019": "projectgeld voorbehouden voor "
+    "speerpuntclusterprojecten, 2019",
+    "spearhead-cluster projects funded with reserved money, 2016-2019": "speerpuntclusterprojecten gesteund "
+    "met voorbehouden middelen, 2016-2019",
+    "additional business R&D per public euro of the policy, 2016-2025 (difference to the counterfactual)": (
+        "bijkomende O&O van bedrijven per publieke euro van het beleid, 2016-2025 (verschil met het "
+        "contrafeitelijke scenario)"
+    ),
+    "SME share of firms' project grants, 2016-2019": "aandeel kmo's in de projectsteun aan bedrijven, "
+    "2016-2019",
+    "firms whose individual project (regular company R&D grant) was funded in the 2019 call": "bedrijven "
+    "waarvan het individuele project (gewone O&O-bedrijfssteun) in de oproep van 2019 gesteund werd",
+    "members of the largest spearhead cluster, 2018-2022": "leden van de grootste speerpuntcluster, "
+    "2018-2022",
+    "members of the median spearhead cluster, 2018-2022": "leden van de mediane speerpuntcluster, 2018-2022",
+    "members' share of the spearhead organisations' budgets, 2017-2022": "aandeel van de leden in de "
+    "budgetten van de speerpuntclusterorganisaties, 2017-2022",
+    "the cluster policy's part of R&D intensity in 2021 (difference to the counterfactual)": "het deel van "
+    "de O&O-intensiteit in 2021 dat aan het clusterbeleid toe te schrijven is (verschil met het "
+    "contrafeitelijke scenario)",
+    "members against matched non-members: change in the yearly probability of innovating after joining": (
+        "leden tegenover gelijkaardige niet-leden: verandering van de jaarlijkse kans om te innoveren na "
+        "de toetreding"
+    ),
+    "members against matched non-members: relative change of own R&D spending after joining": "leden "
+    "tegenover gelijkaardige niet-leden: relatieve verandering van de eigen O&O-uitgaven na de toetreding",
+    "SME members against matched non-members: extra total R&D per euro of extra project aid": "kmo-leden "
+    "tegenover gelijkaardige niet-leden: extra totale O&O per euro extra projectsteun",
+    "members against matched non-members: extra total R&D per euro of extra project aid": "leden tegenover "
+    "gelijkaardige niet-leden: extra totale O&O per euro extra projectsteun",
+    "members against matched non-members: extra total R&D per euro of extra project aid is positive": (
+        "leden tegenover gelijkaardige niet-leden: extra totale O&O per euro extra projectsteun is positief"
+    ),
 }
 
 # --------------------------------------------------------------------------- messages
@@ -1621,6 +1670,122 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmp_star": {
         "en": "* clear at 95 % (the interval of the paired difference excludes 0)",
         "nl": "* duidelijk bij 95 % (het interval van het gepaarde verschil sluit 0 uit)",
+    },
+    # ------------------------------------------------------------ validation
+    "val_title": {
+        "en": "Does {scenario} reproduce the Flemish record?",
+        "nl": "Reproduceert {scenario} wat er in Vlaanderen gebeurde?",
+    },
+    "val_meta": {
+        "en": "{n} replications of {scenario}, {first}–{last}; targets from {file}.",
+        "nl": "{n} herhalingen van {scenario}, {first}–{last}; doelen uit {file}.",
+    },
+    "val_meta_cf": {
+        "en": "{n} replications of {scenario} and of {counterfactual} with the same random numbers, "
+        "{first}–{last}; targets from {file}.",
+        "nl": "{n} herhalingen van {scenario} en van {counterfactual} met dezelfde toevalsgetallen, "
+        "{first}–{last}; doelen uit {file}.",
+    },
+    "val_howto": {
+        "en": "Each target is a fact of the public record with a range that counts as reproducing it; a "
+        "target holds when the model mean over the replications lies in that range. Fitted targets were "
+        "used to calibrate the behavioural assumptions (in-sample: meeting them shows that the calibration "
+        "worked, not that the model is right). Held-out targets were declared before the calibration and "
+        "never seen by it (out-of-sample: the real test); some replicate published evaluation studies on "
+        "the model's firms, comparing members with matched non-members. These are the model's results "
+        "under its assumptions, not forecasts.",
+        "nl": "Elk doel is een feit uit de publieke bronnen, met een bereik dat als reproductie telt; een "
+        "doel is gehaald als het gemiddelde van het model over de herhalingen in dat bereik ligt. "
+        "Gekalibreerde doelen zijn gebruikt om de gedragsaannames af te stellen (in-sample: ze halen toont "
+        "dat de kalibratie werkte, niet dat het model klopt). Achtergehouden doelen zijn vóór de kalibratie "
+        "vastgelegd en nooit door haar gezien (out-of-sample: de echte toets); enkele herhalen gepubliceerde "
+        "evaluatiestudies op de bedrijven van het model, door leden te vergelijken met gelijkaardige "
+        "niet-leden. Dit zijn resultaten van het model onder zijn aannames, geen voorspellingen.",
+    },
+    "val_answer_fit": {
+        "en": "{k} of {n} fitted targets lie within their observed range (in-sample).",
+        "nl": "{k} van de {n} gekalibreerde doelen liggen binnen hun waargenomen bereik (in-sample).",
+    },
+    "val_answer_held": {
+        "en": "{k} of {n} held-out targets lie within their range (out-of-sample: never seen by the "
+        "calibration).",
+        "nl": "{k} van de {n} achtergehouden doelen liggen binnen hun bereik (out-of-sample: nooit gezien "
+        "door de kalibratie).",
+    },
+    "val_answer_misses": {
+        "en": "The held-out targets the model misses:",
+        "nl": "De achtergehouden doelen die het model mist:",
+    },
+    "val_answer_no_misses": {
+        "en": "The model misses none of the held-out targets.",
+        "nl": "Het model mist geen enkel achtergehouden doel.",
+    },
+    "val_answer_no_held": {
+        "en": "No held-out target lies within the recorded period.",
+        "nl": "Geen enkel achtergehouden doel valt binnen de geregistreerde periode.",
+    },
+    "val_miss": {"en": "model {model}, observed {range}", "nl": "model {model}, waargenomen {range}"},
+    "val_answer_skipped": {
+        "en": "{n} target(s) lie outside the recorded period and are not computed.",
+        "nl": "{n} doel(en) vallen buiten de geregistreerde periode en zijn niet berekend.",
+    },
+    "val_fig_caption": {
+        "en": "Each row a target: the grey band is its observed range, the black tick the observed value, "
+        "the dot the model mean with its 95 % interval (green: within the range, red: not), in units of "
+        "each range (0 = its low end, 1 = its high end).",
+        "nl": "Elke rij een doel: de grijze band is het waargenomen bereik, het zwarte streepje de "
+        "waargenomen waarde, de stip het gemiddelde van het model met zijn 95 %-interval (groen: binnen "
+        "het bereik, rood: niet), in eenheden van elk bereik (0 = de onderkant, 1 = de bovenkant).",
+    },
+    "val_fig_axis": {
+        "en": "model mean within the observed range (0 = low end, 1 = high end)",
+        "nl": "gemiddelde van het model binnen het waargenomen bereik (0 = onderkant, 1 = bovenkant)",
+    },
+    "val_fig_fit": {"en": "fitted (in-sample)", "nl": "gekalibreerd (in-sample)"},
+    "val_fig_held": {"en": "held out (out-of-sample)", "nl": "achtergehouden (out-of-sample)"},
+    "val_fig_alt": {
+        "en": "each target's model mean against its observed range",
+        "nl": "het gemiddelde van het model tegenover het waargenomen bereik van elk doel",
+    },
+    "val_fig_title": {
+        "en": "{scenario} against the record ({n} replications)",
+        "nl": "{scenario} tegenover de cijfers ({n} herhalingen)",
+    },
+    "val_section_fit": {
+        "en": "Fitted (in-sample): {k} of {n} within range",
+        "nl": "Gekalibreerd (in-sample): {k} van de {n} binnen het bereik",
+    },
+    "val_section_held_out": {
+        "en": "Held out (out-of-sample): {k} of {n} within range",
+        "nl": "Achtergehouden (out-of-sample): {k} van de {n} binnen het bereik",
+    },
+    "val_col_target": {"en": "target", "nl": "doel"},
+    "val_col_when": {"en": "when", "nl": "wanneer"},
+    "val_col_observed": {"en": "observed (range)", "nl": "waargenomen (bereik)"},
+    "val_col_model": {"en": "model mean (95 % interval)", "nl": "gemiddelde van het model (95 %-interval)"},
+    "val_col_within": {"en": "within range", "nl": "binnen het bereik"},
+    "val_panels": {
+        "en": "Every replication, target by target",
+        "nl": "Elke herhaling, doel per doel",
+    },
+    "val_sources": {
+        "en": "Sources and notes of these targets (as written in the targets file)",
+        "nl": "Bronnen en toelichting bij deze doelen (in het Engels, zoals in het doelenbestand)",
+    },
+    "val_skipped": {
+        "en": "Not computed (outside the recorded period): {items}.",
+        "nl": "Niet berekend (buiten de geregistreerde periode): {items}.",
+    },
+    "val_legend_range": {"en": "observed range", "nl": "waargenomen bereik"},
+    "val_legend_observed": {"en": "observed", "nl": "waargenomen"},
+    "val_legend_runs": {"en": "replications", "nl": "herhalingen"},
+    "val_legend_mean": {"en": "model mean, 95 % interval", "nl": "gemiddelde van het model, 95 %-interval"},
+    "val_held_tag": {"en": "held out", "nl": "achtergehouden"},
+    "val_panels_title": {
+        "en": "{scenario} against the record: each replication (dots) and the model mean (green: within the "
+        "observed range)",
+        "nl": "{scenario} tegenover de cijfers: elke herhaling (stippen) en het gemiddelde van het model "
+        "(groen: binnen het waargenomen bereik)",
     },
 }
 

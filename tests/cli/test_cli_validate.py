@@ -29,6 +29,7 @@ def test_cli_validate_with_a_bad_targets_file_is_one_line_and_writes_nothing(tmp
         (["validate", "no_such_scenario"], "known scenarios"),
         (["validate", "--replications", "1"], "--replications"),
         (["validate", "--set", "policy.spearhead_cap=-1"], "spearhead_cap"),
+        (["validate", "--lang", "fr"], "--lang"),
         (["calibrate", "no_such_spec"], "shipped specs"),
         (["calibrate", "--write", "x.txt"], ".toml"),
         (

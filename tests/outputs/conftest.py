@@ -16,6 +16,7 @@ from helpers import MAIN_SCENARIOS, TINY
 from clusterpolicy.outputs import additionality as add_out
 from clusterpolicy.outputs import compare as cmp_out
 from clusterpolicy.outputs import hypothesis as hyp_out
+from clusterpolicy.outputs import validation as val_out
 
 
 @dataclass
@@ -32,15 +33,17 @@ class Reports:
 
 @pytest.fixture(scope="session")
 def reports(tmp_path_factory) -> Reports:
-    """Every report of a tiny compare, crowding-out (every rule) and additionality, in en and nl."""
+    """Every report of a tiny compare, crowding-out (every rule), additionality and validation, en and nl."""
     from clusterpolicy.studies.additionality import additionality
     from clusterpolicy.studies.compare import compare
     from clusterpolicy.studies.hypothesis import crowding_out
+    from clusterpolicy.studies.validate import validate
 
     root = tmp_path_factory.mktemp("reports")
     out = Reports()
     tiny = [*(t for t in TINY if not t.startswith("simulation.quarters=")), "simulation.quarters=24"]
-    opts = {"overrides": tiny, "progress": False, "workers": 2}
+    opts_no_overrides = {"progress": False, "workers": 2}
+    opts = {"overrides": tiny, **opts_no_overrides}
     comp = compare(MAIN_SCENARIOS, replications=4, seed=1, out=root / "compare" / "en", **opts)
     cmp_out.write(comp, root / "compare" / "nl", lang="nl")
     out.results["compare"] = comp
@@ -59,4 +62,9 @@ def reports(tmp_path_factory) -> Reports:
     add_out.write(add, root / "add" / "nl", lang="nl")
     out.results["additionality"] = add
     out.pages["additionality"] = {lang: root / "add" / lang / "report.html" for lang in ("en", "nl")}
+
+    val = validate("concept_note_2015", replications=3, seed=1, out=root / "validate" / "en", **opts)
+    val_out.write(val, root / "validate" / "nl", lang="nl")
+    out.results["validate"] = val
+    out.pages["validate"] = {lang: root / "validate" / lang / "report.html" for lang in ("en", "nl")}
     return out
