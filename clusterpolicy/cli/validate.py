@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         "resumable), score every parameter set against the targets with role = 'fit' (held-out targets are "
         "never seen), accept the sets "
         "within every target range, choose the accepted set closest to the observed values (or, if none "
-        "is accepted, the one that misses the ranges by the least), and write it as a scenario file.",
+        "is accepted, the one that misses the ranges by the least), and write it as a scenario file. Writes "
+        "OUT/report.html (in --lang), OUT/calibration.csv, OUT/ensemble.csv and the figures.",
     )
     c.add_argument(
         "spec",
@@ -88,6 +89,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         help="replications of the confirmation (default 10)",
     )
     add_run_options(c, scheduler=True)
+    add_lang(c)
     c.set_defaults(func=cmd_calibrate)
 
 
@@ -126,7 +128,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Run the calibration design, choose the calibrated values and write the scenario."""
     from clusterpolicy.inputs.sweep_spec import load_spec
-    from clusterpolicy.outputs.calibration import calibration_text
+    from clusterpolicy.outputs.calibration import FILES, calibration_text
     from clusterpolicy.outputs.sweep import cost_text
     from clusterpolicy.studies.calibrate import calibrate
 
@@ -153,6 +155,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         confirm_replications=args.confirm_replications,
         write=write,
         on_start=start,
+        lang=args.lang,
         execution=ex,
     )
     print(f"finished {cal.runs:,} runs in {time.perf_counter() - t0:.0f} s\n")
@@ -168,5 +171,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         + (", refine/" if args.refine else "")
         + (", confirmation.csv" if args.confirm else "")
     )
-    print(f"files: {out}/ (calibration.csv, calibration.png, {dirs})")
+    print(f"report: {out / 'report.html'}")
+    listed = ", ".join(f for f in FILES if f != "report.html")
+    print(f"files:  {out}/ ({listed}, {dirs})")
     return 0

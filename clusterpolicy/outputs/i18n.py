@@ -1787,6 +1787,159 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{scenario} tegenover de cijfers: elke herhaling (stippen) en het gemiddelde van het model "
         "(groen: binnen het waargenomen bereik)",
     },
+    # ------------------------------------------------------------ calibration
+    "cal_title": {
+        "en": "Calibration of {scenario}: which behavioural assumptions reproduce the record?",
+        "nl": "Kalibratie van {scenario}: welke gedragsaannames reproduceren de cijfers?",
+    },
+    "cal_meta": {
+        "en": "{design}; scored against {k} fitted targets from {file}.",
+        "nl": "{design}; getoetst aan {k} gekalibreerde doelen uit {file}.",
+    },
+    "cal_design": {
+        "en": "a {design} of {n} parameter sets × {r} replications (common random numbers)",
+        "nl": "een {design} van {n} parametersets × {r} herhalingen (gemeenschappelijke toevalsgetallen)",
+    },
+    "cal_design_second": {
+        "en": ", then a second of {n} sets within the box of the best {top} sets of the first",
+        "nl": ", daarna een tweede van {n} sets binnen het gebied van de beste {top} sets van het eerste",
+    },
+    "cal_design_cf": {
+        "en": "; each run paired with its counterfactual ({counterfactual}, same random numbers)",
+        "nl": "; elke run gepaard met zijn contrafeitelijk scenario ({counterfactual}, dezelfde "
+        "toevalsgetallen)",
+    },
+    "cal_design_lhs": {"en": "Latin hypercube", "nl": "Latijnse hyperkubus"},
+    "cal_design_sobol": {"en": "Sobol' design", "nl": "Sobol'-ontwerp"},
+    "cal_design_morris": {"en": "Morris design", "nl": "Morris-ontwerp"},
+    "cal_design_grid": {"en": "grid", "nl": "rooster"},
+    "cal_howto": {
+        "en": "The behavioural assumptions that the record cannot pin down directly (what membership is "
+        "worth to firms and costs them, how often initiatives start) were searched over plausible ranges. "
+        "Each parameter set ran a few times and was scored against the fitted targets only; held-out "
+        "targets are never seen (the validation report tests them). A set is accepted when the model mean "
+        "lies in every fitted target's range; its shortfall says by how much it misses the ranges, in "
+        "units of each range's width. The chosen set is the accepted one closest to the observed values, "
+        "or, if none is accepted, the one that misses by the least. These are the model's results under "
+        "its assumptions, not forecasts.",
+        "nl": "De gedragsaannames die de cijfers niet rechtstreeks vastleggen (wat een lidmaatschap "
+        "bedrijven waard is en kost, hoe vaak initiatieven ontstaan), zijn doorzocht over aannemelijke "
+        "bereiken. Elke parameterset draaide enkele keren en werd alleen aan de gekalibreerde doelen "
+        "getoetst; achtergehouden doelen worden nooit gezien (het validatierapport toetst ze). Een set is "
+        "aanvaard als het gemiddelde van het model binnen het bereik van elk gekalibreerd doel ligt; zijn "
+        "tekort zegt hoeveel hij de bereiken mist, in eenheden van de breedte van elk bereik. De gekozen "
+        "set is de aanvaarde die het dichtst bij de waargenomen waarden ligt, of, als er geen aanvaard is, "
+        "de set die het minst mist. Dit zijn resultaten van het model onder zijn aannames, geen "
+        "voorspellingen.",
+    },
+    "cal_answer_searched": {
+        "en": "{n} parameter sets were searched; {a} met every fitted range.",
+        "nl": "{n} parametersets zijn doorzocht; {a} haalden elk gekalibreerd bereik.",
+    },
+    "cal_answer_none": {
+        "en": "{n} parameter sets were searched; none met every fitted range (the best met {best} of {k} "
+        "fitted targets).",
+        "nl": "{n} parametersets zijn doorzocht; geen enkele haalde elk gekalibreerd bereik (de beste haalde "
+        "{best} van de {k} gekalibreerde doelen).",
+    },
+    "cal_answer_confirmed": {
+        "en": "The chosen set met {m} of {k} fitted targets in its confirmation runs ({r} fresh "
+        "replications).",
+        "nl": "De gekozen set haalde {m} van de {k} gekalibreerde doelen in zijn bevestigingsruns ({r} "
+        "nieuwe herhalingen).",
+    },
+    "cal_answer_design": {
+        "en": "The chosen set met {m} of {k} fitted targets on its {r} replications in the design (no "
+        "confirmation runs).",
+        "nl": "De gekozen set haalde {m} van de {k} gekalibreerde doelen op zijn {r} herhalingen in het "
+        "ontwerp (geen bevestigingsruns).",
+    },
+    "cal_answer_values": {
+        "en": "Chosen values, against the range searched:",
+        "nl": "Gekozen waarden, tegenover het doorzochte bereik:",
+    },
+    "cal_searched": {"en": "searched {range}", "nl": "doorzocht {range}"},
+    "cal_fig_axis": {
+        "en": "position in the range searched (0 = its lower bound, 1 = its upper bound)",
+        "nl": "plaats in het doorzochte bereik (0 = ondergrens, 1 = bovengrens)",
+    },
+    "cal_fig_title": {
+        "en": "{a} of {n} sets accepted ({k} fitted targets)",
+        "nl": "{a} van de {n} sets aanvaard ({k} gekalibreerde doelen)",
+    },
+    "cal_fig_alt": {
+        "en": "each searched parameter set and the chosen one, assumption by assumption",
+        "nl": "elke doorzochte parameterset en de gekozen, aanname per aanname",
+    },
+    "cal_fig_caption": {
+        "en": "Each row an assumption, its range searched from left to right: grey dots are the sets "
+        "searched, green ones the sets that met every fitted range, the red star the chosen set.",
+        "nl": "Elke rij een aanname, het doorzochte bereik van links naar rechts: grijze stippen zijn de "
+        "doorzochte sets, groene de sets die elk gekalibreerd bereik haalden, de rode ster de gekozen set.",
+    },
+    "cal_legend_searched": {"en": "searched", "nl": "doorzocht"},
+    "cal_legend_second": {"en": "second stage", "nl": "tweede fase"},
+    "cal_legend_accepted": {"en": "accepted (within every range)", "nl": "aanvaard (binnen elk bereik)"},
+    "cal_legend_chosen": {"en": "chosen", "nl": "gekozen"},
+    "cal_shortfall_axis": {"en": "shortfall (range widths)", "nl": "tekort (breedtes van het bereik)"},
+    "cal_panels_title": {
+        "en": "Each set's shortfall against its value of each assumption",
+        "nl": "Het tekort van elke set tegenover zijn waarde van elke aanname",
+    },
+    "cal_values": {"en": "Chosen values", "nl": "Gekozen waarden"},
+    "cal_col_assumption": {"en": "assumption", "nl": "aanname"},
+    "cal_col_chosen": {"en": "chosen", "nl": "gekozen"},
+    "cal_col_searched": {"en": "range searched", "nl": "doorzocht bereik"},
+    "cal_col_second": {"en": "second stage", "nl": "tweede fase"},
+    "cal_col_accepted": {
+        "en": "accepted sets (lowest, median, highest)",
+        "nl": "aanvaarde sets (laagste, mediaan, hoogste)",
+    },
+    "cal_targets": {
+        "en": "The chosen set against each fitted target",
+        "nl": "De gekozen set tegenover elk gekalibreerd doel",
+    },
+    "cal_col_chosen_mean": {"en": "chosen set (mean)", "nl": "gekozen set (gemiddelde)"},
+    "cal_not_fitted": {
+        "en": "Not fitted (held out, or outside the recorded period): {items}.",
+        "nl": "Niet gekalibreerd (achtergehouden, of buiten de geregistreerde periode): {items}.",
+    },
+    "cal_design_h": {"en": "Design", "nl": "Ontwerp"},
+    "cal_runs": {
+        "en": "{runs} runs in {seconds} s (runs already stored are resumed, not run again).",
+        "nl": "{runs} runs in {seconds} s (reeds bewaarde runs worden hernomen, niet opnieuw gedraaid).",
+    },
+    "cal_spread": {
+        "en": "Sets by the number of fitted targets they met: {items}.",
+        "nl": "Sets volgens het aantal gekalibreerde doelen dat ze haalden: {items}.",
+    },
+    "cal_spread_item": {"en": "{c} met {m}", "nl": "{c} haalden er {m}"},
+    "cal_panels": {
+        "en": "Each set's shortfall, assumption by assumption",
+        "nl": "Het tekort van elke set, aanname per aanname",
+    },
+    "cal_files": {"en": "Files", "nl": "Bestanden"},
+    "cal_file_points": {
+        "en": "every set searched: its values, each target's mean, shortfall, accepted",
+        "nl": "elke doorzochte set: zijn waarden, het gemiddelde per doel, tekort, aanvaard",
+    },
+    "cal_file_ensemble": {
+        "en": "the sets that fit (for --ensemble), best first",
+        "nl": "de sets die passen (voor --ensemble), de beste eerst",
+    },
+    "cal_file_figures": {"en": "the figures of this page", "nl": "de figuren van deze pagina"},
+    "cal_file_confirmation": {
+        "en": "the best sets run again with fresh replications",
+        "nl": "de beste sets opnieuw gedraaid met nieuwe herhalingen",
+    },
+    "cal_file_scenario": {
+        "en": "the calibrated scenario (check it with clusterpolicy validate)",
+        "nl": "het gekalibreerde scenario (toets het met clusterpolicy validate)",
+    },
+    "cal_file_runs": {
+        "en": "the stored runs (resumable)",
+        "nl": "de bewaarde runs (hervatbaar)",
+    },
 }
 
 EVENTS_NL = (

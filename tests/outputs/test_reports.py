@@ -19,7 +19,7 @@ from clusterpolicy.model.params import declarations
 from clusterpolicy.outputs import i18n
 
 REPO = Path(__file__).resolve().parents[2]
-REPORTS = ("compare", "crowding", "hypothesis", "additionality", "validate")
+REPORTS = ("compare", "crowding", "hypothesis", "additionality", "validate", "calibrate")
 SCENARIO_NAMES = sorted(p.stem for p in SHIPPED_SCENARIOS.glob("*.toml"))
 
 
@@ -198,6 +198,32 @@ def test_the_validation_answer_counts_the_targets_within_range_and_names_the_hel
         assert not any(i in seen for i in t.index if "_" in i), "labels, not ids"
     page = reports.pages["validate"]["en"].read_text(encoding="utf-8")
     assert "Fitted (in-sample)" in page and "Held out (out-of-sample)" in page
+
+
+def test_the_calibration_answer_counts_the_sets_and_targets_and_gives_the_chosen_values(reports):
+    from clusterpolicy.analysis.calibration import chosen_row
+    from clusterpolicy.outputs.format import param_label, param_value
+
+    cal = reports.results["calibrate"]
+    n, k = len(cal.points), len(cal.targets.targets)
+    row = chosen_row(cal)
+    assert cal.confirmed is not None
+    for lang in i18n.LANGS:
+        seen = " ".join(_answer(reports, "calibrate", lang).split())
+        if cal.accepted:
+            searched = i18n.text("cal_answer_searched", lang, n=n, a=cal.accepted)
+        else:
+            best = int(cal.points["n_within"].max())
+            searched = i18n.text("cal_answer_none", lang, n=n, best=best, k=k)
+        assert searched in seen, (lang, seen)
+        r = int(cal.confirmed["runs"].iloc[0])
+        assert i18n.text("cal_answer_confirmed", lang, m=int(row["n_within"]), k=k, r=r) in seen, seen
+        for p in cal.spec.parameters:
+            assert param_label(p.key, lang) in seen and param_value(p.key, cal.best[p.key], lang) in seen
+            assert p.key not in seen
+    page = reports.pages["calibrate"]["en"].read_text(encoding="utf-8")
+    assert "calibrated.toml" in page and "ensemble.csv" in page, "the files are listed"
+    assert (reports.pages["calibrate"]["en"].parent / "calibration_overview.png").is_file()
 
 
 def test_the_terminal_summaries_follow_the_language(reports):

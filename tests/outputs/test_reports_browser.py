@@ -23,6 +23,7 @@ TALLEST = {
     "hypothesis": 3000,
     "additionality": 2200,
     "validate": 2600,
+    "calibrate": 2400,
 }
 
 MEASURE = """() => {
