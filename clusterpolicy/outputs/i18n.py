@@ -1724,7 +1724,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No held-out target lies within the recorded period.",
         "nl": "Geen enkel achtergehouden doel valt binnen de geregistreerde periode.",
     },
-    "val_miss": {"en": "model {model}, observed {range}", "nl": "model {model}, waargenomen {range}"},
     "val_answer_skipped": {
         "en": "{n} target(s) lie outside the recorded period and are not computed.",
         "nl": "{n} doel(en) vallen buiten de geregistreerde periode en zijn niet berekend.",

@@ -257,10 +257,6 @@ def overview_figure(v: Validation, lang: str = "en") -> plt.Figure:
 
 
 # --------------------------------------------------------------------------------------------- report
-def _miss(t: Target, r: Any, lang: str) -> str:
-    return _t("val_miss", lang, model=target_text(t, r.model_mean, lang=lang), range=_range_text(t, lang))
-
-
 def answer_html(v: Validation, lang: str = "en") -> str:
     """The first screen's sentences: fitted and held-out targets within range, and the held-out misses."""
     c = counts(v)
@@ -272,11 +268,9 @@ def answer_html(v: Validation, lang: str = "en") -> str:
         k, n = c["held_out"]
         parts.append(f"<p><b>{esc(_t('val_answer_held', lang, k=k, n=n))}</b></p>")
         misses = [(t, r) for t, r in _rows(v, "held_out") if not r.within]
-        if misses:
-            items = "".join(
-                f"<li>{esc(target_label(t, lang))} ({nw(_miss(t, r, lang), 'ci')})</li>" for t, r in misses
-            )
-            parts.append(f"<p>{esc(_t('val_answer_misses', lang))}</p><ul>{items}</ul>")
+        if misses:  # by name only: their values are in the figure beside and in the table below
+            names = "; ".join(esc(target_label(t, lang)) for t, _ in misses)
+            parts.append(f"<p>{esc(_t('val_answer_misses', lang))} {names}.</p>")
         else:
             parts.append(f"<p>{esc(_t('val_answer_no_misses', lang))}</p>")
     else:
