@@ -360,6 +360,18 @@ def _span(key: str, bounds: tuple[float, float] | None, levels: object, lang: st
     return f"{lo}{NBSP}{_t('to', lang)}{NBSP}{hi}"
 
 
+def _short_span(key: str, bounds: tuple[float, float] | None, levels: object, lang: str) -> str:
+    """A searched range in few characters: ``1.5–10 € per €``, ``€1,000–€8,000 per year``, ``3×–20×``."""
+    if bounds is None:
+        return _span(key, bounds, levels, lang)
+    lo, hi = (param_value(key, plain_value(key, b), lang) for b in bounds)
+    lo_num, _, lo_unit = lo.partition(" ")
+    hi_num, _, hi_unit = hi.partition(" ")
+    if lo_unit == hi_unit:
+        return f"{lo_num}–{hi_num} {lo_unit}".strip()
+    return f"{lo}–{hi}"
+
+
 def answer_html(cal: Calibration, lang: str = "en") -> str:
     """The first screen's sentences: sets searched and accepted, targets the chosen set met, its values."""
     k = len(cal.targets.targets)
@@ -375,14 +387,14 @@ def answer_html(cal: Calibration, lang: str = "en") -> str:
         )
     else:
         met = _t("cal_answer_design", lang, m=int(row["n_within"]), k=k, r=cal.spec.replications)
-    items = "".join(
-        f"<li>{esc(param_label(p.key, lang))}: <b>{nw(param_value(p.key, cal.best[p.key], lang))}</b> "
-        f"({nw(_t('cal_searched', lang, range=_span(p.key, p.bounds, p.levels, lang)), 'ci')})</li>"
+    items = "; ".join(
+        f"{esc(param_label(p.key, lang))}: <b>{nw(param_value(p.key, cal.best[p.key], lang))}</b> "
+        f"({nw(_short_span(p.key, p.bounds, p.levels, lang), 'ci')})"
         for p in cal.spec.parameters
     )
     return (
         f"<p><b>{esc(searched)}</b></p><p><b>{esc(met)}</b></p>"
-        f"<p>{esc(_t('cal_answer_values', lang))}</p><ul>{items}</ul>"
+        f"<p>{esc(_t('cal_answer_values', lang))} {items}.</p>"
     )
 
 
