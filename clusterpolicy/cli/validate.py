@@ -6,7 +6,14 @@ import argparse
 import time
 from pathlib import Path
 
-from clusterpolicy.cli.options import add_overrides, add_replications, add_run_options, add_seed, execution
+from clusterpolicy.cli.options import (
+    add_lang,
+    add_overrides,
+    add_replications,
+    add_run_options,
+    add_seed,
+    execution,
+)
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -19,7 +26,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         "with the same seeds) and print, for every target, the observed value and range, its source, the "
         "model mean with its 95 % interval, and whether the mean lies within the range, fitted targets "
         "(in-sample) and held-out ones (out-of-sample) apart. Writes DIR/validation.csv, "
-        "DIR/replications.csv, DIR/validation.png and DIR/report.html.",
+        "DIR/replications.csv, DIR/validation.png, DIR/validation_overview.png and DIR/report.html "
+        "(in --lang).",
     )
     v.add_argument(
         "scenario",
@@ -33,6 +41,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     v.add_argument("--out", help="output folder (default results/validation)")
     add_run_options(v, store=False)
     add_overrides(v)
+    add_lang(v)
     v.set_defaults(func=cmd_validate)
 
     c = sub.add_parser(
@@ -43,7 +52,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         "resumable), score every parameter set against the targets with role = 'fit' (held-out targets are "
         "never seen), accept the sets "
         "within every target range, choose the accepted set closest to the observed values (or, if none "
-        "is accepted, the one that misses the ranges by the least), and write it as a scenario file.",
+        "is accepted, the one that misses the ranges by the least), and write it as a scenario file. Writes "
+        "OUT/report.html (in --lang), OUT/calibration.csv, OUT/ensemble.csv and the figures.",
     )
     c.add_argument(
         "spec",
@@ -79,6 +89,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         help="replications of the confirmation (default 10)",
     )
     add_run_options(c, scheduler=True)
+    add_lang(c)
     c.set_defaults(func=cmd_calibrate)
 
 
@@ -96,6 +107,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         args.seed,
         out=out,
         overrides=args.overrides,
+        lang=args.lang,
         execution=execution(args),
     )
     elapsed = time.perf_counter() - t0
@@ -116,7 +128,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Run the calibration design, choose the calibrated values and write the scenario."""
     from clusterpolicy.inputs.sweep_spec import load_spec
-    from clusterpolicy.outputs.calibration import calibration_text
+    from clusterpolicy.outputs.calibration import FILES, calibration_text
     from clusterpolicy.outputs.sweep import cost_text
     from clusterpolicy.studies.calibrate import calibrate
 
@@ -143,6 +155,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         confirm_replications=args.confirm_replications,
         write=write,
         on_start=start,
+        lang=args.lang,
         execution=ex,
     )
     print(f"finished {cal.runs:,} runs in {time.perf_counter() - t0:.0f} s\n")
@@ -158,5 +171,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         + (", refine/" if args.refine else "")
         + (", confirmation.csv" if args.confirm else "")
     )
-    print(f"files: {out}/ (calibration.csv, calibration.png, {dirs})")
+    print(f"report: {out / 'report.html'}")
+    listed = ", ".join(f for f in FILES if f != "report.html")
+    print(f"files:  {out}/ ({listed}, {dirs})")
     return 0

@@ -325,6 +325,10 @@ def param_label(key: str, lang: str = "en") -> str:
     return i18n.label(key, lang)
 
 
+# a parameter's amount of money below this shows in whole euros (``€6,340 per year``), not in millions
+WHOLE_EUROS_BELOW = 1e5
+
+
 def param_value(key: str, value: object, lang: str = "en") -> str:
     """A parameter's value for people, in its declared unit: ``25%``, ``€280m``, ``2 quarters``, ``jury``."""
     from clusterpolicy.model.params import field_spec
@@ -343,11 +347,12 @@ def param_value(key: str, value: object, lang: str = "en") -> str:
         return str(value)
     f = FORMATS.get(unit)
     if unit in ("share", "EUR", "EUR/yr") and f is not None:
-        v = float(value) * f.scale
-        body = f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+        small = unit != "share" and abs(float(value)) < WHOLE_EUROS_BELOW
+        v = float(value) if small else float(value) * f.scale
+        body = f"{v:,.0f}" if small or abs(v) >= 1e4 else f"{v:,.4g}"
         body = localise_number(body, lang)
         tail = i18n.text("per_year", lang) if unit == "EUR/yr" else ""
-        text = f"{f.prefix}{body}{i18n.suffix(f.suffix, lang)}"
+        text = f"{f.prefix}{body}{'' if small else i18n.suffix(f.suffix, lang)}"
         return f"{text} {tail}".strip()
     body = f"{float(value):,.3g}" if isinstance(value, float) else f"{value:,d}"
     body = localise_number(body, lang)

@@ -429,6 +429,20 @@ UNITS = {
         "yr": "years",
         "decisions": "decisions",
         "x": "×",
+        "1/(EUR m/yr * quarter)": "per quarter per € m of R&D a year",
+        "1/(domain * call)": "per domain and call",
+        "1/(member * yr)": "per member and year",
+        "1/knowledge": "per unit of knowledge",
+        "1/score": "per unit of score",
+        "domains": "domains",
+        "excellence": "excellence",
+        "initiatives": "initiatives",
+        "institutions": "institutions",
+        "knowledge": "knowledge",
+        "knowledge/yr": "knowledge per year",
+        "projects/yr": "projects per year",
+        "score/knowledge": "score per unit of knowledge",
+        "structures": "structures",
         "-": "",
     },
     "nl": {
@@ -462,6 +476,20 @@ UNITS = {
         "yr": "jaar",
         "decisions": "beslissingen",
         "x": "×",
+        "1/(EUR m/yr * quarter)": "per kwartaal per € mln O&O per jaar",
+        "1/(domain * call)": "per domein en oproep",
+        "1/(member * yr)": "per lid en per jaar",
+        "1/knowledge": "per eenheid kennis",
+        "1/score": "per eenheid score",
+        "domains": "domeinen",
+        "excellence": "excellentie",
+        "initiatives": "initiatieven",
+        "institutions": "instellingen",
+        "knowledge": "kennis",
+        "knowledge/yr": "kennis per jaar",
+        "projects/yr": "projecten per jaar",
+        "score/knowledge": "score per eenheid kennis",
+        "structures": "structuren",
         "-": "",
     },
 }
@@ -873,6 +901,55 @@ PHRASES_NL = {
     "wat volgers leerden in VIS-projecten, wordt niet vervangen door lidmaatschap van een cluster",
     "assumption: knowledge raises SMEs' chance to innovate": "aanname: kennis verhoogt de kans dat een kmo "
     "innoveert",
+    # validation targets (the `what` of each target in clusterpolicy/data/targets.toml)
+    "spearhead clusters active at the end of 2016": "actieve speerpuntclusters eind 2016",
+    "spearhead clusters active at the end of 2017": "actieve speerpuntclusters eind 2017",
+    "spearhead clusters active at the end of 2018": "actieve speerpuntclusters eind 2018",
+    "spearhead clusters active at the end of 2021": "actieve speerpuntclusters eind 2021",
+    "spearhead clusters active at the end of 2024": "actieve speerpuntclusters eind 2024",
+    "IBNs active at the end of 2017 (the first round, within their three years)": "actieve IBN's eind 2017 "
+    "(de eerste ronde, binnen hun drie jaar)",
+    "IBNs active at the end of 2018 (both rounds, within their three years)": "actieve IBN's eind 2018 "
+    "(beide rondes, binnen hun drie jaar)",
+    "members of spearhead clusters in 2018, summed over the clusters (mean over the year)": "leden van "
+    "speerpuntclusters in 2018, opgeteld over de clusters (gemiddelde over het jaar)",
+    "SME share of the members of spearhead clusters, 2017-2022": "aandeel kmo's onder de leden van "
+    "speerpuntclusters, 2017-2022",
+    "project money earmarked for spearhead-cluster projects, 2017": "projectgeld voorbehouden voor "
+    "speerpuntclusterprojecten, 2017",
+    "project money earmarked for spearhead-cluster projects, 2019": "projectgeld voorbehouden voor "
+    "speerpuntclusterprojecten, 2019",
+    "spearhead-cluster projects funded with reserved money, 2016-2019": "speerpuntclusterprojecten gesteund "
+    "met voorbehouden middelen, 2016-2019",
+    "additional business R&D per public euro of the policy, 2016-2025 (difference to the counterfactual)": (
+        "bijkomende O&O van bedrijven per publieke euro van het beleid, 2016-2025 (verschil met het "
+        "contrafeitelijke scenario)"
+    ),
+    "SME share of firms' project grants, 2016-2019": "aandeel kmo's in de projectsteun aan bedrijven, "
+    "2016-2019",
+    "firms whose individual project (regular company R&D grant) was funded in the 2019 call": "bedrijven "
+    "waarvan het individuele project (gewone O&O-bedrijfssteun) in de oproep van 2019 gesteund werd",
+    "members of the largest spearhead cluster, 2018-2022": "leden van de grootste speerpuntcluster, "
+    "2018-2022",
+    "members of the median spearhead cluster, 2018-2022": "leden van de mediane speerpuntcluster, 2018-2022",
+    "members' share of the spearhead organisations' budgets, 2017-2022": "aandeel van de leden in de "
+    "budgetten van de speerpuntclusterorganisaties, 2017-2022",
+    "the cluster policy's part of R&D intensity in 2021 (difference to the counterfactual)": "het deel van "
+    "de O&O-intensiteit in 2021 dat aan het clusterbeleid toe te schrijven is (verschil met het "
+    "contrafeitelijke scenario)",
+    "members against matched non-members: change in the yearly probability of innovating after joining": (
+        "leden tegenover gelijkaardige niet-leden: verandering van de jaarlijkse kans om te innoveren na "
+        "de toetreding"
+    ),
+    "members against matched non-members: relative change of own R&D spending after joining": "leden "
+    "tegenover gelijkaardige niet-leden: relatieve verandering van de eigen O&O-uitgaven na de toetreding",
+    "SME members against matched non-members: extra total R&D per euro of extra project aid": "kmo-leden "
+    "tegenover gelijkaardige niet-leden: extra totale O&O per euro extra projectsteun",
+    "members against matched non-members: extra total R&D per euro of extra project aid": "leden tegenover "
+    "gelijkaardige niet-leden: extra totale O&O per euro extra projectsteun",
+    "members against matched non-members: extra total R&D per euro of extra project aid is positive": (
+        "leden tegenover gelijkaardige niet-leden: extra totale O&O per euro extra projectsteun is positief"
+    ),
 }
 
 # --------------------------------------------------------------------------- messages
@@ -1621,6 +1698,273 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmp_star": {
         "en": "* clear at 95 % (the interval of the paired difference excludes 0)",
         "nl": "* duidelijk bij 95 % (het interval van het gepaarde verschil sluit 0 uit)",
+    },
+    # ------------------------------------------------------------ validation
+    "val_title": {
+        "en": "Does {scenario} reproduce the Flemish record?",
+        "nl": "Reproduceert {scenario} wat er in Vlaanderen gebeurde?",
+    },
+    "val_meta": {
+        "en": "{n} replications of {scenario}, {first}–{last}; targets from {file}.",
+        "nl": "{n} herhalingen van {scenario}, {first}–{last}; doelen uit {file}.",
+    },
+    "val_meta_cf": {
+        "en": "{n} replications of {scenario} and of {counterfactual} with the same random numbers, "
+        "{first}–{last}; targets from {file}.",
+        "nl": "{n} herhalingen van {scenario} en van {counterfactual} met dezelfde toevalsgetallen, "
+        "{first}–{last}; doelen uit {file}.",
+    },
+    "val_howto": {
+        "en": "Each target is a fact of the public record with a range that counts as reproducing it; a "
+        "target holds when the model mean over the replications lies in that range. Fitted targets were "
+        "used to calibrate the behavioural assumptions (in-sample: meeting them shows that the calibration "
+        "worked, not that the model is right). Held-out targets were declared before the calibration and "
+        "never seen by it (out-of-sample: the real test); some replicate published evaluation studies on "
+        "the model's firms, comparing members with matched non-members. These are the model's results "
+        "under its assumptions, not forecasts.",
+        "nl": "Elk doel is een feit uit de publieke bronnen, met een bereik dat als reproductie telt; een "
+        "doel is gehaald als het gemiddelde van het model over de herhalingen in dat bereik ligt. "
+        "Gekalibreerde doelen zijn gebruikt om de gedragsaannames af te stellen (in-sample: ze halen toont "
+        "dat de kalibratie werkte, niet dat het model klopt). Achtergehouden doelen zijn vóór de kalibratie "
+        "vastgelegd en nooit door haar gezien (out-of-sample: de echte toets); enkele herhalen gepubliceerde "
+        "evaluatiestudies op de bedrijven van het model, door leden te vergelijken met gelijkaardige "
+        "niet-leden. Dit zijn resultaten van het model onder zijn aannames, geen voorspellingen.",
+    },
+    "val_answer_fit": {
+        "en": "{k} of {n} fitted targets lie within their observed range (in-sample).",
+        "nl": "{k} van de {n} gekalibreerde doelen liggen binnen hun waargenomen bereik (in-sample).",
+    },
+    "val_answer_held": {
+        "en": "{k} of {n} held-out targets lie within their range (out-of-sample: never seen by the "
+        "calibration).",
+        "nl": "{k} van de {n} achtergehouden doelen liggen binnen hun bereik (out-of-sample: nooit gezien "
+        "door de kalibratie).",
+    },
+    "val_answer_misses": {
+        "en": "The held-out targets the model misses:",
+        "nl": "De achtergehouden doelen die het model mist:",
+    },
+    "val_answer_no_misses": {
+        "en": "The model misses none of the held-out targets.",
+        "nl": "Het model mist geen enkel achtergehouden doel.",
+    },
+    "val_answer_no_held": {
+        "en": "No held-out target lies within the recorded period.",
+        "nl": "Geen enkel achtergehouden doel valt binnen de geregistreerde periode.",
+    },
+    "val_answer_skipped": {
+        "en": "{n} target(s) lie outside the recorded period and are not computed.",
+        "nl": "{n} doel(en) vallen buiten de geregistreerde periode en zijn niet berekend.",
+    },
+    "val_fig_caption": {
+        "en": "Each row a target: the grey band is its observed range, the black tick the observed value, "
+        "the dot the model mean with its 95 % interval (green: within the range, red: not), in units of "
+        "each range (0 = its low end, 1 = its high end).",
+        "nl": "Elke rij een doel: de grijze band is het waargenomen bereik, het zwarte streepje de "
+        "waargenomen waarde, de stip het gemiddelde van het model met zijn 95 %-interval (groen: binnen "
+        "het bereik, rood: niet), in eenheden van elk bereik (0 = de onderkant, 1 = de bovenkant).",
+    },
+    "val_fig_axis": {
+        "en": "model mean within the observed range (0 = low end, 1 = high end)",
+        "nl": "gemiddelde van het model binnen het waargenomen bereik (0 = onderkant, 1 = bovenkant)",
+    },
+    "val_fig_fit": {"en": "fitted (in-sample)", "nl": "gekalibreerd (in-sample)"},
+    "val_fig_held": {"en": "held out (out-of-sample)", "nl": "achtergehouden (out-of-sample)"},
+    "val_fig_alt": {
+        "en": "each target's model mean against its observed range",
+        "nl": "het gemiddelde van het model tegenover het waargenomen bereik van elk doel",
+    },
+    "val_fig_title": {
+        "en": "{scenario} against the record ({n} replications)",
+        "nl": "{scenario} tegenover de cijfers ({n} herhalingen)",
+    },
+    "val_section_fit": {
+        "en": "Fitted (in-sample): {k} of {n} within range",
+        "nl": "Gekalibreerd (in-sample): {k} van de {n} binnen het bereik",
+    },
+    "val_section_held_out": {
+        "en": "Held out (out-of-sample): {k} of {n} within range",
+        "nl": "Achtergehouden (out-of-sample): {k} van de {n} binnen het bereik",
+    },
+    "val_col_target": {"en": "target", "nl": "doel"},
+    "val_col_when": {"en": "when", "nl": "wanneer"},
+    "val_col_observed": {"en": "observed (range)", "nl": "waargenomen (bereik)"},
+    "val_col_model": {"en": "model mean (95 % interval)", "nl": "gemiddelde van het model (95 %-interval)"},
+    "val_col_within": {"en": "within range", "nl": "binnen het bereik"},
+    "val_panels": {
+        "en": "Every replication, target by target",
+        "nl": "Elke herhaling, doel per doel",
+    },
+    "val_sources": {
+        "en": "Sources and notes of these targets (as written in the targets file)",
+        "nl": "Bronnen en toelichting bij deze doelen (in het Engels, zoals in het doelenbestand)",
+    },
+    "val_skipped": {
+        "en": "Not computed (outside the recorded period): {items}.",
+        "nl": "Niet berekend (buiten de geregistreerde periode): {items}.",
+    },
+    "val_legend_range": {"en": "observed range", "nl": "waargenomen bereik"},
+    "val_legend_observed": {"en": "observed", "nl": "waargenomen"},
+    "val_legend_runs": {"en": "replications", "nl": "herhalingen"},
+    "val_legend_mean": {"en": "model mean, 95 % interval", "nl": "gemiddelde van het model, 95 %-interval"},
+    "val_held_tag": {"en": "held out", "nl": "achtergehouden"},
+    "val_panels_title": {
+        "en": "{scenario} against the record: each replication (dots) and the model mean (green: within the "
+        "observed range)",
+        "nl": "{scenario} tegenover de cijfers: elke herhaling (stippen) en het gemiddelde van het model "
+        "(groen: binnen het waargenomen bereik)",
+    },
+    # ------------------------------------------------------------ calibration
+    "cal_title": {
+        "en": "Calibration of {scenario}: which behavioural assumptions reproduce the record?",
+        "nl": "Kalibratie van {scenario}: welke gedragsaannames reproduceren de cijfers?",
+    },
+    "cal_meta": {
+        "en": "{design}; scored against {k} fitted targets from {file}.",
+        "nl": "{design}; getoetst aan {k} gekalibreerde doelen uit {file}.",
+    },
+    "cal_design": {
+        "en": "a {design} of {n} parameter sets × {r} replications (common random numbers)",
+        "nl": "een {design} van {n} parametersets × {r} herhalingen (gemeenschappelijke toevalsgetallen)",
+    },
+    "cal_design_second": {
+        "en": ", then a second of {n} sets within the box of the best {top} sets of the first",
+        "nl": ", daarna een tweede van {n} sets binnen het gebied van de beste {top} sets van het eerste",
+    },
+    "cal_design_cf": {
+        "en": "; each run paired with its counterfactual ({counterfactual}, same random numbers)",
+        "nl": "; elke run gepaard met zijn contrafeitelijk scenario ({counterfactual}, dezelfde "
+        "toevalsgetallen)",
+    },
+    "cal_design_lhs": {"en": "Latin hypercube", "nl": "Latijnse hyperkubus"},
+    "cal_design_sobol": {"en": "Sobol' design", "nl": "Sobol'-ontwerp"},
+    "cal_design_morris": {"en": "Morris design", "nl": "Morris-ontwerp"},
+    "cal_design_grid": {"en": "grid", "nl": "rooster"},
+    "cal_howto": {
+        "en": "The behavioural assumptions that the record cannot pin down directly (what membership is "
+        "worth to firms and costs them, how often initiatives start) were searched over plausible ranges. "
+        "Each parameter set ran a few times and was scored against the fitted targets only; held-out "
+        "targets are never seen (the validation report tests them). A set is accepted when the model mean "
+        "lies in every fitted target's range; its shortfall says by how much it misses the ranges, in "
+        "units of each range's width. The chosen set is the accepted one closest to the observed values, "
+        "or, if none is accepted, the one that misses by the least. These are the model's results under "
+        "its assumptions, not forecasts.",
+        "nl": "De gedragsaannames die de cijfers niet rechtstreeks vastleggen (wat een lidmaatschap "
+        "bedrijven waard is en kost, hoe vaak initiatieven ontstaan), zijn doorzocht over aannemelijke "
+        "bereiken. Elke parameterset draaide enkele keren en werd alleen aan de gekalibreerde doelen "
+        "getoetst; achtergehouden doelen worden nooit gezien (het validatierapport toetst ze). Een set is "
+        "aanvaard als het gemiddelde van het model binnen het bereik van elk gekalibreerd doel ligt; zijn "
+        "tekort zegt hoeveel hij de bereiken mist, in eenheden van de breedte van elk bereik. De gekozen "
+        "set is de aanvaarde die het dichtst bij de waargenomen waarden ligt, of, als er geen aanvaard is, "
+        "de set die het minst mist. Dit zijn resultaten van het model onder zijn aannames, geen "
+        "voorspellingen.",
+    },
+    "cal_answer_searched": {
+        "en": "{n} parameter sets were searched; {a} met every fitted range.",
+        "nl": "{n} parametersets zijn doorzocht; {a} haalden elk gekalibreerd bereik.",
+    },
+    "cal_answer_none": {
+        "en": "{n} parameter sets were searched; none met every fitted range (the best met {best} of {k} "
+        "fitted targets).",
+        "nl": "{n} parametersets zijn doorzocht; geen enkele haalde elk gekalibreerd bereik (de beste haalde "
+        "{best} van de {k} gekalibreerde doelen).",
+    },
+    "cal_answer_confirmed": {
+        "en": "The chosen set met {m} of {k} fitted targets in its confirmation runs ({r} fresh "
+        "replications).",
+        "nl": "De gekozen set haalde {m} van de {k} gekalibreerde doelen in zijn bevestigingsruns ({r} "
+        "nieuwe herhalingen).",
+    },
+    "cal_answer_design": {
+        "en": "The chosen set met {m} of {k} fitted targets on its {r} replications in the design (no "
+        "confirmation runs).",
+        "nl": "De gekozen set haalde {m} van de {k} gekalibreerde doelen op zijn {r} herhalingen in het "
+        "ontwerp (geen bevestigingsruns).",
+    },
+    "cal_answer_values": {
+        "en": "The chosen values (the stars in the figure), with the range searched:",
+        "nl": "De gekozen waarden (de sterren in de figuur), met het doorzochte bereik:",
+    },
+    "cal_fig_axis": {
+        "en": "position in the range searched (0 = its lower bound, 1 = its upper bound)",
+        "nl": "plaats in het doorzochte bereik (0 = ondergrens, 1 = bovengrens)",
+    },
+    "cal_fig_title": {
+        "en": "{a} of {n} sets accepted ({k} fitted targets)",
+        "nl": "{a} van de {n} sets aanvaard ({k} gekalibreerde doelen)",
+    },
+    "cal_fig_alt": {
+        "en": "each searched parameter set and the chosen one, assumption by assumption",
+        "nl": "elke doorzochte parameterset en de gekozen, aanname per aanname",
+    },
+    "cal_fig_caption": {
+        "en": "Each row an assumption, its range searched from left to right: grey dots are the sets "
+        "searched, green ones the sets that met every fitted range, the red star the chosen set.",
+        "nl": "Elke rij een aanname, het doorzochte bereik van links naar rechts: grijze stippen zijn de "
+        "doorzochte sets, groene de sets die elk gekalibreerd bereik haalden, de rode ster de gekozen set.",
+    },
+    "cal_legend_searched": {"en": "searched", "nl": "doorzocht"},
+    "cal_legend_second": {"en": "second stage", "nl": "tweede fase"},
+    "cal_legend_accepted": {"en": "accepted (within every range)", "nl": "aanvaard (binnen elk bereik)"},
+    "cal_legend_chosen": {"en": "chosen", "nl": "gekozen"},
+    "cal_shortfall_axis": {"en": "shortfall (range widths)", "nl": "tekort (breedtes van het bereik)"},
+    "cal_panels_title": {
+        "en": "Each set's shortfall against its value of each assumption",
+        "nl": "Het tekort van elke set tegenover zijn waarde van elke aanname",
+    },
+    "cal_values": {"en": "Chosen values", "nl": "Gekozen waarden"},
+    "cal_col_assumption": {"en": "assumption", "nl": "aanname"},
+    "cal_col_chosen": {"en": "chosen", "nl": "gekozen"},
+    "cal_col_searched": {"en": "range searched", "nl": "doorzocht bereik"},
+    "cal_col_second": {"en": "second stage", "nl": "tweede fase"},
+    "cal_col_accepted": {
+        "en": "accepted sets (lowest, median, highest)",
+        "nl": "aanvaarde sets (laagste, mediaan, hoogste)",
+    },
+    "cal_targets": {
+        "en": "The chosen set against each fitted target",
+        "nl": "De gekozen set tegenover elk gekalibreerd doel",
+    },
+    "cal_col_chosen_mean": {"en": "chosen set (mean)", "nl": "gekozen set (gemiddelde)"},
+    "cal_not_fitted": {
+        "en": "Not fitted (held out, or outside the recorded period): {items}.",
+        "nl": "Niet gekalibreerd (achtergehouden, of buiten de geregistreerde periode): {items}.",
+    },
+    "cal_design_h": {"en": "Design", "nl": "Ontwerp"},
+    "cal_runs": {
+        "en": "{runs} runs in {seconds} s (runs already stored are resumed, not run again).",
+        "nl": "{runs} runs in {seconds} s (reeds bewaarde runs worden hernomen, niet opnieuw gedraaid).",
+    },
+    "cal_spread": {
+        "en": "Sets by the number of fitted targets they met: {items}.",
+        "nl": "Sets volgens het aantal gekalibreerde doelen dat ze haalden: {items}.",
+    },
+    "cal_spread_item": {"en": "{c} met {m}", "nl": "{c} haalden er {m}"},
+    "cal_panels": {
+        "en": "Each set's shortfall, assumption by assumption",
+        "nl": "Het tekort van elke set, aanname per aanname",
+    },
+    "cal_files": {"en": "Files", "nl": "Bestanden"},
+    "cal_file_points": {
+        "en": "every set searched: its values, each target's mean, shortfall, accepted",
+        "nl": "elke doorzochte set: zijn waarden, het gemiddelde per doel, tekort, aanvaard",
+    },
+    "cal_file_ensemble": {
+        "en": "the sets that fit (for --ensemble), best first",
+        "nl": "de sets die passen (voor --ensemble), de beste eerst",
+    },
+    "cal_file_figures": {"en": "the figures of this page", "nl": "de figuren van deze pagina"},
+    "cal_file_confirmation": {
+        "en": "the best sets run again with fresh replications",
+        "nl": "de beste sets opnieuw gedraaid met nieuwe herhalingen",
+    },
+    "cal_file_scenario": {
+        "en": "the calibrated scenario (check it with clusterpolicy validate)",
+        "nl": "het gekalibreerde scenario (toets het met clusterpolicy validate)",
+    },
+    "cal_file_runs": {
+        "en": "the stored runs (resumable)",
+        "nl": "de bewaarde runs (hervatbaar)",
     },
 }
 

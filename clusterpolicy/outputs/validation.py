@@ -2,27 +2,37 @@
 
 The terminal table fits in 120 columns: one row per target with a readable name, the observed value and
 range, the model mean with its interval, and the verdict; fitted targets (what the calibration used) and
-held-out targets (never seen by it) in two blocks, each with its count. The report adds, per target, what
-it measures, its source and note, and a panel with the observed range and every replication.
+held-out targets (never seen by it) in two blocks, each with its count. The report (in English or Dutch)
+opens with how to read it and, on its first screen, how many fitted and held-out targets hold and which
+held-out ones the model misses, beside every target on one axis (each observed range scaled to 0-1);
+below, per role, a table of the targets with what each measures, its source and note, and a panel per
+target with the observed range and every replication.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from clusterpolicy.analysis.validation import Validation
+from clusterpolicy.analysis.validation import Validation, recorded_quarters
 from clusterpolicy.inputs.targets import Target
-from clusterpolicy.outputs.figures import legend_below, panels, render
-from clusterpolicy.outputs.files import write_bytes, write_csv, write_text
-from clusterpolicy.outputs.format import FORMATS, format_value
-from clusterpolicy.outputs.html import esc, img, page, table
+from clusterpolicy.outputs import i18n
+from clusterpolicy.outputs.figures import legend_below, localise_ticks, panels, render
+from clusterpolicy.outputs.files import write_csv, write_figures, write_text
+from clusterpolicy.outputs.format import FORMATS, NBSP, format_value
+from clusterpolicy.outputs.html import answer, esc, howto, img, nw, page, runs_html, table, wrap
 
-FILES = ("validation.csv", "replications.csv", "validation.png", "report.html")
+FILES = ("validation.csv", "replications.csv", "validation.png", "validation_overview.png", "report.html")
+# the overview figure: the axis shows each range as 0 to 1 and this much either side of it
+OVERVIEW_REACH = 1.5
+LABEL_WIDTH = 66
+RANGE_IN_TEXT = re.compile(r"(?<=[\d%m)]) +to +(?=[-+€\d])")
 ROLE_WORDS = {
     "fit": "fitted (in-sample: the calibration used these)",
     "held_out": "held out (out-of-sample: declared before the fit, never seen by it)",
@@ -30,9 +40,14 @@ ROLE_WORDS = {
 NAME_WIDTH = 36
 
 
-def target_text(t: Target, x: float, signed: bool = False) -> str:
+def target_text(t: Target, x: float, signed: bool = False, lang: str = "en") -> str:
     """A value in the target's unit."""
-    return format_value(x, t.unit, signed)
+    return format_value(x, t.unit, signed, lang=lang)
+
+
+def target_label(t: Target, lang: str = "en") -> str:
+    """What a target measures, in ``lang`` (its ``what`` in the targets file)."""
+    return i18n.phrase(t.what, lang)
 
 
 def readable(t: Target) -> str:
@@ -102,23 +117,38 @@ def summary_sentence(v: Validation) -> str:
     return f"{v.scenario.name} reproduces " + " and ".join(parts) + " (model mean within the range)."
 
 
-def validation_figure(v: Validation, role: str | None = None) -> plt.Figure:
+def _t(message_id: str, lang: str, **fields: object) -> str:
+    return i18n.text(message_id, lang, **fields)
+
+
+def _range_text(t: Target, lang: str) -> str:
+    low, high = target_text(t, t.low, lang=lang), target_text(t, t.high, lang=lang)
+    return f"{low}{NBSP}{_t('to', lang)}{NBSP}{high}"
+
+
+def validation_figure(v: Validation, role: str | None = None, lang: str = "en") -> plt.Figure:
     """One panel per target: the observed range and value, each replication, the model mean and interval."""
     pairs = [
         (t, r)
         for t, r in zip(v.targets.targets, v.table.itertuples(index=False), strict=True)
         if role is None or t.role == role
     ]
-    fig, axes = panels(max(1, len(pairs)), 4, 4.1, 2.6, constrained_layout=True)
+    fig, axes = panels(max(1, len(pairs)), 4, 4.1, 2.8, constrained_layout=True)
     rng = np.random.default_rng(0)
     for ax, (t, r) in zip(axes, pairs, strict=False):
         factor = FORMATS[t.unit].scale
-        ax.axhspan(t.low * factor, t.high * factor, color="0.85", lw=0, label="observed range")
-        ax.axhline(t.value * factor, color="k", lw=1.2, label="observed")
+        ax.axhspan(t.low * factor, t.high * factor, color="0.85", lw=0, label=_t("val_legend_range", lang))
+        ax.axhline(t.value * factor, color="k", lw=1.2, label=_t("val_legend_observed", lang))
         x = v.per_run[t.id].to_numpy(dtype=float) * factor
         x = x[np.isfinite(x)]
         ax.scatter(
-            rng.uniform(-0.15, 0.15, len(x)), x, s=9, color="0.45", alpha=0.6, lw=0, label="replications"
+            rng.uniform(-0.15, 0.15, len(x)),
+            x,
+            s=9,
+            color="0.45",
+            alpha=0.6,
+            lw=0,
+            label=_t("val_legend_runs", lang),
         )
         color = "tab:green" if r.within else "tab:red"
         mean, lo_ci, hi_ci = r.model_mean, r.ci_low, r.ci_high
@@ -131,7 +161,7 @@ def validation_figure(v: Validation, role: str | None = None) -> plt.Figure:
                 fmt="o",
                 color=color,
                 capsize=4,
-                label="model mean, 95 % CI",
+                label=_t("val_legend_mean", lang),
             )
         ax.set_xlim(-0.6, 0.9)
         ax.set_xticks([])
@@ -139,98 +169,208 @@ def validation_figure(v: Validation, role: str | None = None) -> plt.Figure:
         hi = max([t.high * factor, *(x if len(x) else [t.high * factor])])
         pad = 0.12 * (hi - lo or 1.0)
         ax.set_ylim(lo - pad, hi + pad)
-        ax.set_ylabel(FORMATS[t.unit].axis, fontsize=8)
-        tag = "" if t.fit else " [held out]"
-        ax.set_title(f"{readable(t)}{tag}", fontsize=9, color="k" if r.within else "tab:red")
+        ax.set_ylabel(i18n.axis(FORMATS[t.unit].axis, lang), fontsize=8)
+        tag = "" if t.fit else f" [{_t('val_held_tag', lang)}]"
+        title = textwrap.fill(target_label(t, lang) + tag, 44)
+        ax.set_title(title, fontsize=7.5, color="k" if r.within else "tab:red")
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3, axis="y")
+        localise_ticks(ax, lang, x=False)
     for ax in axes[len(pairs) :]:
         ax.set_visible(False)
     legend_below(fig, axes[0], 4)
-    c = counts(v)
-    bits = [f"{a} of {b} {'fitted' if k == 'fit' else 'held-out'}" for k, (a, b) in c.items()]
-    fig.suptitle(
-        f"{v.scenario.name} against the record: {', '.join(bits)} within range "
-        f"({len(v.per_run)} replications; green: model mean within the observed range)",
-        fontsize=11,
-    )
+    sc = i18n.scenario_label(v.scenario.name, lang)
+    fig.suptitle(_t("val_panels_title", lang, scenario=sc), fontsize=11)
     return fig
 
 
-def report(v: Validation, figs: dict[str, bytes]) -> str:
-    """The validation report: the answer first, then each target and its source, fitted and held out apart."""
-    body = [
-        f"<h1>Validation of <code>{esc(v.scenario.name)}</code> against the Flemish record</h1>",
-        f'<p class="lead">{esc(summary_sentence(v))}</p>',
-        "<h2>How to read this</h2>",
-        "<p>Each target is a fact of the public record with a range that counts as reproducing it. "
-        "<b>Fitted</b> targets were used to calibrate the behavioural assumptions (in-sample: meeting "
-        "them shows the calibration worked, not that the model is right). <b>Held-out</b> targets were "
-        "declared before the fit and never seen by it (out-of-sample: the test of the model). Among them "
-        "are evaluation studies replicated on the model's firms: the same difference-in-differences of "
-        "members against matched non-members that the published studies ran. A target holds when the "
-        f"model mean over {len(v.per_run)} replications lies in the range; the dots show every "
-        "replication.</p>",
+def _position(t: Target, x: float) -> float:
+    """``x`` in units of the target's range: 0 at its low end, 1 at its high end."""
+    return (x - t.low) / (t.high - t.low)
+
+
+def overview_figure(v: Validation, lang: str = "en") -> plt.Figure:
+    """Every target on one axis: where the model mean and its interval lie within the observed range.
+
+    Each range is scaled to run from 0 to 1, so that targets of any unit share the axis; a mean or an
+    interval beyond :data:`OVERVIEW_REACH` range widths runs off the edge.
+    """
+    import matplotlib.pyplot as plt
+
+    pairs = list(zip(v.targets.targets, v.table.itertuples(index=False), strict=True))
+    groups = [(role, [(t, r) for t, r in pairs if t.role == role]) for role in ROLE_WORDS]
+    groups = [(role, rows) for role, rows in groups if rows]
+    labels = [textwrap.fill(target_label(t, lang), LABEL_WIDTH) for _, rows in groups for t, _ in rows]
+    extra = sum(label.count("\n") for label in labels)
+    height = 0.17 * len(labels) + 0.08 * extra + 0.3 * len(groups) + 0.8
+    fig, ax = plt.subplots(figsize=(7.6, height), constrained_layout=True)
+    lo, hi = -OVERVIEW_REACH, 1 + OVERVIEW_REACH
+    ax.axvspan(0, 1, color="0.88", lw=0)
+    y = 0.0
+    ticks: list[float] = []
+    for g, (role, rows) in enumerate(groups):
+        if g:
+            y += 0.4
+            ax.axhline(y - 0.7, color="0.5", lw=0.6)
+        ax.text(
+            hi, y - 0.05, _t("val_fig_fit" if role == "fit" else "val_fig_held", lang),
+            ha="right", va="center", fontsize=7, color="0.3", style="italic",
+        )  # fmt: skip
+        y += 1.0
+        for t, r in rows:
+            ticks.append(y)
+            ax.plot([_position(t, t.value)] * 2, [y - 0.32, y + 0.32], color="k", lw=1.4)
+            colour = "tab:green" if r.within else "tab:red"
+            if math.isfinite(r.model_mean):
+                a, b = (
+                    (_position(t, r.ci_low), _position(t, r.ci_high))
+                    if math.isfinite(r.ci_low)
+                    else (math.nan, math.nan)
+                )
+                m = _position(t, r.model_mean)
+                if math.isfinite(a):
+                    ax.plot([max(a, lo), min(b, hi)], [y, y], color=colour, lw=1.6)
+                ax.plot([min(max(m, lo), hi)], [y], "o", color=colour, ms=5, clip_on=False)
+                if m < lo or m > hi:
+                    ax.annotate(
+                        target_text(t, r.model_mean, lang=lang),
+                        (min(max(m, lo), hi), y),
+                        xytext=(-5 if m > hi else 5, 0),
+                        textcoords="offset points",
+                        ha="right" if m > hi else "left",
+                        va="center",
+                        fontsize=6.5,
+                        color=colour,
+                    )
+            y += 1.0
+    ax.set_yticks(ticks, labels, fontsize=6.5)
+    ax.set_ylim(y - 0.4, -0.6)
+    ax.set_xlim(lo, hi)
+    ax.set_xticks([lo, 0, 0.5, 1, hi])
+    ax.set_xlabel(textwrap.fill(_t("val_fig_axis", lang), 80), fontsize=7)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.grid(alpha=0.3, axis="x")
+    localise_ticks(ax, lang, y=False)
+    sc = i18n.scenario_label(v.scenario.name, lang)
+    ax.set_title(_t("val_fig_title", lang, scenario=sc, n=len(v.per_run)), fontsize=9)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------- report
+def answer_html(v: Validation, lang: str = "en") -> str:
+    """The first screen's sentences: fitted and held-out targets within range, and the held-out misses."""
+    c = counts(v)
+    parts = []
+    if "fit" in c:
+        k, n = c["fit"]
+        parts.append(f"<p><b>{esc(_t('val_answer_fit', lang, k=k, n=n))}</b></p>")
+    if "held_out" in c:
+        k, n = c["held_out"]
+        parts.append(f"<p><b>{esc(_t('val_answer_held', lang, k=k, n=n))}</b></p>")
+        misses = [(t, r) for t, r in _rows(v, "held_out") if not r.within]
+        if misses:  # by name only: their values are in the figure beside and in the table below
+            names = "; ".join(esc(target_label(t, lang)) for t, _ in misses)
+            parts.append(f"<p>{esc(_t('val_answer_misses', lang))} {names}.</p>")
+        else:
+            parts.append(f"<p>{esc(_t('val_answer_no_misses', lang))}</p>")
+    else:
+        parts.append(f"<p>{esc(_t('val_answer_no_held', lang))}</p>")
+    if v.skipped:
+        parts.append(f'<p class="muted">{esc(_t("val_answer_skipped", lang, n=len(v.skipped)))}</p>')
+    return "".join(parts)
+
+
+def _role_table(v: Validation, role: str, lang: str) -> str:
+    cells = []
+    for t, r in _rows(v, role):
+        obs = f"{target_text(t, t.value, lang=lang)} ({_range_text(t, lang)})"
+        lo, hi = target_text(t, r.ci_low, lang=lang), target_text(t, r.ci_high, lang=lang)
+        ci = _t("every_run", lang) if lo == hi else f"{lo}{NBSP}{_t('to', lang)}{NBSP}{hi}"
+        mean = target_text(t, r.model_mean, lang=lang)
+        model = f"{mean} ({ci})" if math.isfinite(r.ci_low) else mean
+        verdict = esc(_t("yes", lang)) if r.within else f'<b class="clear">{esc(_t("no", lang))}</b>'
+        cells.append([esc(target_label(t, lang)), nw(t.when), nw(obs), nw(model), verdict])
+    header = [esc(_t(k, lang)) for k in ("val_col_target", "val_col_when", "val_col_observed")]
+    header += [esc(_t("val_col_model", lang)), esc(_t("val_col_within", lang))]
+    return wrap(table(header, cells, left=2))
+
+
+def _unbroken(text: str) -> str:
+    """A text of the targets file with its intervals (``2.54 % to 3.65 %``) kept on one line."""
+    return RANGE_IN_TEXT.sub(f"{NBSP}to{NBSP}", text)
+
+
+def _sources(v: Validation, role: str, lang: str) -> str:
+    items = "".join(
+        f"<li>{esc(target_label(t, lang))}: {esc(_unbroken(t.source))}"
+        + (f'<br><small class="muted">{esc(_unbroken(t.note))}</small>' if t.note else "")
+        + "</li>"
+        for t, _ in _rows(v, role)
+    )
+    return f"<details><summary>{esc(_t('val_sources', lang))}</summary><ul>{items}</ul></details>"
+
+
+def report(v: Validation, figs: dict[str, bytes], lang: str = "en") -> str:
+    """The validation report: how to read it, the answer beside one figure, then each target by role."""
+    sc = i18n.scenario_label(v.scenario.name, lang)
+    title = _t("val_title", lang, scenario=sc)
+    quarters = recorded_quarters(v.scenario.params)
+    fields = {
+        "n": len(v.per_run),
+        "scenario": sc,
+        "first": quarters[0],
+        "last": quarters[-1],
+        "file": v.targets.path.name if v.targets.path else "targets",
+    }
+    meta = (
+        _t("val_meta_cf", lang, counterfactual=i18n.scenario_label(v.counterfactual.name, lang), **fields)
+        if v.counterfactual
+        else _t("val_meta", lang, **fields)
+    )
+    body = [f"<h1>{esc(title)}</h1>", f'<p class="meta">{esc(meta)}</p>']
+    if v.failures:
+        body.append(f'<p class="clear">{esc(_t("rep_failures", lang, n=len(v.failures)))}</p>')
+    body += [
+        howto(esc(_t("val_howto", lang)), lang),
+        answer(
+            answer_html(v, lang),
+            img(figs["validation_overview.png"], _t("val_fig_alt", lang)),
+            esc(_t("val_fig_caption", lang)),
+        ),
     ]
-    for role, words in ROLE_WORDS.items():
+    for role in ROLE_WORDS:
         rows = _rows(v, role)
         if not rows:
             continue
         n_in = sum(bool(r.within) for _, r in rows)
-        body.append(f"<h2>{esc(words[:1].upper() + words[1:])}: {n_in} of {len(rows)} within range</h2>")
-        body.append(img(figs[f"validation_{role}.png"], f"{role} targets"))
-        cells = []
-        for t, r in rows:
-            obs = f"{target_text(t, t.value)} ({target_text(t, t.low)} to {target_text(t, t.high)})"
-            model = (
-                f"{target_text(t, r.model_mean)} [{target_text(t, r.ci_low)}, {target_text(t, r.ci_high)}]"
-            )
-            verdict = "yes" if r.within else "<b>no</b>"
-            cells.append(
-                [
-                    esc(t.what) + f"<br><small>{esc(t.when)}</small>",
-                    f'<span style="white-space:nowrap">{esc(obs)}</span>',
-                    f'<span style="white-space:nowrap">{esc(model)}</span>',
-                    verdict,
-                    esc(t.source) + (f"<br><small>{esc(t.note)}</small>" if t.note else ""),
-                ]
-            )
+        body.append(f"<h2>{esc(_t('val_section_' + role, lang, k=n_in, n=len(rows)))}</h2>")
+        body.append(_role_table(v, role, lang))
+        body.append(_sources(v, role, lang))
         body.append(
-            table(
-                ["target", "observed (range)", "model mean [95 % CI]", "within", "source and note"],
-                cells,
-                left=1,
-            )
+            f"<details><summary>{esc(_t('val_panels', lang))}</summary>"
+            f"{img(figs[f'validation_{role}.png'], _t('val_panels', lang))}</details>"
         )
     if v.skipped:
-        body.append(
-            "<p>Not computed (outside the recorded period): "
-            + ", ".join(esc(readable(t)) for t in v.skipped)
-            + ".</p>"
-        )
-    cf = (
-        f", and its counterfactual <code>{esc(v.counterfactual.name)}</code> with the same seeds"
-        if v.counterfactual
-        else ""
-    )
-    body.append(
-        f'<p class="meta">{len(v.per_run)} replications of <code>{esc(v.scenario.name)}</code>{cf}; '
-        f"targets from <code>{esc(v.targets.path.name if v.targets.path else 'targets')}</code>.</p>"
-    )
-    return page(f"clusterpolicy validation: {v.scenario.name}", "\n".join(body))
+        items = ", ".join(f"{target_label(t, lang)} ({t.when})" for t in v.skipped)
+        body.append(f'<p class="muted">{esc(_t("val_skipped", lang, items=items))}</p>')
+    body.append(runs_html(v.seeds, {int(k): e for k, e in v.failures.items()}, lang))
+    return page(title, "\n".join(body), lang)
 
 
-def figures(v: Validation) -> dict[str, bytes]:
-    """The figures, rendered once: all targets, and the fitted and held-out ones apart."""
-    out = {"validation.png": render(validation_figure(v))}
+def figures(v: Validation, lang: str = "en") -> dict[str, bytes]:
+    """The figures, rendered once: every target at a glance, every target's panel, and each role's panels."""
+    out = {
+        "validation_overview.png": render(overview_figure(v, lang)),
+        "validation.png": render(validation_figure(v, lang=lang)),
+    }
     for role in ROLE_WORDS:
         if _rows(v, role):
-            out[f"validation_{role}.png"] = render(validation_figure(v, role))
+            out[f"validation_{role}.png"] = render(validation_figure(v, role, lang))
     return out
 
 
-def write(v: Validation, out: Path | str) -> list[str]:
-    """Write ``validation.csv``, ``replications.csv``, ``validation.png`` and ``report.html``."""
+def write(v: Validation, out: Path | str, lang: str = "en") -> list[str]:
+    """Write ``validation.csv``, ``replications.csv``, the figures and ``report.html`` (in ``lang``)."""
     out = Path(out)
     tbl = v.table.copy()
     tbl.insert(0, "scenario", v.scenario.name)
@@ -238,7 +378,7 @@ def write(v: Validation, out: Path | str) -> list[str]:
     per = v.per_run.copy()
     per.insert(0, "seed", [v.seeds[int(i)] for i in per.index])
     write_csv(out / "replications.csv", per, index=True)
-    figs = figures(v)
-    write_bytes(out / "validation.png", figs["validation.png"])
-    write_text(out / "report.html", report(v, figs))
+    figs = figures(v, lang)
+    write_figures(out, {k: figs[k] for k in ("validation.png", "validation_overview.png")})
+    write_text(out / "report.html", report(v, figs, lang))
     return list(FILES)

@@ -5,7 +5,8 @@ uncertainties, every quarter kept; resumable) and, when a target needs it, the s
 counterfactual's ``[policy]``; scores every set against the targets marked ``fit = true``
 (:mod:`clusterpolicy.analysis.calibration`); optionally samples a second, smaller box around the best sets
 (``refine``) and runs the best sets again with fresh seeds (``confirm``); chooses the calibrated values;
-and writes ``calibration.csv``, ``calibration.png`` and, with ``write``, the calibrated scenario file.
+and writes ``calibration.csv``, ``ensemble.csv``, the figures, ``report.html`` (in ``lang``) and, with
+``write``, the calibrated scenario file.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from clusterpolicy.inputs.sweep_spec import SweepSpec, load_spec
 from clusterpolicy.inputs.targets import TargetSet, load_targets
 from clusterpolicy.outputs import calibration as output
 from clusterpolicy.outputs.files import write_csv
+from clusterpolicy.outputs.i18n import lang_argument
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
 from clusterpolicy.runs.folders import written
@@ -158,6 +160,7 @@ def calibrate(
     confirm_replications: int = 10,
     write: Path | str | None = None,
     on_start: OnStart | None = None,
+    lang: str = "en",
     execution: Execution | None = None,
     **options: Unpack[RunOptions],
 ) -> Calibration:
@@ -175,6 +178,7 @@ def calibrate(
         confirm_replications: replications of the confirmation.
         write: the calibrated scenario file to write (default: none).
         on_start: called with (sweep name, runs to do, runs already done) before each sweep.
+        lang: the language of the report and its figures, ``en`` or ``nl``.
         execution: where and how to run (see :class:`~clusterpolicy.runs.execution.Execution`); ``fresh``
             discards the stores in ``out`` (and only those).
         **options: settings of ``execution`` to change, e.g. ``workers=2``.
@@ -189,6 +193,7 @@ def calibrate(
     _check_stages(refine, confirm, confirm_replications)
     folder = check_folder("out", out)
     assert folder is not None
+    lang = lang_argument(lang)
     write_path = output.check_write_path(write, spec) if write is not None else None
     execution = Execution.of(execution, **options)
     cf_spec, cf = counterfactual_spec(spec, fit) if fit.needs_counterfactual else (None, None)
@@ -233,8 +238,8 @@ def calibrate(
         confirmed,
         refine_top,
     )
-    with written(folder):
-        output.write(cal, folder)
-    if write_path is not None:
+    if write_path is not None:  # first, so that the report can name it
         cal.written = output.write_scenario(cal, write_path)
+    with written(folder):
+        output.write(cal, folder, lang)
     return cal

@@ -3,7 +3,7 @@
 ``validate("concept_note_2015")`` runs the scenario (and, when a target needs it, its counterfactual with
 the same seeds), computes every target's statistic in each replication, and reports the model mean with
 its 95 % interval and whether it lies within the target's range; with ``out`` it writes
-``validation.csv``, ``replications.csv`` and ``validation.png``.
+``validation.csv``, ``replications.csv``, the figures and ``report.html`` (in ``lang``).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.inputs.scenario import Overrides, Scenario, counterfactual, load_scenario
 from clusterpolicy.inputs.targets import TargetSet, load_targets
 from clusterpolicy.outputs import validation as output
+from clusterpolicy.outputs.i18n import lang_argument
 from clusterpolicy.runs.design import Point, Task, paired_design
 from clusterpolicy.runs.evaluate import evaluate
 from clusterpolicy.runs.execution import Execution, RunOptions
@@ -65,6 +66,7 @@ def validate(
     out: Path | str | None = None,
     overrides: Overrides = None,
     level: float = 0.95,
+    lang: str = "en",
     execution: Execution | None = None,
     **options: Unpack[RunOptions],
 ) -> Validation:
@@ -81,6 +83,7 @@ def validate(
         out: folder for the files (default: write nothing).
         overrides: overrides applied to the scenario.
         level: confidence level of the intervals.
+        lang: the language of the report and its figures, ``en`` or ``nl``.
         execution: where and how to run (see :class:`~clusterpolicy.runs.execution.Execution`).
         **options: settings of ``execution`` to change, e.g. ``workers=2``.
 
@@ -93,6 +96,7 @@ def validate(
     replications = check_count("replications", replications, lo=2)
     seed = check_seed("seed", seed)
     folder = check_folder("out", out)
+    lang = lang_argument(lang)
     execution = Execution.of(execution, **options)
     usable, skipped = split_computable(ts_all, sc.params)
     if not usable.targets:
@@ -132,5 +136,5 @@ def validate(
     v = Validation(sc, usable, skipped, table, per_run, design.seeds, cf, ev.failures, seconds)
     if folder is not None:
         with written(folder):
-            output.write(v, folder)
+            output.write(v, folder, lang)
     return v

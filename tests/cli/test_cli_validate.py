@@ -29,6 +29,8 @@ def test_cli_validate_with_a_bad_targets_file_is_one_line_and_writes_nothing(tmp
         (["validate", "no_such_scenario"], "known scenarios"),
         (["validate", "--replications", "1"], "--replications"),
         (["validate", "--set", "policy.spearhead_cap=-1"], "spearhead_cap"),
+        (["validate", "--lang", "fr"], "--lang"),
+        (["calibrate", "--lang", "fr"], "--lang"),
         (["calibrate", "no_such_spec"], "shipped specs"),
         (["calibrate", "--write", "x.txt"], ".toml"),
         (
@@ -110,6 +112,7 @@ def test_calibrate_runs_end_to_end_and_writes_a_scenario_that_validates(tmp_path
     assert "cal: 6 runs to do" in printed and "chosen: set" in printed and "t1" in printed
     written = out / "calibrated.toml"
     assert f"wrote {written}" in printed and (out / "calibration.csv").exists()
+    assert f"report: {out / 'report.html'}" in printed and (out / "report.html").is_file()
     assert main([*args, "--fresh"]) == 0 and "cal: 6 runs to do" in capsys.readouterr().out
     assert (out / "notes.txt").read_text() == "mine", "--fresh deletes only the run stores"
     assert main(["check", str(written)]) == 0

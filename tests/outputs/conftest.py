@@ -14,8 +14,32 @@ import pytest
 from helpers import MAIN_SCENARIOS, TINY
 
 from clusterpolicy.outputs import additionality as add_out
+from clusterpolicy.outputs import calibration as cal_out
 from clusterpolicy.outputs import compare as cmp_out
 from clusterpolicy.outputs import hypothesis as hyp_out
+from clusterpolicy.outputs import validation as val_out
+
+# a calibration of two behavioural assumptions over four sets in a tiny economy, its best two confirmed
+CALIBRATION = """[sweep]
+name = "tinycal"
+base = "concept_note_2015"
+design = "lhs"
+n = 4
+replications = 2
+seed = 1
+keep = "timeseries"
+outcomes = ["members"]
+set = ["population.n_firms=600", "simulation.quarters=12", "simulation.burn_in_quarters=1",
+       "policy.project_budget=3.3e7"]
+
+[[parameter]]
+key = "behaviour.sme_money_cost"
+bounds = [1.5, 10.0]
+
+[[parameter]]
+key = "behaviour.taste_sd"
+bounds = [1000.0, 8000.0]
+"""
 
 
 @dataclass
@@ -32,15 +56,19 @@ class Reports:
 
 @pytest.fixture(scope="session")
 def reports(tmp_path_factory) -> Reports:
-    """Every report of a tiny compare, crowding-out (every rule) and additionality, in en and nl."""
+    """Every report of a tiny compare, crowding-out (every rule), additionality, validation and calibration,
+    in en and nl."""
     from clusterpolicy.studies.additionality import additionality
+    from clusterpolicy.studies.calibrate import calibrate
     from clusterpolicy.studies.compare import compare
     from clusterpolicy.studies.hypothesis import crowding_out
+    from clusterpolicy.studies.validate import validate
 
     root = tmp_path_factory.mktemp("reports")
     out = Reports()
     tiny = [*(t for t in TINY if not t.startswith("simulation.quarters=")), "simulation.quarters=24"]
-    opts = {"overrides": tiny, "progress": False, "workers": 2}
+    opts_no_overrides = {"progress": False, "workers": 2}
+    opts = {"overrides": tiny, **opts_no_overrides}
     comp = compare(MAIN_SCENARIOS, replications=4, seed=1, out=root / "compare" / "en", **opts)
     cmp_out.write(comp, root / "compare" / "nl", lang="nl")
     out.results["compare"] = comp
@@ -59,4 +87,20 @@ def reports(tmp_path_factory) -> Reports:
     add_out.write(add, root / "add" / "nl", lang="nl")
     out.results["additionality"] = add
     out.pages["additionality"] = {lang: root / "add" / lang / "report.html" for lang in ("en", "nl")}
+
+    val = validate("concept_note_2015", replications=3, seed=1, out=root / "validate" / "en", **opts)
+    val_out.write(val, root / "validate" / "nl", lang="nl")
+    out.results["validate"] = val
+    out.pages["validate"] = {lang: root / "validate" / lang / "report.html" for lang in ("en", "nl")}
+
+    spec = root / "calibration.toml"
+    spec.write_text(CALIBRATION, encoding="utf-8")
+    en = root / "calibrate" / "en"
+    cal = calibrate(
+        spec, None, en, confirm=2, confirm_replications=2, write=en / "calibrated.toml", **opts_no_overrides
+    )
+    (root / "calibrate" / "nl").mkdir()
+    cal_out.write(cal, root / "calibrate" / "nl", lang="nl")
+    out.results["calibrate"] = cal
+    out.pages["calibrate"] = {lang: root / "calibrate" / lang / "report.html" for lang in ("en", "nl")}
     return out

@@ -132,6 +132,8 @@ def test_lever_values_in_their_declared_unit():
     assert param_value("policy.privileged_share", 0.25) == "25%"
     assert param_value("policy.project_budget", 2.8e8) == "€280m per year"
     assert param_value("policy.project_budget", 2.8e8, "nl") == "€280 mln per jaar"
+    assert param_value("behaviour.taste_sd", 6340.0) == "€6,340 per year"  # not €0.00634m
+    assert param_value("behaviour.taste_sd", 6340.0, "nl") == "€6.340 per jaar"
     assert param_value("policy.selection", "fcfs") == "first come, first served"
     assert param_value("policy.ibn_to_spearhead", True, "nl") == "ja"
     assert param_value("policy.evaluation_interval_years", 3) == "3"  # the label says "(years)" already

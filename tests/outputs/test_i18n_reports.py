@@ -14,7 +14,7 @@ from clusterpolicy.outputs import i18n
 
 SCENARIOS = sorted(p.stem for p in SHIPPED_SCENARIOS.glob("*.toml"))
 HYPOTHESES = sorted(p.stem for p in HYPOTHESIS_DIR.glob("*.toml"))
-REPORT_PREFIXES = ("rep_", "cmp_", "hyp_", "co_", "add_", "verdict_", "expected_", "rule_")
+REPORT_PREFIXES = ("rep_", "cmp_", "hyp_", "co_", "add_", "val_", "cal_", "verdict_", "expected_", "rule_")
 
 
 def test_the_reports_have_their_texts_in_both_languages():
@@ -42,6 +42,15 @@ def test_every_text_of_a_shipped_hypothesis_has_its_dutch(name):
     texts = [spec.title, spec.statement, spec.source, *(o.why for o in spec.outcomes if o.why)]
     missing = [t for t in texts if i18n.phrase(t, "nl") == t]
     assert missing == [], f"{name}: add the Dutch of these texts to i18n.PHRASES_NL: {missing}"
+
+
+def test_every_shipped_target_says_what_it_measures_in_dutch():
+    from clusterpolicy.inputs.targets import load_targets
+
+    targets = load_targets(None)
+    assert targets.held_out, "the shipped file holds both roles"
+    missing = [t.what for t in targets.targets if i18n.phrase(t.what, "nl") == t.what]
+    assert missing == [], f"add the Dutch of these targets' what to i18n.PHRASES_NL: {missing}"
 
 
 def test_every_outcome_meaning_and_parameter_label_has_its_dutch():

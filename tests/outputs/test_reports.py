@@ -19,7 +19,7 @@ from clusterpolicy.model.params import declarations
 from clusterpolicy.outputs import i18n
 
 REPO = Path(__file__).resolve().parents[2]
-REPORTS = ("compare", "crowding", "hypothesis", "additionality")
+REPORTS = ("compare", "crowding", "hypothesis", "additionality", "validate", "calibrate")
 SCENARIO_NAMES = sorted(p.stem for p in SHIPPED_SCENARIOS.glob("*.toml"))
 
 
@@ -169,6 +169,61 @@ def test_the_additionality_summary_is_html_and_the_naive_number_gets_no_class(re
     assert naive_row and "biased by selection: no class" in naive_row.group(0)
     for klass in ("additional", "partial crowding-out", "full crowding-out"):
         assert f">{klass}<" not in naive_row.group(0)
+
+
+def _answer(reports, name: str, lang: str = "en") -> str:
+    text = reports.pages[name][lang].read_text(encoding="utf-8")
+    return visible(text[text.index('id="answer"') : text.index('id="answer-figure"')])
+
+
+def test_the_validation_answer_counts_the_targets_within_range_and_names_the_held_out_misses(reports):
+    from clusterpolicy.outputs.validation import counts, target_label
+
+    v = reports.results["validate"]
+    c = counts(v)
+    assert set(c) == {"fit", "held_out"}, "the tiny run reaches targets of both roles"
+    t = v.table.set_index("id")
+    by_id = {x.id: x for x in v.targets.targets}
+    for lang in i18n.LANGS:
+        seen = " ".join(_answer(reports, "validate", lang).split())
+        fit = i18n.text("val_answer_fit", lang, k=c["fit"][0], n=c["fit"][1])
+        held = i18n.text("val_answer_held", lang, k=c["held_out"][0], n=c["held_out"][1])
+        assert fit in seen and held in seen, (lang, seen)
+        misses = [i for i in t.index if by_id[i].role == "held_out" and not t.loc[i, "within"]]
+        for i in misses:
+            assert " ".join(target_label(by_id[i], lang).split()) in seen, (lang, i)
+        hits = [i for i in t.index if by_id[i].role == "held_out" and t.loc[i, "within"]]
+        for i in hits:
+            assert target_label(by_id[i], lang) not in seen, (lang, i)
+        assert not any(i in seen for i in t.index if "_" in i), "labels, not ids"
+    page = reports.pages["validate"]["en"].read_text(encoding="utf-8")
+    assert "Fitted (in-sample)" in page and "Held out (out-of-sample)" in page
+
+
+def test_the_calibration_answer_counts_the_sets_and_targets_and_gives_the_chosen_values(reports):
+    from clusterpolicy.analysis.calibration import chosen_row
+    from clusterpolicy.outputs.format import param_label, param_value
+
+    cal = reports.results["calibrate"]
+    n, k = len(cal.points), len(cal.targets.targets)
+    row = chosen_row(cal)
+    assert cal.confirmed is not None
+    for lang in i18n.LANGS:
+        seen = " ".join(_answer(reports, "calibrate", lang).split())
+        if cal.accepted:
+            searched = i18n.text("cal_answer_searched", lang, n=n, a=cal.accepted)
+        else:
+            best = int(cal.points["n_within"].max())
+            searched = i18n.text("cal_answer_none", lang, n=n, best=best, k=k)
+        assert searched in seen, (lang, seen)
+        r = int(cal.confirmed["runs"].iloc[0])
+        assert i18n.text("cal_answer_confirmed", lang, m=int(row["n_within"]), k=k, r=r) in seen, seen
+        for p in cal.spec.parameters:
+            assert param_label(p.key, lang) in seen and param_value(p.key, cal.best[p.key], lang) in seen
+            assert p.key not in seen
+    page = reports.pages["calibrate"]["en"].read_text(encoding="utf-8")
+    assert "calibrated.toml" in page and "ensemble.csv" in page, "the files are listed"
+    assert (reports.pages["calibrate"]["en"].parent / "calibration_overview.png").is_file()
 
 
 def test_the_terminal_summaries_follow_the_language(reports):

@@ -17,7 +17,14 @@ CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/ch
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 WIDTH, HEIGHT = 1280, 800
 # the page's height at most (px): the compare report was about 9,200 px before it was rewritten
-TALLEST = {"compare": 4500, "crowding": 3200, "hypothesis": 3000, "additionality": 2200}
+TALLEST = {
+    "compare": 4500,
+    "crowding": 3200,
+    "hypothesis": 3000,
+    "additionality": 2200,
+    "validate": 2600,
+    "calibrate": 2400,
+}
 
 MEASURE = """() => {
   const box = (sel) => { const e = document.querySelector(sel); if (!e) return null;
