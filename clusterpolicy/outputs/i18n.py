@@ -1950,8 +1950,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "elke doorzochte set: zijn waarden, het gemiddelde per doel, tekort, aanvaard",
     },
     "cal_file_ensemble": {
-        "en": "the sets that fit (for --ensemble), best first",
-        "nl": "de sets die passen (voor --ensemble), de beste eerst",
+        "en": "the sets that fit (a calibration ensemble), best first",
+        "nl": "de sets die passen (een kalibratie-ensemble), de beste eerst",
     },
     "cal_file_figures": {"en": "the figures of this page", "nl": "de figuren van deze pagina"},
     "cal_file_confirmation": {
