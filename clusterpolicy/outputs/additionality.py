@@ -20,7 +20,7 @@ from clusterpolicy.outputs import i18n
 from clusterpolicy.outputs.figures import interval, localise_ticks, render
 from clusterpolicy.outputs.files import write_csv, write_figures, write_text
 from clusterpolicy.outputs.format import NBSP, format_value, localise_number
-from clusterpolicy.outputs.html import answer, esc, howto, img, nw, page, runs_html, table
+from clusterpolicy.outputs.html import answer, esc, img, nw, page, report_top, runs_html, table
 
 FILES = ("additionality.csv", "replicates.csv", "additionality.png", "report.html")
 CHANNELS = ("channel_knowledge", "channel_pass_through", "channel_eu")
@@ -292,14 +292,9 @@ def report(result: Additionality, figs: dict[str, bytes], lang: str = "en") -> s
         first=result.first_quarter,
         last=result.last_quarter,
     )
-    body = [
-        f"<h1>{esc(title)}</h1>",
-        f'<p class="meta">{esc(meta)}</p>',
-    ]
-    if result.failures:
-        body.append(f'<p class="clear">{esc(_t("rep_failures", lang, n=len(result.failures)))}</p>')
+    howto_html = esc(_t("add_howto", lang, counterfactual=cf))
+    body = report_top(title, esc(meta), len(result.failures), howto_html, lang)
     body += [
-        howto(esc(_t("add_howto", lang, counterfactual=cf)), lang),
         answer(answer_html(result, lang), img(figs["additionality.png"], _t("add_fig_alt", lang))),
         f"<h2>{esc(_t('add_estimates', lang))}</h2>",
         _estimates_table(result, lang),

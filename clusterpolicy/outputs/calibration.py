@@ -28,7 +28,7 @@ from clusterpolicy.outputs import i18n
 from clusterpolicy.outputs.figures import legend_below, localise_ticks, panels, render
 from clusterpolicy.outputs.files import atomic_write, write_csv, write_figures, write_text
 from clusterpolicy.outputs.format import NBSP, param_label, param_value
-from clusterpolicy.outputs.html import answer, esc, howto, img, nw, page, table, wrap
+from clusterpolicy.outputs.html import answer, esc, img, nw, page, report_top, table, wrap
 from clusterpolicy.outputs.html import generated as generated_html
 from clusterpolicy.outputs.provenance import git_commit
 from clusterpolicy.outputs.validation import target_label, target_text
@@ -460,11 +460,9 @@ def report(cal: Calibration, figs: dict[str, bytes], out: Path, lang: str = "en"
     k = len(cal.targets.targets)
     file = cal.targets.path.name if cal.targets.path else "targets"
     meta = _t("cal_meta", lang, design=design_words(cal, lang), k=k, file=file)
-    body = [f"<h1>{esc(title)}</h1>", f'<p class="meta">{esc(meta[:1].upper() + meta[1:])}</p>']
-    if cal.failures:
-        body.append(f'<p class="clear">{esc(_t("rep_failures", lang, n=len(cal.failures)))}</p>')
+    meta_html = esc(meta[:1].upper() + meta[1:])
+    body = report_top(title, meta_html, len(cal.failures), esc(_t("cal_howto", lang)), lang)
     body += [
-        howto(esc(_t("cal_howto", lang)), lang),
         answer(
             answer_html(cal, lang),
             img(figs["calibration_overview.png"], _t("cal_fig_alt", lang)),

@@ -49,7 +49,7 @@ from clusterpolicy.outputs.format import (
     unit_of,
     value_interval,
 )
-from clusterpolicy.outputs.html import answer, esc, howto, img, nw, page, runs_html, table, wrap
+from clusterpolicy.outputs.html import answer, esc, img, nw, page, report_top, runs_html, table, wrap
 
 FILES = ("summary.csv", "timeseries.parquet", "timeseries.png", "differences.png", "report.html")
 # the outcomes the first screen's sentences are about: taking part, SMEs, projects, R&D
@@ -395,10 +395,7 @@ def report(comp: Comparison, figs: dict[str, bytes], lang: str = "en") -> str:
     others = ", ".join(_name(comp, n, lang) for n in comp.names[1:])
     title = _t("cmp_title", lang, reference=ref)
     meta = _t("cmp_meta", lang, others=others, reference=ref, n=n_rep, quarter=comp.last_quarter)
-    parts = [f"<h1>{esc(title)}</h1>", f'<p class="meta">{esc(meta)}</p>']
-    if comp.failures:
-        parts.append(f'<p class="clear">{esc(_t("rep_failures", lang, n=len(comp.failures)))}</p>')
-    parts.append(howto(esc(_t("cmp_howto", lang, n=n_rep)), lang))
+    parts = report_top(title, esc(meta), len(comp.failures), esc(_t("cmp_howto", lang, n=n_rep)), lang)
     relative, shares = figure_groups(
         comp.summary, comp.reference, [m for m in HEADLINE if m in set(comp.summary["metric"])]
     )

@@ -82,6 +82,15 @@ def howto(body: str, lang: str = "en") -> str:
     )
 
 
+def report_top(title: str, meta_html: str, failed: int, howto_html: str, lang: str = "en") -> list[str]:
+    """The top of every report: its title, one line on what was run (HTML), failed runs, how to read it."""
+    parts = [f"<h1>{esc(title)}</h1>", f'<p class="meta">{meta_html}</p>']
+    if failed:
+        parts.append(f'<p class="clear">{esc(i18n.text("rep_failures", lang, n=failed))}</p>')
+    parts.append(howto(howto_html, lang))
+    return parts
+
+
 def answer(text: str, figure: str, caption: str = "", *, wide: bool = False) -> str:
     """The first screen: the answer in a few sentences (``text``, HTML) beside one figure (an ``<img>``).
 

@@ -35,7 +35,7 @@ from clusterpolicy.outputs.format import (
     plain_label,
     scale,
 )
-from clusterpolicy.outputs.html import answer, esc, howto, img, nw, page, runs_html, table, wrap
+from clusterpolicy.outputs.html import answer, esc, img, nw, page, report_top, runs_html, table, wrap
 
 FILES = ("verdicts.csv", "finals.csv", "effects.png", "report.html")
 CROWDING_OUT_FILES = ("verdicts.csv", "summary.txt", "crowding_out.png", "report.html")
@@ -420,15 +420,13 @@ def report(result: HypothesisResult, figs: dict[str, bytes], lang: str = "en") -
     spec = result.spec
     source = i18n.phrase(spec.source, lang)
     meta = _t("hyp_meta", lang, values=len(spec.values), n=spec.replications, quarter=result.last_quarter)
-    parts = [
-        f"<h1>{esc(_title(spec, lang))}</h1>",
-        f'<p class="meta">{esc(i18n.phrase(spec.statement, lang))}'
+    meta_html = (
+        esc(i18n.phrase(spec.statement, lang))
         + (f" {esc(_t('rep_source', lang, source=source))}" if source else "")
-        + f" {esc(meta)}</p>",
-    ]
-    if result.failures:
-        parts.append(f'<p class="clear">{esc(_t("rep_failures", lang, n=len(result.failures)))}</p>')
-    parts.append(howto(esc(_t("hyp_howto", lang, n=spec.replications)), lang))
+        + f" {esc(meta)}"
+    )
+    howto_html = esc(_t("hyp_howto", lang, n=spec.replications))
+    parts = report_top(_title(spec, lang), meta_html, len(result.failures), howto_html, lang)
     text = f"<p>{esc(_lead(result, lang))}</p><ul>{''.join(answer_items(result, lang))}</ul>"
     parts.append(answer(text, img(figs["effects.png"], _t("hyp_fig_alt", lang)), wide=True))
     parts += [f"<h2>{esc(_t('hyp_outcomes', lang))}</h2>", _meaning(result, lang)]
@@ -693,14 +691,9 @@ def crowding_out_report(co: CrowdingOut, figs: dict[str, bytes], lang: str = "en
             if k != "policy.privileged_mode"
         ),
     )
-    parts = [
-        f"<h1>{esc(title)}</h1>",
-        f'<p class="meta">{esc(meta)}</p>',
-    ]
     failed = sum(len(r.failures) for r in co.results.values())
-    if failed:
-        parts.append(f'<p class="clear">{esc(_t("rep_failures", lang, n=failed))}</p>')
-    parts.append(howto(esc(_t("co_howto", lang, n=first.spec.replications)), lang))
+    howto_html = esc(_t("co_howto", lang, n=first.spec.replications))
+    parts = report_top(title, esc(meta), failed, howto_html, lang)
     text = f"<p><b>{esc(lead)}</b></p><ul>{items}</ul>"
     parts.append(answer(text, img(figs["crowding_out.png"], _t("co_fig_alt", lang)), wide=True))
     links = " · ".join(f'<a href="{esc(m)}/report.html">{esc(rule_label(m, lang))}</a>' for m in co.results)

@@ -26,7 +26,7 @@ from clusterpolicy.outputs import i18n
 from clusterpolicy.outputs.figures import legend_below, localise_ticks, panels, render
 from clusterpolicy.outputs.files import write_csv, write_figures, write_text
 from clusterpolicy.outputs.format import FORMATS, NBSP, format_value
-from clusterpolicy.outputs.html import answer, esc, howto, img, nw, page, runs_html, table, wrap
+from clusterpolicy.outputs.html import answer, esc, img, nw, page, report_top, runs_html, table, wrap
 
 FILES = ("validation.csv", "replications.csv", "validation.png", "validation_overview.png", "report.html")
 # the overview figure: the axis shows each range as 0 to 1 and this much either side of it
@@ -327,11 +327,8 @@ def report(v: Validation, figs: dict[str, bytes], lang: str = "en") -> str:
         if v.counterfactual
         else _t("val_meta", lang, **fields)
     )
-    body = [f"<h1>{esc(title)}</h1>", f'<p class="meta">{esc(meta)}</p>']
-    if v.failures:
-        body.append(f'<p class="clear">{esc(_t("rep_failures", lang, n=len(v.failures)))}</p>')
+    body = report_top(title, esc(meta), len(v.failures), esc(_t("val_howto", lang)), lang)
     body += [
-        howto(esc(_t("val_howto", lang)), lang),
         answer(
             answer_html(v, lang),
             img(figs["validation_overview.png"], _t("val_fig_alt", lang)),
