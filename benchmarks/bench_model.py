@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 import tracemalloc
-import warnings
 from pathlib import Path
 
-from bench_phases import scaled  # the same scaled scenario as the phase benchmark (run from benchmarks/)
+from bench_phases import (  # the same scaled scenario as the phase benchmark (run from benchmarks/)
+    boltzmann,
+    scaled,
+)
 
 from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model import ClusterPolicyModel
@@ -37,14 +38,7 @@ def run_cluster_model(params, seed: int) -> int:
 
 def run_boltzmann(n_agents: int, steps: int, seed: int) -> int:
     """Mesa's BoltzmannWealth on a grid of about one agent a cell; returns its agent-steps."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth
-
-        side = max(10, math.isqrt(n_agents))
-        m = BoltzmannWealth(BoltzmannScenario(n=n_agents, width=side, height=side, rng=seed))
-        for _ in range(steps):
-            m.step()
+    boltzmann(n_agents, steps, seed)
     return n_agents * steps
 
 

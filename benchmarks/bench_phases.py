@@ -119,7 +119,7 @@ def plain_run(params: Params, seed: int) -> None:
 
 
 def boltzmann(n_agents: int, steps: int, seed: int) -> None:
-    """Mesa's BoltzmannWealth on a grid of about one agent a cell, as in bench_model.py."""
+    """Mesa's BoltzmannWealth on a grid of about one agent a cell (the reference of every benchmark)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth

@@ -8,13 +8,10 @@ Skipped, with the reason, only where no chromium or no Playwright can be had. Se
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 WIDTH, HEIGHT = 1280, 800
 # the page's height at most (px): the compare report was about 9,200 px before it was rewritten
 TALLEST = {
@@ -50,17 +47,6 @@ MEASURE = """() => {
     broken: broken, wide: wide.slice(0, 5), scrolls: scrolls,
   };
 }""".replace("%d", str(WIDTH))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("no chromium on this machine (apt-get install chromium; .ci/run does)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 def _first_screen(browser, path: Path, shot: Path | None) -> tuple[dict, list[str]]:
