@@ -284,3 +284,102 @@ def adjacency(model: ClusterPolicyModel) -> Adjacency:
         adj = Adjacency(model.links, model.n_nodes)
         model._adjacency = adj
     return adj
+
+
+def successive_sample(
+    rng: np.random.Generator,
+    weights: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    first: np.ndarray,
+    sizes: np.ndarray,
+    group: np.ndarray,
+    known_owner: np.ndarray,
+    known_pos: np.ndarray,
+    raise_by: float,
+) -> np.ndarray:
+    """Weighted draws without replacement, many at once: ``sizes[i]`` positions of ``weights[lo[i]:hi[i]]``.
+
+    Row ``i`` of the result starts with ``first[i]``; each further element is drawn among the positions
+    of its segment not drawn yet, with probability proportional to the weight, raised by the factor
+    ``1 + raise_by`` for the positions ``known_pos`` listed for its group ``group[i]``
+    (``known_owner == group[i]``, sorted by owner; each position once per group: rows of a group share
+    one list). This is successive sampling, the law of Efraimidis and
+    Spirakis' exponential keys, at O(rows x draws^2) instead of O(rows x segment): a raised weight is
+    the weight plus an extra part, so each draw first chooses between the weights and the extra parts
+    (by what is left of each), then finds its position by one uniform number on the cumulative weights
+    with the elements drawn already skipped. Padded with -1.
+    """
+    n = len(sizes)
+    k = int(sizes.max()) if n else 1
+    picks = np.full((n, k), -1, dtype=np.int64)
+    picks[:, 0] = first
+    if k < 2:
+        return picks
+    cw = np.cumsum(weights)
+    below = np.where(lo > 0, cw[np.maximum(lo - 1, 0)], 0.0)
+    total = cw[hi - 1] - below
+    # the extra parts: row i's known positions, one after the other, each raise_by x its weight
+    extra = raise_by * weights[known_pos]
+    ecw = np.cumsum(extra)
+    ka = np.searchsorted(known_owner, group)
+    kb = np.searchsorted(known_owner, group, side="right")
+    e0 = np.concatenate(([0.0], ecw))
+    ebelow = e0[ka]
+    etotal = e0[kb] - ebelow
+    # to tell whether a position drawn by its weight is known to its row: sorted (group, position) codes
+    # (sorted by group already, so a stable sort only merges runs)
+    span = len(weights) + 1
+    codes = known_owner * span + known_pos
+    code_order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[code_order]
+    # the intervals drawn already, in each row's coordinates: of the weights, and of the extra parts
+    b_start = np.full((n, k), np.inf)
+    b_len = np.zeros((n, k))
+    e_start = np.full((n, k), np.inf)
+    e_len = np.zeros((n, k))
+    c0 = np.concatenate(([0.0], cw))
+
+    def mark(rows: np.ndarray, slot: int, pos: np.ndarray, q: np.ndarray) -> None:
+        picks[rows, slot] = pos
+        b_start[rows, slot] = c0[pos] - below[rows]
+        b_len[rows, slot] = weights[pos]
+        known = q >= 0
+        e_start[rows[known], slot] = e0[q[known]] - ebelow[rows[known]]
+        e_len[rows[known], slot] = extra[q[known]]
+
+    def known_index(rows: np.ndarray, pos: np.ndarray) -> np.ndarray:
+        if len(sorted_codes) == 0:
+            return np.full(len(rows), -1, dtype=np.int64)
+        query = group[rows] * span + pos
+        at = np.minimum(np.searchsorted(sorted_codes, query), len(sorted_codes) - 1)
+        return np.where(sorted_codes[at] == query, code_order[at], -1)
+
+    def skip(t: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
+        # t is a point of what is left; the intervals drawn (sorted by start) begin at start - (the
+        # lengths before them) in those coordinates, so t passes the first J of them, J = how many begin
+        # at or before t, and lies at t + their lengths in the whole
+        order = np.argsort(start, axis=1)
+        start = np.take_along_axis(start, order, axis=1)
+        before = np.cumsum(np.take_along_axis(length, order, axis=1), axis=1)
+        before = np.concatenate((np.zeros((len(t), 1)), before), axis=1)
+        passed = np.count_nonzero(start - before[:, :-1] <= t[:, None], axis=1)
+        return t + before[np.arange(len(t)), passed]
+
+    rows0 = np.arange(n)
+    mark(rows0, 0, first, known_index(rows0, first))
+    for s in range(1, k):
+        need = np.flatnonzero(sizes > s)
+        left_b = total[need] - b_len[need, :s].sum(axis=1)
+        left_e = etotal[need] - e_len[need, :s].sum(axis=1)
+        u = rng.random(len(need)) * (left_b + left_e)
+        by_weight = u < left_b
+        rb, re_ = need[by_weight], need[~by_weight]
+        t = skip(u[by_weight], b_start[rb, :s], b_len[rb, :s])
+        pos = np.clip(np.searchsorted(cw, below[rb] + t, side="right"), lo[rb], hi[rb] - 1)
+        mark(rb, s, pos, known_index(rb, pos))
+        if len(re_):
+            t = skip(u[~by_weight] - left_b[~by_weight], e_start[re_, :s], e_len[re_, :s])
+            q = np.clip(np.searchsorted(ecw, ebelow[re_] + t, side="right"), ka[re_], kb[re_] - 1)
+            mark(re_, s, known_pos[q], q)
+    return picks

@@ -32,7 +32,7 @@ class Memberships:
     INT_COLUMNS = ("firm", "org", "since")
     FLOAT_COLUMNS = ("fee_cash", "fee_credit", "fee_time", "dues", "dues_paid_year")
 
-    def __init__(self) -> None:
+    def __init__(self, n_firms: int = 0) -> None:
         self.firm = np.empty(0, dtype=np.int64)
         self.org = np.empty(0, dtype=np.int64)
         self.since = np.empty(0, dtype=np.int64)
@@ -41,8 +41,8 @@ class Memberships:
         self.fee_time = np.empty(0, dtype=np.float64)
         self.dues = np.empty(0, dtype=np.float64)
         self.dues_paid_year = np.empty(0, dtype=np.float64)
-        self._codes: np.ndarray | None = None
-        self._order: np.ndarray | None = None
+        # slot[org, firm]: the row of that membership, -1 for none (a dense index, grown as needed)
+        self._slot = np.full((0, n_firms), -1, dtype=np.int32)
 
     def __len__(self) -> int:
         return len(self.firm)
@@ -70,16 +70,27 @@ class Memberships:
         self.fee_time = np.concatenate((self.fee_time, fee_time))
         self.dues = np.concatenate((self.dues, dues))
         self.dues_paid_year = np.concatenate((self.dues_paid_year, np.zeros(n)))
-        self._codes = self._order = None
+        self._fit(int(self.org[-n:].max()) + 1, int(self.firm[-n:].max()) + 1)
+        self._slot[self.org[-n:], self.firm[-n:]] = np.arange(len(self.firm) - n, len(self.firm))
 
     def remove(self, drop: np.ndarray) -> None:
         """Remove the memberships where the boolean mask ``drop`` is true (order of the rest kept)."""
         if not drop.any():
             return
         keep = ~drop
+        self._slot[self.org[drop], self.firm[drop]] = -1
+        first = int(np.argmax(drop))  # rows before it keep their place
         for name in (*self.INT_COLUMNS, *self.FLOAT_COLUMNS):
             setattr(self, name, getattr(self, name)[keep])
-        self._codes = self._order = None
+        self._slot[self.org[first:], self.firm[first:]] = np.arange(first, len(self.firm))
+
+    def _fit(self, n_orgs: int, n_firms: int) -> None:
+        rows, cols = self._slot.shape
+        if n_orgs <= rows and n_firms <= cols:
+            return
+        grown = np.full((max(n_orgs, 2 * rows, 16), max(n_firms, cols)), -1, dtype=np.int32)
+        grown[:rows, :cols] = self._slot
+        self._slot = grown
 
     # ------------------------------------------------------------------ queries
     def of_org(self, org: int) -> np.ndarray:
@@ -104,29 +115,19 @@ class Memberships:
         out[self.firm] = True
         return out
 
-    def codes(self) -> np.ndarray:
-        """Sorted pair codes of all memberships (cached until the table changes)."""
-        if self._codes is None:
-            own = (self.firm << ORG_BITS) | self.org
-            self._order = np.argsort(own, kind="stable")
-            self._codes = own[self._order]
-        return self._codes
-
-    def _lookup(self, firms: np.ndarray, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        codes = self.codes()
-        query = (np.asarray(firms, dtype=np.int64) << ORG_BITS) | np.asarray(orgs, dtype=np.int64)
-        if len(codes) == 0:
-            return np.zeros(query.shape, dtype=bool), np.zeros(query.shape, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(codes, query), len(codes) - 1)
-        return codes[pos] == query, pos
+    def index_of(self, firms: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+        """Row of each (firm, organisation) membership (broadcast), or -1 where there is none."""
+        firms = np.asarray(firms, dtype=np.int64)
+        orgs = np.asarray(orgs, dtype=np.int64)
+        rows, cols = self._slot.shape
+        inside = (orgs < rows) & (firms < cols)
+        if inside.all():
+            return self._slot[orgs, firms].astype(np.int64)
+        firms, orgs = np.broadcast_arrays(firms, orgs)
+        out = np.full(firms.shape, -1, dtype=np.int64)
+        out[inside] = self._slot[orgs[inside], firms[inside]]
+        return out
 
     def contains(self, firms: np.ndarray, orgs: np.ndarray) -> np.ndarray:
         """Whether each (firm, organisation) pair (broadcast) is a membership."""
-        return self._lookup(firms, orgs)[0]
-
-    def index_of(self, firms: np.ndarray, orgs: np.ndarray) -> np.ndarray:
-        """Row of each (firm, organisation) membership, or -1 where there is none."""
-        hit, pos = self._lookup(firms, orgs)
-        if self._order is None or len(self._order) == 0:
-            return np.full(hit.shape, -1, dtype=np.int64)
-        return np.where(hit, self._order[pos], -1)
+        return self.index_of(firms, orgs) >= 0

@@ -173,7 +173,6 @@ class ClusterPolicyModel(mesa.Model):
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
         self.counters = Counters()
         self.orgs: list[ClusterOrganisation] = []
-        self.memberships = Memberships()
         self.legacy_support_until = quarter_index(pol.legacy_support_end) - self.start_index + 1
         self.vis_until = quarter_index(pol.vis_end) - self.start_index + 1
         self.ibn_calls = {quarter_index(q) - self.start_index for q in pol.ibn_call_quarters}
@@ -190,6 +189,7 @@ class ClusterPolicyModel(mesa.Model):
         self.agency = FundingAgency(self)
         self.firms = build_firms(self, self.streams["population"])
         self.org_table = OrgTable(self.firms.n)
+        self.memberships = Memberships(self.firms.n)
         self.median_rd = float(np.median(self.firms.base_rd))
         # per-firm probabilities that depend only on the size class
         b = params.behaviour

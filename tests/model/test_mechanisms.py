@@ -725,12 +725,14 @@ def test_cluster_projects_need_the_private_match():
     p = small(**{"behaviour.min_proposal_quality": -5.0})
     m, org = _one_org_model(p, kind=SPEARHEAD)
     members = np.array([0, 1])
+    m.join(members, org)
     m.firms.own_rd[members] = 1e6  # they can commit 0.5 x 2 years x 2m = 2m of private money
     rng = np.random.default_rng(0)
     seen = set()
+    one = np.array([org.index])
     for mean_grant, match in ((1e5, 1.0), (2e7, 1.0), (2e7, 0.0), (1e5, 10.0), (1e6, 2.0)):
         m.p = p.replace(**{"policy.min_private_match": match})
-        cons, request, _, eligible = projects.consortia_of(m, org, members, 1, mean_grant, rng)
+        cons, request, _, eligible = projects.consortia(m, one, np.array([1]), np.array([mean_grant]), rng)
         assert eligible[0] == (match * request[0] <= 2e6)
         seen.add(eligible[0])
         assert set(cons[0].rows) == {0, 1} and cons[0].shares.sum() == pytest.approx(1.0)

@@ -30,7 +30,7 @@ from clusterpolicy.model.agency import (
     fund_in_rank_order,
     project_call,
 )
-from clusterpolicy.model.agents import IBN, SPEARHEAD, ClusterOrganisation, ProjectBatch
+from clusterpolicy.model.agents import IBN, KIND_CODE, ProjectBatch
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -113,148 +113,159 @@ def proposals(model: ClusterPolicyModel) -> Proposals:
     years = b.project_quarters / 4.0
     affordable = cost_all[rows] - request <= b.max_rd_share_private * years * f.own_rd[rows]
     eligible = (quality >= b.min_proposal_quality) & affordable
-    kinds: list[np.ndarray] = []
-    requests: list[np.ndarray] = []
-    scores: list[np.ndarray] = []
-    elig: list[np.ndarray] = []
-    consortia: list[Consortia] = []
     if model.policy_active:
-        for org in model.orgs:
-            spear = org.kind == SPEARHEAD and org.privileged_access
-            ibn = org.kind == IBN and org.alive and org.supported and org.recognised
-            if not (spear or ibn):
-                continue
-            members = org.members
-            if len(members) < 2:
-                continue
-            rate_m = b.cluster_projects_per_member if spear else b.ibn_projects_per_member
-            mean_grant = b.cluster_project_grant if spear else b.ibn_project_grant
-            n = int(rng.poisson(rate_m * len(members)))
-            if n == 0:
-                continue
-            cons, req, q, ok = consortia_of(model, org, members, n, mean_grant, rng)
-            kinds.append(np.full(n, CLUSTER if spear else IBN_PROJECT))
-            requests.append(req)
-            scores.append(q)
-            elig.append(ok)
-            consortia.append(cons)
-    requested = np.concatenate((np.empty(0), *requests)).astype(float)
+        kinds, requested, scores, elig, consortia = consortium_proposals(model, rng)
+    else:
+        kinds, requested, scores, elig = (
+            np.empty(0, dtype=np.int64),
+            np.empty(0),
+            np.empty(0),
+            np.empty(0, dtype=bool),
+        )
+        consortia = Consortia.empty()
     return Proposals(
-        kind=np.concatenate((np.full(len(rows), INDIVIDUAL), *kinds)).astype(int),
+        kind=np.concatenate((np.full(len(rows), INDIVIDUAL), kinds)).astype(int),
         request=np.concatenate((request, requested)),
-        score=np.concatenate((quality, *scores)).astype(float),
-        eligible=np.concatenate((eligible, *elig)).astype(bool),
+        score=np.concatenate((quality, scores)).astype(float),
+        eligible=np.concatenate((eligible, elig)).astype(bool),
         individual_rows=rows,
-        consortia=Consortia.concat(consortia),
+        consortia=consortia,
         private=np.concatenate((cost_all[rows] - request, pol.min_private_match * requested)),
     )
 
 
-# keys of the partner draw are made this many at a time: working memory only, not behaviour
-KEY_BLOCK = 1 << 18
+def consortium_proposals(
+    model: ClusterPolicyModel, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Consortia]:
+    """All consortium proposals of the call: their kinds, requests, quality, eligibility and consortia.
+
+    Spearhead clusters with privileged access propose Poisson(``cluster_projects_per_member`` x members)
+    consortia a year, supported recognised IBNs Poisson(``ibn_projects_per_member`` x members); an
+    organisation with fewer than two members proposes none. Proposals come organisation after
+    organisation, in the order of ``model.orgs`` (:func:`consortia`).
+    """
+    b = model.p.behaviour
+    t = model.org_table
+    n = t.n
+    privileged = t.privileged(model)
+    ibn = t.alive[:n] & (t.kind[:n] == KIND_CODE[IBN]) & t.supported[:n] & t.recognised[:n]
+    count = model.memberships.per_org(n)
+    proposing = np.flatnonzero((privileged | ibn) & (count >= 2))
+    spear = privileged[proposing]
+    rate = np.where(spear, b.cluster_projects_per_member, b.ibn_projects_per_member)
+    counts = rng.poisson(rate * count[proposing])
+    mean_grant = np.where(spear, b.cluster_project_grant, b.ibn_project_grant)
+    cons, requests, quality, eligible = consortia(model, proposing, counts, mean_grant, rng)
+    kinds = np.repeat(np.where(spear, CLUSTER, IBN_PROJECT), counts)
+    return kinds, requests, quality, eligible, cons
 
 
-def consortia_of(
+def consortia(
     model: ClusterPolicyModel,
-    org: ClusterOrganisation,
-    members: np.ndarray,
-    n: int,
-    mean_grant: float,
+    orgs: np.ndarray,
+    counts: np.ndarray,
+    mean_grant: np.ndarray,
     rng: np.random.Generator,
 ) -> tuple[Consortia, np.ndarray, np.ndarray, np.ndarray]:
-    """Draw ``n`` project proposals of an organisation: consortia, grant requests, quality, eligibility.
+    """``counts[j]`` project proposals of organisation ``orgs[j]``: consortia, requests, quality, eligibility.
 
-    Each consortium's lead is drawn by R&D size; further partners (``consortium_min_firms`` +
-    Poisson(``consortium_extra_firms``) firms in all) by R&D size without replacement, weighted up by
-    ``relational_weight`` when they have worked with the lead before (relational credit, after Cowan,
-    Jonard & Zimmermann 2007). Consortia are drawn from the organisation's members whatever their other
-    memberships. A knowledge institution covering the domain with capacity left joins with probability
-    ``ki_partner_prob``. A proposal is eligible when its firms can commit ``min_private_match`` private
-    euros per public euro from their R&D over the project, and its quality passes the merit threshold.
+    Each consortium's lead is drawn among the organisation's members by R&D size; further partners
+    (``consortium_min_firms`` + Poisson(``consortium_extra_firms``) firms in all, at most the members) by
+    R&D size without replacement, weighted up by ``relational_weight`` when they have worked with the
+    lead before (relational credit, after Cowan, Jonard & Zimmermann 2007). Consortia are drawn from the
+    organisation's members whatever their other memberships. A knowledge institution covering the
+    domain with capacity left joins with probability ``ki_partner_prob``. The grant request is
+    ``mean_grant`` x LogNormal(``request_sigma``). A proposal is eligible when its firms can commit
+    ``min_private_match`` private euros per public euro from their R&D over the project, and its quality
+    passes the merit threshold.
 
-    Partners are drawn by weighted sampling without replacement (Efraimidis & Spirakis): each member
-    gets an exponential key over its weight and the smallest keys win. The keys are drawn a block of
-    proposals at a time, and only the lead's past partners need their weight raised, so the working
-    memory is a block, and the relational weights cost O(proposals x past partners).
+    All organisations' proposals are drawn together, from one pool of their memberships (organisation
+    after organisation, each in the order of joining); the partner draw
+    (:func:`~clusterpolicy.model.kernels.successive_sample`) costs O(proposals x partners).
     """
     b, pol = model.p.behaviour, model.p.policy
     f = model.firms
-    m = len(members)
-    if n == 0:
+    ms = model.memberships
+    total = int(counts.sum())
+    if total == 0:
         empty = np.empty(0)
         return Consortia.empty(), empty, empty, np.empty(0, dtype=bool)
-    w = f.own_rd[members] + 1.0
+    # the pool: the memberships of the proposing organisations, organisation after organisation
+    by_org = np.argsort(ms.org, kind="stable")
+    lo_o = np.searchsorted(ms.org[by_org], orgs)
+    hi_o = np.searchsorted(ms.org[by_org], orgs, side="right")
+    size_o = hi_o - lo_o
+    take = np.concatenate([by_org[a:z] for a, z in zip(lo_o, hi_o, strict=True)])
+    pool = ms.firm[take]
+    start_o = np.concatenate(([0], np.cumsum(size_o)[:-1]))
+    owner = np.repeat(np.arange(len(orgs)), counts)  # proposal -> position in orgs
+    lo, m = start_o[owner], size_o[owner]
+    hi = lo + m
+    w = f.own_rd[pool] + 1.0
     cw = np.cumsum(w)
-    sizes = np.minimum(m, b.consortium_min_firms + rng.poisson(b.consortium_extra_firms, size=n))
-    lead_pos = np.minimum(np.searchsorted(cw, rng.random(n) * cw[-1], side="right"), m - 1)
-    # the lead's past partners among the members: their weight is (1 + relational_weight) times
-    known_i = known_j = np.empty(0, dtype=np.int64)
+    below = np.where(lo > 0, cw[np.maximum(lo - 1, 0)], 0.0)
+    sizes = np.minimum(m, b.consortium_min_firms + rng.poisson(b.consortium_extra_firms, size=total))
+    lead = np.clip(
+        np.searchsorted(cw, below + rng.random(total) * (cw[hi - 1] - below), side="right"), lo, hi - 1
+    )
+    # the lead's past partners among the organisation's members: their weight is raised (one list per
+    # lead, which leads several proposals of an organisation; a pool position is one organisation's)
+    leads, group = np.unique(lead, return_inverse=True)
+    known_owner = known_pos = np.empty(0, dtype=np.int64)
     if b.relational_weight > 0 and len(model.links):
-        owner, partner = kernels.adjacency(model).pairs(members[lead_pos].astype(np.int64))
-        sorter = np.argsort(members, kind="stable")
-        at = np.minimum(np.searchsorted(members, partner, sorter=sorter), m - 1)
-        found = members[sorter[at]] == partner
-        known_i, known_j = owner[found], sorter[at][found]
-        order = np.argsort(known_i, kind="stable")
-        known_i, known_j = known_i[order], known_j[order]
-    raised = w[known_j] * (1.0 + b.relational_weight)
-    k = int(sizes.max())
-    picks = np.empty((n, k), dtype=np.int64)
-    block = max(1, KEY_BLOCK // m)
-    for lo in range(0, n, block):
-        hi = min(n, lo + block)
-        draws = rng.exponential(size=(hi - lo, m))
-        keys = draws / w
-        here = slice(*np.searchsorted(known_i, [lo, hi]))
-        ki_, kj_ = known_i[here] - lo, known_j[here]
-        keys[ki_, kj_] = draws[ki_, kj_] / raised[here]
-        keys[np.arange(hi - lo), lead_pos[lo:hi]] = -1.0  # the lead comes first
-        if k < m:  # the k smallest keys, in key order (a partial sort is enough)
-            part = np.argpartition(keys, k - 1, axis=1)[:, :k]
-            order_k = np.argsort(np.take_along_axis(keys, part, axis=1), axis=1)
-            picks[lo:hi] = np.take_along_axis(part, order_k, axis=1)
-        else:
-            picks[lo:hi] = np.argsort(keys, axis=1)
-    in_cons = np.arange(k)[None, :] < sizes[:, None]
+        of_lead, partner = kernels.adjacency(model).pairs(pool[leads])
+        lead_org = np.repeat(orgs, size_o)[leads]
+        row = ms.index_of(partner, lead_org[of_lead])
+        at = np.full(len(ms), -1, dtype=np.int64)
+        at[take] = np.arange(len(take))
+        found = row >= 0
+        known_owner, known_pos = of_lead[found], at[row[found]]
+    picks = kernels.successive_sample(
+        rng, w, lo, hi, lead, sizes, group, known_owner, known_pos, b.relational_weight
+    )
+    in_cons = picks >= 0
+    safe = np.maximum(picks, 0)
+    firms = pool[safe]
     sigma = b.request_sigma
-    requests = mean_grant * np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2.0)
-    noise = rng.standard_normal(n)
-    u_ki, u_pick = rng.random(n), rng.random(n)
+    requests = mean_grant[owner] * np.exp(sigma * rng.standard_normal(total) - sigma**2 / 2.0)
+    noise = rng.standard_normal(total)
+    u_ki, u_pick = rng.random(total), rng.random(total)
     rd_years = b.max_rd_share_private * b.project_quarters / 4.0
-    cap = np.where(in_cons, f.capability[members][picks], 0.0).sum(axis=1) / sizes
-    know = np.where(in_cons, f.knowledge[members][picks], 0.0).sum(axis=1) / sizes
-    capacity = np.where(in_cons, rd_years * f.own_rd[members][picks], 0.0).sum(axis=1)
+    cap = np.where(in_cons, f.capability[firms], 0.0).sum(axis=1) / sizes
+    know = np.where(in_cons, f.knowledge[firms], 0.0).sum(axis=1) / sizes
+    capacity = np.where(in_cons, rd_years * f.own_rd[firms], 0.0).sum(axis=1)
+    t = model.org_table
+    excellence = t.excellence[orgs][owner]
     quality = (
         cap
         + b.knowledge_quality_weight * know
-        + b.excellence_quality_bonus * org.excellence
+        + b.excellence_quality_bonus * excellence
         + b.proposal_noise * noise
     )
-    ki = choose_institutions(model, org.domain, u_ki, u_pick)
+    ki = choose_institutions(model, t.domain[orgs][owner], u_ki, u_pick)
     with_ki = ki >= 0
     if with_ki.any():
-        excellence = np.array([i.excellence for i in model.kis])
-        quality[with_ki] += b.ki_quality_bonus * excellence[ki[with_ki]]
-    share_w = f.own_rd[members[picks]] + 1.0
-    totals = kernels.segment_sums(share_w, sizes)
-    shares = (share_w / totals[:, None])[in_cons]
-    consortia = Consortia(
-        rows=members[picks][in_cons],
+        ki_excellence = np.array([i.excellence for i in model.kis])
+        quality[with_ki] += b.ki_quality_bonus * ki_excellence[ki[with_ki]]
+    share_w = np.where(in_cons, w[safe], 0.0)
+    shares = (share_w / share_w.sum(axis=1)[:, None])[in_cons]
+    cons = Consortia(
+        rows=firms[in_cons],
         start=np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
         shares=shares,
         ki=ki,
-        org=np.full(n, org.index, dtype=np.int64),
+        org=orgs[owner].astype(np.int64),
     )
     eligible = (capacity >= pol.min_private_match * requests) & (quality >= b.min_proposal_quality)
-    return consortia, requests, quality, eligible
+    return cons, requests, quality, eligible
 
 
 def choose_institutions(
-    model: ClusterPolicyModel, domain: int, u_ki: np.ndarray, u_pick: np.ndarray
+    model: ClusterPolicyModel, domain: np.ndarray, u_ki: np.ndarray, u_pick: np.ndarray
 ) -> np.ndarray:
-    """The knowledge institution partner of each proposal of an organisation of ``domain``, or -1.
+    """The knowledge institution partner of each proposal (of an organisation of ``domain[i]``), or -1.
 
-    With probability ``ki_partner_prob`` (``u_ki``) a proposal takes an institution covering the domain
+    With probability ``ki_partner_prob`` (``u_ki``) a proposal takes an institution covering its domain
     that has capacity left this year (``u_pick`` chooses among them); proposals are served in order.
     """
     b = model.p.behaviour
@@ -263,14 +274,22 @@ def choose_institutions(
     if len(tries) == 0:
         return ki
     kis = model.kis
-    covering = model.kis_by_domain[domain]
+    used = [k.projects_this_year for k in kis]
+    capacity = [k.capacity for k in kis]
+    full: set[int] = set()  # domains whose institutions have no capacity left
     for i in tries:
-        avail = [j for j in covering if kis[j].projects_this_year < kis[j].capacity]
+        d = int(domain[i])
+        if d in full:
+            continue
+        avail = [j for j in model.kis_by_domain[d] if used[j] < capacity[j]]
         if not avail:
-            break  # capacity only runs out within the call
+            full.add(d)
+            continue
         j = avail[int(u_pick[i] * len(avail))]
-        kis[j].projects_this_year += 1
+        used[j] += 1
         ki[i] = j
+    for k, n in zip(kis, used, strict=True):
+        k.projects_this_year = n
     return ki
 
 

@@ -1,0 +1,126 @@
+"""The partner draw of consortia: weighted draws without replacement, raised for past partners."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import small
+
+from clusterpolicy.model import ClusterPolicyModel
+from clusterpolicy.model.agents import SPEARHEAD, ClusterOrganisation
+from clusterpolicy.model.kernels import successive_sample
+from clusterpolicy.model.phases import projects
+
+W = np.array([1.0, 2.0, 3.0, 4.0, 10.0])
+
+
+def _second_pick_law(weights: np.ndarray, first: int, raised: dict[int, float]) -> np.ndarray:
+    """Exact probability of each position as the second element, given the first."""
+    w = weights.copy()
+    for j, factor in raised.items():
+        w[j] *= factor
+    w[first] = 0.0
+    return w / w.sum()
+
+
+def _draw(n: int, sizes: int, known: list[int], raise_by: float, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    lo, hi = np.full(n, 0), np.full(n, len(W))
+    first = np.zeros(n, dtype=np.int64)
+    # every row in one group, whose list is ``known``
+    group = np.zeros(n, dtype=np.int64)
+    owner = np.zeros(len(known), dtype=np.int64)
+    pos = np.array(known, dtype=np.int64)
+    return successive_sample(rng, W, lo, hi, first, np.full(n, sizes), group, owner, pos, raise_by)
+
+
+def test_partners_are_drawn_by_weight_without_repeats():
+    n = 20_000
+    picks = _draw(n, 3, known=[], raise_by=0.0)
+    assert (picks[:, 0] == 0).all()
+    assert all(len(set(row)) == 3 for row in picks[:200])
+    freq = np.bincount(picks[:, 1], minlength=len(W)) / n
+    law = _second_pick_law(W, 0, {})
+    assert freq == pytest.approx(law, abs=4 * np.sqrt(0.25 / n))
+
+
+def test_past_partners_weigh_more():
+    n = 20_000
+    picks = _draw(n, 2, known=[1], raise_by=9.0)
+    freq = np.bincount(picks[:, 1], minlength=len(W)) / n
+    law = _second_pick_law(W, 0, {1: 10.0})
+    assert freq == pytest.approx(law, abs=4 * np.sqrt(0.25 / n))
+    plain = np.bincount(_draw(n, 2, known=[], raise_by=9.0)[:, 1], minlength=len(W)) / n
+    assert freq[1] > 3 * plain[1]
+
+
+def test_segments_and_sizes_are_kept():
+    rng = np.random.default_rng(3)
+    weights = rng.random(30) + 0.1
+    lo = np.array([0, 10, 10, 25])
+    hi = np.array([10, 25, 25, 30])
+    sizes = np.array([3, 15, 1, 5])  # the second and last take their whole segment
+    first = np.array([4, 11, 20, 29])
+    none = np.empty(0, dtype=np.int64)
+    picks = successive_sample(rng, weights, lo, hi, first, sizes, np.arange(4), none, none, 0.0)
+    assert picks.shape == (4, 15)
+    for row, a, z, k, f in zip(picks, lo, hi, sizes, first, strict=True):
+        got = row[row >= 0]
+        assert len(got) == k and got[0] == f and len(set(got)) == k
+        assert ((got >= a) & (got < z)).all()
+    assert set(picks[1]) == set(range(10, 25))
+
+
+def test_a_consortium_takes_the_leads_past_partner_more_often_with_relational_credit():
+    counts = {}
+    for weight in (0.0, 20.0):
+        p = small(**{"behaviour.relational_weight": weight, "behaviour.consortium_extra_firms": 0.0})
+        m = ClusterPolicyModel(p, rng=4)
+        m.memberships.remove(np.ones(len(m.memberships), dtype=bool))
+        for o in m.orgs:
+            o.alive = False
+        org = ClusterOrganisation(m, SPEARHEAD, 0, 0.9)
+        members = np.arange(10)
+        m.join(members, org)
+        m.firms.own_rd[members] = 1e6
+        m.firms.own_rd[0] = 1e12  # firm 0 leads every consortium
+        m.links = np.array([0 * m.n_nodes + 7], dtype=np.int64)  # and has worked with firm 7 before
+        rng = np.random.default_rng(1)
+        n = 200
+        cons, *_ = projects.consortia(m, np.array([org.index]), np.array([n]), np.array([1e5]), rng)
+        assert (cons.rows[cons.start[:-1]] == 0).all()
+        counts[weight] = int(np.count_nonzero(cons.rows == 7))
+    share = (p.behaviour.consortium_min_firms - 1) / 9  # of the consortia firm 7 is in without credit
+    assert counts[0.0] == pytest.approx(n * share, abs=4 * np.sqrt(n * share * (1 - share)))
+    assert counts[20.0] > min(0.85 * n, 2 * counts[0.0])
+
+
+def test_later_partners_follow_the_law_of_successive_draws():
+    n = 40_000
+    known, factor = [1, 4], 4.0
+    picks = _draw(n, 4, known=known, raise_by=factor - 1.0, seed=5)
+    w = W.copy()
+    w[known] *= factor
+    # exact law of the third element: sum over the second of P(second) x P(third | first, second)
+    third = np.zeros(len(W))
+    for a in range(1, len(W)):
+        pa = w[a] / (w.sum() - w[0])
+        for c in range(1, len(W)):
+            if c != a:
+                third[c] += pa * w[c] / (w.sum() - w[0] - w[a])
+    freq = np.bincount(picks[:, 2], minlength=len(W)) / n
+    assert freq == pytest.approx(third, abs=4 * np.sqrt(0.25 / n))
+    assert all(len(set(row)) == 4 for row in picks[:500])
+
+
+def test_each_group_of_rows_has_its_own_past_partners():
+    n = 20_000
+    rng = np.random.default_rng(7)
+    group = np.arange(n) % 2
+    owner, pos = np.array([0, 1]), np.array([1, 3])  # group 0 has worked with 1, group 1 with 3
+    picks = successive_sample(
+        rng, W, np.zeros(n, int), np.full(n, len(W)), np.zeros(n, int), np.full(n, 2), group, owner, pos, 9.0
+    )
+    for g, j in ((0, 1), (1, 3)):
+        freq = np.bincount(picks[group == g, 1], minlength=len(W)) / (n / 2)
+        assert freq == pytest.approx(_second_pick_law(W, 0, {j: 10.0}), abs=4 * np.sqrt(0.5 / n))
