@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from clusterpolicy.model import kernels
 from clusterpolicy.model.agents import SPEARHEAD, Application, ClusterOrganisation, KnowledgeInstitution
 
 if TYPE_CHECKING:
@@ -374,6 +375,17 @@ class FundingAgency(mesa.Agent):
             self.paid_legacy += amount
         else:
             self.paid_operating += amount
+
+    def pay_operating_grants(self, orgs: np.ndarray, amounts: np.ndarray, legacy: np.ndarray) -> None:
+        """:meth:`pay_operating_grant` to organisations ``orgs`` (indices, in order), all at once."""
+        t = self.model.org_table
+        pay = amounts > 0
+        orgs, amounts, legacy = orgs[pay], amounts[pay], legacy[pay]
+        t.cash[orgs] += amounts
+        t.ledger_grants[orgs] += amounts
+        t.year_grants[orgs] += amounts
+        self.paid_legacy = kernels.add_in_order(self.paid_legacy, amounts[legacy])
+        self.paid_operating = kernels.add_in_order(self.paid_operating, amounts[~legacy])
 
     def pay_firms(self, rows: np.ndarray, amounts: np.ndarray) -> None:
         """Pay project grants to firms (a firm may appear more than once)."""

@@ -11,7 +11,7 @@ organisations are few and are plain Mesa agents. Memberships are a table of thei
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -86,6 +86,7 @@ class FirmTable:
 KINDS = (SPEARHEAD, IBN, LEGACY)  # an organisation's kind code is its position here
 KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 NEVER = np.iinfo(np.int64).min  # "no quarter" in the quarter columns of OrgTable (None on the agent)
+LEDGER_FIELDS = ("opening_cash", "grants", "cash_fees", "in_kind", "spent", "refunded", "returned")
 
 
 class OrgTable:
@@ -106,10 +107,28 @@ class OrgTable:
         anchor: quarter of the current agreement's start (project years run from it).
         pact_until: first quarter of privileged access (:data:`NEVER` for none).
         niche: ``niche[j, i]``: organisation ``j`` serves firm ``i``.
+        cash, grant_annual, cash_plan, credit_plan, member_money_plan, year_grants, year_cash_fees,
+            year_member_money, deposit_deadline and support_until (:data:`NEVER` for none),
+            ever_recognised: the
+            organisation's money and plans, held here only (the agent's attributes read and write
+            this row, see :class:`OrgColumn`).
+        ledger_*: the columns of its :class:`OrgLedger`.
     """
 
-    BOOL = ("alive", "recognised", "supported", "societal")
+    BOOL = ("alive", "recognised", "supported", "societal", "ever_recognised")
     FLOAT = ("excellence", "activity", "unit_fee")
+    # held in the table only: the agent's attribute is a view (OrgColumn)
+    MONEY = (
+        "cash",
+        "grant_annual",
+        "cash_plan",
+        "credit_plan",
+        "member_money_plan",
+        "year_grants",
+        "year_cash_fees",
+        "year_member_money",
+    )
+    LEDGER = tuple(f"ledger_{name}" for name in LEDGER_FIELDS)
 
     def __init__(self, n_firms: int, capacity: int = 16):
         self.n = 0
@@ -126,6 +145,11 @@ class OrgTable:
         self.anchor = np.zeros(capacity, dtype=np.int64)
         self.pact_until = np.full(capacity, NEVER, dtype=np.int64)
         self.niche = np.zeros((capacity, n_firms), dtype=bool)
+        self.ever_recognised = np.zeros(capacity, dtype=bool)
+        self.deposit_deadline = np.full(capacity, NEVER, dtype=np.int64)
+        self.support_until = np.full(capacity, NEVER, dtype=np.int64)
+        for name in (*self.MONEY, *self.LEDGER):
+            setattr(self, name, np.zeros(capacity, dtype=np.float64))
 
     def add(self) -> int:
         """A new row (all zeros, no pact); returns its index."""
@@ -135,10 +159,12 @@ class OrgTable:
         return self.n - 1
 
     def _grow(self, capacity: int) -> None:
-        for name in ("kind", "domain", *self.BOOL, *self.FLOAT, "anchor", "pact_until", "niche"):
+        quarters = ("anchor", "pact_until", "deposit_deadline", "support_until")
+        columns = ("kind", "domain", *self.BOOL, *self.FLOAT, *quarters)
+        for name in (*columns, *self.MONEY, *self.LEDGER, "niche"):
             old = getattr(self, name)
             new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
-            if name == "pact_until":
+            if name in quarters[1:]:
                 new[:] = NEVER
             new[: len(old)] = old
             setattr(self, name, new)
@@ -257,20 +283,49 @@ def core_cost_of(behaviour: BehaviourParams, kind: str) -> float:
     }[kind]
 
 
-@dataclass
+class OrgColumn:
+    """An attribute of an organisation held in its row of a column of :class:`OrgTable` only.
+
+    Reading gives a Python value (``None`` for :data:`NEVER` in a quarter column); writing writes the row.
+    ``prefix`` names the column (``ledger_`` for the ledger's).
+    """
+
+    def __init__(self, cast: type, prefix: str = "", none: int | None = None):
+        self.cast, self.prefix, self.none = cast, prefix, none
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.column = self.prefix + name
+
+    def __get__(self, obj: object, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = getattr(obj._table, self.column)[obj.index]  # type: ignore[attr-defined]
+        if self.none is not None and value == self.none:
+            return None
+        return self.cast(value)
+
+    def __set__(self, obj: object, value: object) -> None:
+        stored = self.none if value is None else value
+        getattr(obj._table, self.column)[obj.index] = stored  # type: ignore[attr-defined]
+
+
 class OrgLedger:
     """Money an organisation has received and paid out since the start (EUR), and its cash then.
 
     ``refunded`` went back to the members and ``returned`` to the agency when the organisation ended.
+    A view of the organisation's ``ledger_*`` columns of :class:`OrgTable`.
     """
 
-    opening_cash: float = 0.0
-    grants: float = 0.0
-    cash_fees: float = 0.0
-    in_kind: float = 0.0
-    spent: float = 0.0
-    refunded: float = 0.0
-    returned: float = 0.0
+    opening_cash = OrgColumn(float, "ledger_")
+    grants = OrgColumn(float, "ledger_")
+    cash_fees = OrgColumn(float, "ledger_")
+    in_kind = OrgColumn(float, "ledger_")
+    spent = OrgColumn(float, "ledger_")
+    refunded = OrgColumn(float, "ledger_")
+    returned = OrgColumn(float, "ledger_")
+
+    def __init__(self, table: OrgTable, index: int):
+        self._table, self.index = table, index
 
 
 @dataclass
@@ -332,6 +387,18 @@ class ClusterOrganisation(mesa.Agent):
         cash: the organisation's bank account (EUR), never negative.
     """
 
+    cash = OrgColumn(float)
+    grant_annual = OrgColumn(float)
+    cash_plan = OrgColumn(float)
+    credit_plan = OrgColumn(float)
+    member_money_plan = OrgColumn(float)
+    year_grants = OrgColumn(float)
+    year_cash_fees = OrgColumn(float)
+    year_member_money = OrgColumn(float)
+    deposit_deadline = OrgColumn(int, none=NEVER)
+    support_until = OrgColumn(int, none=NEVER)
+    ever_recognised = OrgColumn(bool)
+
     def __setattr__(self, name: str, value: object) -> None:
         """Set an attribute; one of :data:`_MIRRORED` is also written to the organisation's row of OrgTable.
 
@@ -354,6 +421,7 @@ class ClusterOrganisation(mesa.Agent):
         societal: bool = False,
     ):
         super().__init__(model)
+        self._table = model.org_table
         self.index = model.org_table.add()
         model.orgs.append(self)
         self.kind = kind
@@ -371,11 +439,11 @@ class ClusterOrganisation(mesa.Agent):
         self.anchor = model.t
         self.created_at = model.t
         self.recognised_at: int | None = None
-        self.support_until: int | None = None
+        self.support_until = None
         self.pact_until: int | None = None
         self.unviable_years = 0
         self.cash = 0.0
-        self.ledger = OrgLedger()
+        self.ledger = OrgLedger(model.org_table, self.index)
         self.budget_target = 0.0
         self.unit_fee = 0.0
         self.activity = 1.0
@@ -384,7 +452,7 @@ class ClusterOrganisation(mesa.Agent):
         self.cash_plan = 0.0
         self.credit_plan = 0.0
         self.deposit_required = 0.0
-        self.deposit_deadline: int | None = None
+        self.deposit_deadline = None
         self.year_grants = 0.0
         self.year_member_money = 0.0
         self.year_cash_fees = 0.0
@@ -395,8 +463,19 @@ class ClusterOrganisation(mesa.Agent):
         self.projects_finished = 0
         self.projects_succeeded = 0
         self.last_score: float | None = None
-        self.sunset: SunsetRecord | None = None
+        self._sunset: SunsetRecord | None = None
         self.history: list[tuple[int, str]] = []
+
+    @property
+    def sunset(self) -> SunsetRecord | None:
+        """What became of it after its support ended by the sunset clause (None before that)."""
+        return self._sunset
+
+    @sunset.setter
+    def sunset(self, record: SunsetRecord | None) -> None:
+        if record is not None and self._sunset is None:
+            self.model.past_sunset.append(self)  # followed in the operating phase
+        self._sunset = record
 
     @property
     def core_cost(self) -> float:

@@ -200,6 +200,13 @@ def rd_own(model: ClusterPolicyModel) -> np.ndarray:
     return f.base_rd * model.trend(model.t) * (1.0 + b.knowledge_rd_effect * f.knowledge)
 
 
+def add_in_order(total: float, values: np.ndarray) -> float:
+    """``total`` plus each of ``values`` in turn, rounded as a loop of ``+=`` rounds (not summed in pairs)."""
+    if len(values) == 0:
+        return total
+    return float(np.cumsum(np.concatenate(([total], values)))[-1])
+
+
 def gini(x: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 = equal, towards 1 = concentrated)."""
     x = np.sort(np.asarray(x, dtype=float))

@@ -173,6 +173,7 @@ class ClusterPolicyModel(mesa.Model):
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
         self.counters = Counters()
         self.orgs: list[ClusterOrganisation] = []
+        self.past_sunset: list[ClusterOrganisation] = []  # with a sunset record, in the order they got it
         self.legacy_support_until = quarter_index(pol.legacy_support_end) - self.start_index + 1
         self.vis_until = quarter_index(pol.vis_end) - self.start_index + 1
         self.ibn_calls = {quarter_index(q) - self.start_index for q in pol.ibn_call_quarters}
@@ -286,10 +287,10 @@ class ClusterPolicyModel(mesa.Model):
         f.project_grants[:] = 0.0
         f.eu_grants[:] = 0.0
         f.innovations[:] = 0
-        for o in self.orgs:
-            lg = o.ledger
-            lg.grants = lg.cash_fees = lg.in_kind = lg.spent = lg.refunded = lg.returned = 0.0
-            lg.opening_cash = o.cash
+        t = self.org_table
+        for name in t.LEDGER:
+            getattr(t, name)[:] = 0.0
+        t.ledger_opening_cash[: t.n] = t.cash[: t.n]
         for ki in self.kis:
             ki.grants_received = 0.0
 

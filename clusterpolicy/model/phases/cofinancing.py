@@ -176,20 +176,18 @@ def run(model: ClusterPolicyModel) -> None:
     else:
         credit = np.zeros(n_org)
     c = model.counters
-    for org in model.orgs:
-        if not org.alive:
-            continue
-        cash = float(paid[org.index])
-        in_kind = float(min(credit[org.index], org.credit_plan / 4.0))
-        org.cash += cash
-        org.ledger.cash_fees += cash
-        org.ledger.in_kind += in_kind
-        org.year_cash_fees += cash
-        org.year_member_money += cash + in_kind
-        c.private_cash_cofinancing += cash
-        c.private_in_kind_cofinancing += in_kind
-        if org.deposit_deadline == model.t:
-            check_deposit(model, org)
+    alive = np.flatnonzero(t.alive[: t.n])
+    cash = paid[alive]
+    in_kind = np.minimum(credit[alive], t.credit_plan[alive] / 4.0)
+    t.cash[alive] += cash
+    t.ledger_cash_fees[alive] += cash
+    t.ledger_in_kind[alive] += in_kind
+    t.year_cash_fees[alive] += cash
+    t.year_member_money[alive] += cash + in_kind
+    c.private_cash_cofinancing = kernels.add_in_order(c.private_cash_cofinancing, cash)
+    c.private_in_kind_cofinancing = kernels.add_in_order(c.private_in_kind_cofinancing, in_kind)
+    for j in alive[t.deposit_deadline[alive] == model.t]:
+        check_deposit(model, model.orgs[int(j)])
 
 
 def paying_in_order(firm: np.ndarray, dues: np.ndarray, cash: np.ndarray) -> np.ndarray:

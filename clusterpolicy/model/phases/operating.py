@@ -1,6 +1,6 @@
 """Phase 5, operating grants: the agency pays, organisations spend, and the sunset's aftermath is followed.
 
-In the order of ``model.orgs``: support ends at ``support_until`` (the sunset clause); a supported
+For every alive organisation: support ends at ``support_until`` (the sunset clause); a supported
 organisation receives a quarter of its yearly grant; every organisation spends a quarter of its planned
 cash budget (member cash plus grant), never more than it has. For an organisation whose support ended
 by the sunset, its state one and two years later (alive, members, member money) is recorded.
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clusterpolicy.model.agents import LEGACY
+import numpy as np
+
+from clusterpolicy.model import kernels
+from clusterpolicy.model.agents import KIND_CODE, LEGACY, NEVER
 from clusterpolicy.model.phases.cofinancing import sunset
 
 if TYPE_CHECKING:
@@ -20,26 +23,32 @@ FOLLOW_UP_QUARTERS = (4, 8)  # one and two years after support ended (the outcom
 
 
 def run(model: ClusterPolicyModel) -> None:
-    """Sunset, grants, spending and the follow-up of organisations past the sunset."""
-    members = model.memberships.per_org(len(model.orgs))
-    for org in model.orgs:
+    """Sunset, grants, spending and the follow-up of organisations past the sunset.
+
+    Each organisation's steps read and write only its own state, so they are taken for all of them at
+    once; the agency's and the counters' sums add the organisations' amounts in their order.
+    """
+    t = model.org_table
+    n = t.n
+    members = model.memberships.per_org(n)
+    for org in model.past_sunset:
         rec = org.sunset
-        if rec is not None:
-            for lag in FOLLOW_UP_QUARTERS:
-                if model.t == rec.ended + lag:
-                    alive = org.alive
-                    rec.followup[lag] = (
-                        alive,
-                        int(members[org.index]) if alive else 0,
-                        org.member_money_plan,
-                    )
-        if not org.alive:
-            continue
-        sunset(model, org)
-        if org.supported and org.grant_annual > 0:
-            model.agency.pay_operating_grant(org, org.grant_annual / 4.0, org.kind == LEGACY)
-        if org.ever_recognised:
-            model.counters.member_quarters_policy += float(members[org.index])
-        spend = min(org.cash, (org.cash_plan + org.grant_annual) / 4.0)
-        org.cash -= spend
-        org.ledger.spent += spend
+        for lag in FOLLOW_UP_QUARTERS:
+            if model.t == rec.ended + lag:
+                alive = org.alive
+                rec.followup[lag] = (alive, int(members[org.index]) if alive else 0, org.member_money_plan)
+    alive = t.alive[:n]
+    for j in np.flatnonzero(alive & t.supported[:n] & (t.support_until[:n] != NEVER)):
+        if model.t >= t.support_until[j]:
+            sunset(model, model.orgs[int(j)])
+    paid = np.flatnonzero(alive & t.supported[:n] & (t.grant_annual[:n] > 0))
+    amount = t.grant_annual[paid] / 4.0
+    legacy = t.kind[paid] == KIND_CODE[LEGACY]
+    model.agency.pay_operating_grants(paid, amount, legacy)
+    rec = np.flatnonzero(alive & t.ever_recognised[:n])
+    c = model.counters
+    c.member_quarters_policy = kernels.add_in_order(c.member_quarters_policy, members[rec].astype(float))
+    live = np.flatnonzero(alive)
+    spend = np.minimum(t.cash[live], (t.cash_plan[live] + t.grant_annual[live]) / 4.0)
+    t.cash[live] -= spend
+    t.ledger_spent[live] += spend
