@@ -148,8 +148,22 @@ class OrgTable:
         self.ever_recognised = np.zeros(capacity, dtype=bool)
         self.deposit_deadline = np.full(capacity, NEVER, dtype=np.int64)
         self.support_until = np.full(capacity, NEVER, dtype=np.int64)
-        for name in (*self.MONEY, *self.LEDGER):
-            setattr(self, name, np.zeros(capacity, dtype=np.float64))
+        zeros = np.zeros(capacity, dtype=np.float64)
+        self.cash = zeros.copy()
+        self.grant_annual = zeros.copy()
+        self.cash_plan = zeros.copy()
+        self.credit_plan = zeros.copy()
+        self.member_money_plan = zeros.copy()
+        self.year_grants = zeros.copy()
+        self.year_cash_fees = zeros.copy()
+        self.year_member_money = zeros.copy()
+        self.ledger_opening_cash = zeros.copy()
+        self.ledger_grants = zeros.copy()
+        self.ledger_cash_fees = zeros.copy()
+        self.ledger_in_kind = zeros.copy()
+        self.ledger_spent = zeros.copy()
+        self.ledger_refunded = zeros.copy()
+        self.ledger_returned = zeros.copy()
 
     def add(self) -> int:
         """A new row (all zeros, no pact); returns its index."""

@@ -32,11 +32,12 @@ def run(model: ClusterPolicyModel) -> None:
     n = t.n
     members = model.memberships.per_org(n)
     for org in model.past_sunset:
-        rec = org.sunset
+        record = org.sunset
+        assert record is not None
         for lag in FOLLOW_UP_QUARTERS:
-            if model.t == rec.ended + lag:
-                alive = org.alive
-                rec.followup[lag] = (alive, int(members[org.index]) if alive else 0, org.member_money_plan)
+            if model.t == record.ended + lag:
+                up = org.alive
+                record.followup[lag] = (up, int(members[org.index]) if up else 0, org.member_money_plan)
     alive = t.alive[:n]
     for j in np.flatnonzero(alive & t.supported[:n] & (t.support_until[:n] != NEVER)):
         if model.t >= t.support_until[j]:
@@ -45,9 +46,9 @@ def run(model: ClusterPolicyModel) -> None:
     amount = t.grant_annual[paid] / 4.0
     legacy = t.kind[paid] == KIND_CODE[LEGACY]
     model.agency.pay_operating_grants(paid, amount, legacy)
-    rec = np.flatnonzero(alive & t.ever_recognised[:n])
+    known = np.flatnonzero(alive & t.ever_recognised[:n])
     c = model.counters
-    c.member_quarters_policy = kernels.add_in_order(c.member_quarters_policy, members[rec].astype(float))
+    c.member_quarters_policy = kernels.add_in_order(c.member_quarters_policy, members[known].astype(float))
     live = np.flatnonzero(alive)
     spend = np.minimum(t.cash[live], (t.cash_plan[live] + t.grant_annual[live]) / 4.0)
     t.cash[live] -= spend
