@@ -108,10 +108,9 @@ class OrgTable:
         pact_until: first quarter of privileged access (:data:`NEVER` for none).
         niche: ``niche[j, i]``: organisation ``j`` serves firm ``i``.
         cash, grant_annual, cash_plan, credit_plan, member_money_plan, year_grants, year_cash_fees,
-            year_member_money, deposit_deadline and support_until (:data:`NEVER` for none),
-            ever_recognised: the
-            organisation's money and plans, held here only (the agent's attributes read and write
-            this row, see :class:`OrgColumn`).
+            year_member_money, last_year_grants, last_year_member_money, deposit_deadline and
+            support_until (:data:`NEVER` for none), ever_recognised: the organisation's money and plans,
+            held here only (the agent's attributes read and write this row, see :class:`OrgColumn`).
         ledger_*: the columns of its :class:`OrgLedger`.
     """
 
@@ -127,6 +126,8 @@ class OrgTable:
         "year_grants",
         "year_cash_fees",
         "year_member_money",
+        "last_year_grants",
+        "last_year_member_money",
     )
     LEDGER = tuple(f"ledger_{name}" for name in LEDGER_FIELDS)
 
@@ -157,6 +158,8 @@ class OrgTable:
         self.year_grants = zeros.copy()
         self.year_cash_fees = zeros.copy()
         self.year_member_money = zeros.copy()
+        self.last_year_grants = zeros.copy()
+        self.last_year_member_money = zeros.copy()
         self.ledger_opening_cash = zeros.copy()
         self.ledger_grants = zeros.copy()
         self.ledger_cash_fees = zeros.copy()
@@ -409,6 +412,8 @@ class ClusterOrganisation(mesa.Agent):
     year_grants = OrgColumn(float)
     year_cash_fees = OrgColumn(float)
     year_member_money = OrgColumn(float)
+    last_year_grants = OrgColumn(float)
+    last_year_member_money = OrgColumn(float)
     deposit_deadline = OrgColumn(int, none=NEVER)
     support_until = OrgColumn(int, none=NEVER)
     ever_recognised = OrgColumn(bool)

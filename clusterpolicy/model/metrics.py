@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from clusterpolicy.model.agents import IBN, SPEARHEAD, ClusterOrganisation
+from clusterpolicy.model.agents import IBN, KIND_CODE, SPEARHEAD
 from clusterpolicy.model.kernels import gini
 from clusterpolicy.model.phases.projects import envelope
 
@@ -63,14 +63,24 @@ class Observation:
         return self.model.memberships.per_org(len(self.model.orgs))
 
     @cached_property
-    def spearheads(self) -> list[ClusterOrganisation]:
-        """Recognised spearhead clusters that exist."""
-        return _recognised_orgs(self.model, SPEARHEAD)
+    def alive(self) -> np.ndarray:
+        """Per organisation: it exists."""
+        t = self.model.org_table
+        return t.alive[: t.n]
+
+    def _recognised(self, kind: str) -> np.ndarray:
+        t = self.model.org_table
+        return np.flatnonzero(self.alive & t.recognised[: t.n] & (t.kind[: t.n] == KIND_CODE[kind]))
 
     @cached_property
-    def ibns(self) -> list[ClusterOrganisation]:
-        """Recognised IBNs that exist."""
-        return _recognised_orgs(self.model, IBN)
+    def spearheads(self) -> np.ndarray:
+        """Recognised spearhead clusters that exist (indices, in the order of ``model.orgs``)."""
+        return self._recognised(SPEARHEAD)
+
+    @cached_property
+    def ibns(self) -> np.ndarray:
+        """Recognised IBNs that exist (indices)."""
+        return self._recognised(IBN)
 
     @cached_property
     def spearhead_firms(self) -> np.ndarray:
@@ -130,23 +140,25 @@ def _member_mask(m: Observed) -> np.ndarray:
     return observe(m).member_mask
 
 
-def _firms_in(m: ClusterPolicyModel, orgs: list[ClusterOrganisation]) -> np.ndarray:
-    """Member firms of the given organisations, each once."""
+def _firms_in(m: ClusterPolicyModel, orgs: np.ndarray) -> np.ndarray:
+    """Member firms of the given organisations (indices), each once."""
     ms = m.memberships
     chosen = np.zeros(len(m.orgs), dtype=bool)
-    chosen[[o.index for o in orgs]] = True
+    chosen[orgs] = True
     mask = np.zeros(m.firms.n, dtype=bool)
     mask[ms.firm[chosen[ms.org]]] = True
     return np.flatnonzero(mask)
 
 
-def _recognised_orgs(m: ClusterPolicyModel, kind: str) -> list[ClusterOrganisation]:
-    return [o for o in m.orgs if o.alive and o.recognised and o.kind == kind]
-
-
-def _recognised(m: Observed, kind: str) -> list[ClusterOrganisation]:
+def _recognised(m: Observed, kind: str) -> np.ndarray:
+    """Indices of the recognised organisations of ``kind`` that exist, in the order of ``model.orgs``."""
     obs = observe(m)
     return obs.spearheads if kind == SPEARHEAD else obs.ibns
+
+
+def _column(m: Observed, name: str, orgs: np.ndarray) -> list[float]:
+    """An OrgTable column at ``orgs`` as Python numbers (so that ``sum`` adds them as it adds floats)."""
+    return getattr(m.org_table, name)[orgs].tolist()
 
 
 # ---------------------------------------------------------------- participation
@@ -189,10 +201,10 @@ def members_spearhead(m: Observed) -> int:
 def memberships_spearhead(m: Observed) -> int:
     """Memberships of recognised spearhead clusters (a firm in two spearheads counts twice)."""
     orgs = _recognised(m, SPEARHEAD)
-    if not orgs:
+    if not len(orgs):
         return 0
     chosen = np.zeros(len(m.orgs), dtype=bool)
-    chosen[[o.index for o in orgs]] = True
+    chosen[orgs] = True
     return int(np.count_nonzero(chosen[m.memberships.org]))
 
 
@@ -231,21 +243,21 @@ def ibns_active(m: Observed) -> int:
 
 def organisations_alive(m: Observed) -> int:
     """Cluster organisations of any kind that exist (incl. legacy structures)."""
-    return sum(1 for o in m.orgs if o.alive)
+    return int(np.count_nonzero(observe(m).alive))
 
 
 def cluster_orgs_alive(m: Observed) -> int:
     """Organisations ever recognised under the policy (spearheads, IBNs) that exist, supported or not."""
-    return sum(1 for o in m.orgs if o.alive and o.ever_recognised)
+    t = m.org_table
+    return int(np.count_nonzero(observe(m).alive & t.ever_recognised[: t.n]))
 
 
 def spearhead_size_median(m: Observed) -> float:
     """Median number of members of the recognised spearhead clusters."""
     orgs = _recognised(m, SPEARHEAD)
-    if not orgs:
+    if not len(orgs):
         return NAN
-    counts = observe(m).per_org
-    sizes = sorted(int(counts[o.index]) for o in orgs)
+    sizes = sorted(observe(m).per_org[orgs].tolist())
     mid = len(sizes) // 2
     # the median of whole numbers (what np.median gives, without its cost on a handful of numbers)
     return float(sizes[mid]) if len(sizes) % 2 else (sizes[mid - 1] + sizes[mid]) / 2
@@ -254,10 +266,9 @@ def spearhead_size_median(m: Observed) -> float:
 def spearhead_size_max(m: Observed) -> float:
     """Members of the largest recognised spearhead cluster."""
     orgs = _recognised(m, SPEARHEAD)
-    if not orgs:
+    if not len(orgs):
         return NAN
-    counts = observe(m).per_org
-    return float(max(counts[o.index] for o in orgs))
+    return float(observe(m).per_org[orgs].max())
 
 
 def spearheads_recognised_total(m: Observed) -> int:
@@ -277,7 +288,7 @@ def ibns_upgraded_total(m: Observed) -> int:
 
 def ibns_alive_after_support(m: Observed) -> int:
     """IBNs whose three (``support_years_ibn``) years of support are over and that still exist."""
-    return sum(1 for o in m.orgs if o.alive and o.kind == IBN and o.sunset is not None)
+    return sum(1 for o in m.past_sunset if o.alive and o.kind == IBN)
 
 
 def grants_lapsed_total(m: Observed) -> int:
@@ -301,25 +312,29 @@ def clusters_self_sustaining(m: Observed) -> int:
     Counted: organisations recognised under the policy, alive, without an operating grant in this and
     the last project year, whose members' money covers their whole planned budget.
     """
-    return sum(
-        1
-        for o in m.orgs
-        if o.alive
-        and o.ever_recognised
-        and not o.supported
-        and o.activity >= 1.0
-        and o.last_year_grants == 0
-        and o.year_grants == 0
+    t = m.org_table
+    n = t.n
+    return int(
+        np.count_nonzero(
+            observe(m).alive
+            & t.ever_recognised[:n]
+            & ~t.supported[:n]
+            & (t.activity[:n] >= 1.0)
+            & (t.last_year_grants[:n] == 0)
+            & (t.year_grants[:n] == 0)
+        )
     )
 
 
 def _past_sunset(m: Observed, lag: int) -> list:
-    return [o.sunset for o in m.orgs if o.sunset is not None and lag in o.sunset.followup]
+    """The sunset records followed for ``lag`` quarters, in the order of ``model.orgs``."""
+    orgs = sorted(m.past_sunset, key=lambda o: o.index)
+    return [o.sunset for o in orgs if o.sunset is not None and lag in o.sunset.followup]
 
 
 def orgs_past_sunset_total(m: Observed) -> int:
     """Organisations whose support ended by the sunset clause so far."""
-    return sum(1 for o in m.orgs if o.sunset is not None)
+    return len(m.past_sunset)
 
 
 def sunset_survival_1y(m: Observed) -> float:
@@ -363,22 +378,26 @@ def mean_selected_quality(m: Observed) -> float:
 
 def mean_excellence(m: Observed) -> float:
     """Mean excellence of the recognised spearhead clusters and IBNs."""
-    orgs = _recognised(m, SPEARHEAD) + _recognised(m, IBN)
-    return _ratio(sum(o.excellence for o in orgs), len(orgs))
+    orgs = np.concatenate((_recognised(m, SPEARHEAD), _recognised(m, IBN)))
+    return _ratio(sum(_column(m, "excellence", orgs)), len(orgs))
 
 
 # ---------------------------------------------------------------- money
 def public_share_cluster_budgets(m: Observed) -> float:
     """Public share of the planned budgets of all existing organisations this project year."""
-    alive = [o for o in m.orgs if o.alive]
-    return _ratio(sum(o.grant_annual for o in alive), sum(o.budget_plan for o in alive))
+    alive = np.flatnonzero(observe(m).alive)
+    t = m.org_table
+    budget = (t.member_money_plan[alive] + t.grant_annual[alive]).tolist()  # ClusterOrganisation.budget_plan
+    return _ratio(sum(_column(m, "grant_annual", alive)), sum(budget))
 
 
 def self_financing_spearheads(m: Observed) -> float:
     """Share of the recognised spearhead organisations' budgets (last project year) that members paid."""
-    orgs = [o for o in _recognised(m, SPEARHEAD) if o.last_year_member_money + o.last_year_grants > 0]
-    money = sum(o.last_year_member_money for o in orgs)
-    return _ratio(money, money + sum(o.last_year_grants for o in orgs))
+    t = m.org_table
+    orgs = _recognised(m, SPEARHEAD)
+    orgs = orgs[t.last_year_member_money[orgs] + t.last_year_grants[orgs] > 0]
+    money = sum(_column(m, "last_year_member_money", orgs))
+    return _ratio(money, money + sum(_column(m, "last_year_grants", orgs)))
 
 
 def public_operating_spend_total(m: Observed) -> float:
