@@ -401,6 +401,15 @@ class FundingAgency(mesa.Agent):
         else:
             self.paid_projects += amount
 
+    def pay_institutions(self, kis: np.ndarray, amounts: np.ndarray) -> None:
+        """:meth:`pay_institution` of ``amounts[i]`` to institution ``kis[i]`` (indices), in that order."""
+        if len(kis) == 0:
+            return
+        for j in np.unique(kis):
+            ki = self.model.kis[int(j)]
+            ki.grants_received = kernels.add_in_order(ki.grants_received, amounts[kis == j])
+        self.paid_projects = kernels.add_in_order(self.paid_projects, amounts)
+
     def operating_room(self, kind: str, cap: float) -> int:
         """How many more organisations of ``kind`` the operating-grant budget can take at the grant cap.
 

@@ -207,6 +207,15 @@ def add_in_order(total: float, values: np.ndarray) -> float:
     return float(np.cumsum(np.concatenate(([total], values)))[-1])
 
 
+def merge_sorted(codes: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``np.union1d(codes, new)`` for sorted unique ``codes``: only the new values are sorted."""
+    new = np.unique(new)
+    if len(codes):
+        at = np.minimum(np.searchsorted(codes, new), len(codes) - 1)
+        new = new[codes[at] != new]
+    return np.insert(codes, np.searchsorted(codes, new), new) if len(new) else codes
+
+
 def gini(x: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 = equal, towards 1 = concentrated)."""
     x = np.sort(np.asarray(x, dtype=float))

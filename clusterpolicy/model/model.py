@@ -185,6 +185,11 @@ class ClusterPolicyModel(mesa.Model):
         self.initiatives: list[recognition.Initiative] = []
         self.queue: list[recognition.Queued] = []
         self.firms_funded_last_call = 0
+        # (key, table) of kernels.domain_table, kept while the alive organisations and domains are the same
+        self.domain_orgs: tuple[tuple[bytes, bytes] | None, np.ndarray] = (
+            None,
+            np.empty((0, 0), dtype=np.int64),
+        )
         self._trend: dict[int, float] = {}
         self._firm_agents: list[Firm] | None = None
         self.agency = FundingAgency(self)

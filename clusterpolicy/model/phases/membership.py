@@ -93,7 +93,11 @@ def run(model: ClusterPolicyModel) -> None:
     noise = noise_all[rows]
     view = kernels.org_view(model)
     update_privileged_per_rd(model, view)
-    table = kernels.domain_table(view, model.p.population.n_domains)
+    # the organisations of each domain change only when organisations form or end
+    key = (view.alive.tobytes(), view.domain.tobytes())
+    if model.domain_orgs[0] != key:
+        model.domain_orgs = (key, kernels.domain_table(view, model.p.population.n_domains))
+    table = model.domain_orgs[1]
     main = table[f.domain[rows]]
     second = np.where(f.domain2[rows, None] >= 0, table[np.maximum(f.domain2[rows], 0)], -1)
     cand = np.concatenate((main, second), axis=1)

@@ -308,8 +308,7 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     grant = props.request[chosen + n_ind]
     ki = cons.ki[chosen]
     ki_amount = np.where(ki >= 0, grant * b.ki_grant_share, 0.0)
-    for i in np.flatnonzero(ki >= 0):
-        model.agency.pay_institution(model.kis[int(ki[i])], float(ki_amount[i]))
+    model.agency.pay_institutions(ki[ki >= 0], ki_amount[ki >= 0])
     sizes = cons.sizes[chosen]
     at = cons.members_of(chosen)
     rows_a = np.concatenate((props.individual_rows[ind], cons.rows[at]))
@@ -331,7 +330,7 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
         nodes[np.arange(k + 1)[None, :] < sizes[:, None]] = cons.rows[at]
         ki_node = np.array([i.node for i in model.kis], dtype=np.int64)
         nodes[ki >= 0, k] = ki_node[ki[ki >= 0]]
-        model.links = np.union1d(model.links, kernels.pair_codes_padded(nodes, model.n_nodes))
+        model.links = kernels.merge_sorted(model.links, kernels.pair_codes_padded(nodes, model.n_nodes))
     if len(funded):
         model.pending.append(
             ProjectBatch(
