@@ -1,6 +1,6 @@
 """Where the time of ``clusterpolicy run`` goes: imports, the model, the files, the overview figure.
 
-    .venv/bin/python benchmarks/bench_run.py [--repeats 5] [--scenario concept_note_2015]
+    .venv/bin/python benchmarks/bench_run.py [--repeats 5] [--scenario concept_note_2015] [--bytecode-cache]
 
 Three measurements, each repeated and reported as medians (the machine may be shared):
 
@@ -15,12 +15,17 @@ Three measurements, each repeated and reported as medians (the machine may be sh
 
 The command's own overhead is its wall time less the ``import mesa`` reference and the model's run.
 Results go to benchmarks/out/run.json.
+
+Where ``PYTHONDONTWRITEBYTECODE`` is set (as on this project's machines), Python compiles clusterpolicy's
+own modules again at every start (the installed packages come with their bytecode); ``--bytecode-cache``
+measures as a user's install runs: without it, after one run that writes the cache (``__pycache__``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -115,8 +120,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--scenario", default="concept_note_2015")
+    ap.add_argument(
+        "--bytecode-cache",
+        action="store_true",
+        help="unset PYTHONDONTWRITEBYTECODE for the measured commands (after one run that writes the cache)",
+    )
     args = ap.parse_args()
     py = sys.executable
+    if args.bytecode_cache:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # the commands below inherit the environment
+        with tempfile.TemporaryDirectory() as tmp:
+            wall([py, "-m", "clusterpolicy", "run", args.scenario, "--out", tmp])
+    cache = "off (PYTHONDONTWRITEBYTECODE)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
     walls: dict[str, list[float]] = {"python": [], "import mesa": [], "clusterpolicy run": []}
     phases: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -133,7 +148,7 @@ def main() -> None:
     med = {k: statistics.median(v) for k, v in walls.items()}
     phase = {k: statistics.median(p[k] for p in phases) for k in phases[0]}
     overhead = med["clusterpolicy run"] - med["import mesa"] - phase["model"]
-    print(f"medians of {args.repeats}, interleaved:")
+    print(f"medians of {args.repeats}, interleaved; bytecode cache of clusterpolicy's modules {cache}:")
     for k, v in med.items():
         print(f"  {k:20s} {v:6.2f} s")
     print(f"  the command's own overhead (run - import mesa - model): {overhead:5.2f} s\n")
@@ -151,6 +166,7 @@ def main() -> None:
         print(f"  {name:20s} {1000 * secs:7.0f} ms")
     OUT.mkdir(exist_ok=True)
     result = {
+        "bytecode_cache": cache,
         "wall_s": med,
         "overhead_s": overhead,
         "phases_s": phase,
