@@ -1,23 +1,31 @@
 """Where the time of ``clusterpolicy run`` goes: imports, the model, the files, the overview figure.
 
-    .venv/bin/python benchmarks/bench_run.py [--repeats 5] [--scenario concept_note_2015]
+    .venv/bin/python benchmarks/bench_run.py [--repeats 5] [--scenario concept_note_2015] [--bytecode-cache]
 
 Three measurements, each repeated and reported as medians (the machine may be shared):
 
 1. the whole command, ``python -m clusterpolicy run SCENARIO --out TMP``, beside two references measured
    in the same loop: ``python -c pass`` (the interpreter) and ``python -c "import mesa"`` (the interpreter
    and Mesa, which the model needs whatever the command does);
-2. the command's phases, timed inside a fresh interpreter (the steps ``cli/run.cmd_run`` takes);
-3. the import tree, from ``python -X importtime``: the largest packages the command imports.
+2. the command's phases, timed inside a fresh interpreter (the steps ``cli/run.cmd_run`` takes); the
+   overview figure's rendering is split into drawing (layout and rasterising, in Matplotlib's Agg) and
+   encoding the PNG;
+3. the import tree, from ``python -X importtime``: the largest packages the command imports beyond those
+   ``import mesa`` imports already (pandas, pyarrow and SciPy come with Mesa), and all of them.
 
 The command's own overhead is its wall time less the ``import mesa`` reference and the model's run.
 Results go to benchmarks/out/run.json.
+
+Where ``PYTHONDONTWRITEBYTECODE`` is set (as on this project's machines), Python compiles clusterpolicy's
+own modules again at every start (the installed packages come with their bytecode); ``--bytecode-cache``
+measures as a user's install runs: without it, after one run that writes the cache (``__pycache__``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -34,6 +42,7 @@ from pathlib import Path
 t = [time.perf_counter()]
 def mark(): t.append(time.perf_counter())
 import mesa; mark()
+import matplotlib.figure; mark()
 from clusterpolicy.cli.main import build_parser; mark()
 from clusterpolicy.inputs.scenario import load_scenario; mark()
 from clusterpolicy.studies.run import run_folder; from clusterpolicy.outputs import run as output; mark()
@@ -48,13 +57,26 @@ out = Path(tempfile.mkdtemp())
 files.write_csv(out / "timeseries.csv", result.timeseries)
 files.write_json(out / "summary.json", {"metrics": result.final, "provenance": provenance()}); mark()
 fig = output.overview_figure(result.timeseries, "title"); mark()
+import matplotlib.image
 from clusterpolicy.outputs.figures import render
+encode = []
+imsave = matplotlib.image.imsave  # what Agg's print_png calls with the drawn pixels
+def timed_imsave(*args, **kwargs):
+    t0 = time.perf_counter()
+    try:
+        return imsave(*args, **kwargs)
+    finally:
+        encode.append(time.perf_counter() - t0)
+matplotlib.image.imsave = timed_imsave
 png = render(fig); mark()
 run_text(scenario, result, out, 1.0); mark()
-names = ["import mesa", "import cli", "import inputs.scenario", "import studies.run (figures)",
-         "load scenario",
+names = ["import mesa", "import matplotlib", "import cli", "import inputs.scenario",
+         "import studies.run (figures)", "load scenario",
          "model", "write csv, json", "figure: build", "figure: draw, PNG", "terminal text"]
-print(json.dumps({n: b - a for n, a, b in zip(names, t, t[1:])}))
+times = {n: b - a for n, a, b in zip(names, t, t[1:])}
+times["figure: draw"] = times["figure: draw, PNG"] - sum(encode)
+times["figure: PNG encode"] = sum(encode)
+print(json.dumps(times))
 """
 
 
@@ -65,8 +87,8 @@ def wall(cmd: list[str]) -> float:
     return time.perf_counter() - t0
 
 
-def import_tree(code: str, top: int = 12) -> list[tuple[str, float]]:
-    """Import time by top-level package (the self times of its modules), from ``python -X importtime``."""
+def module_times(code: str) -> dict[str, float]:
+    """The self time of every module ``code`` imports, in seconds, from ``python -X importtime``."""
     err = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code], check=True, capture_output=True, text=True
     ).stderr
@@ -76,8 +98,21 @@ def import_tree(code: str, top: int = 12) -> list[tuple[str, float]]:
             continue
         self_us, _, name = (x.strip() for x in line.removeprefix("import time:").split("|"))
         if self_us.isdigit():
+            own[name] = int(self_us) / 1e6
+    return own
+
+
+def import_tree(code: str, top: int = 12, beyond: str | None = None) -> list[tuple[str, float]]:
+    """Import time by top-level package (the self times of its modules), from ``python -X importtime``.
+
+    With ``beyond``, only the modules that ``beyond`` does not import already.
+    """
+    skip = module_times(beyond) if beyond else {}
+    own: dict[str, float] = {}
+    for name, secs in module_times(code).items():
+        if name not in skip:
             package = name.split(".")[0]
-            own[package] = own.get(package, 0.0) + int(self_us) / 1e6
+            own[package] = own.get(package, 0.0) + secs
     return sorted(own.items(), key=lambda kv: -kv[1])[:top]
 
 
@@ -85,8 +120,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--scenario", default="concept_note_2015")
+    ap.add_argument(
+        "--bytecode-cache",
+        action="store_true",
+        help="unset PYTHONDONTWRITEBYTECODE for the measured commands (after one run that writes the cache)",
+    )
     args = ap.parse_args()
     py = sys.executable
+    if args.bytecode_cache:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # the commands below inherit the environment
+        with tempfile.TemporaryDirectory() as tmp:
+            wall([py, "-m", "clusterpolicy", "run", args.scenario, "--out", tmp])
+    cache = "off (PYTHONDONTWRITEBYTECODE)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
     walls: dict[str, list[float]] = {"python": [], "import mesa": [], "clusterpolicy run": []}
     phases: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,19 +148,31 @@ def main() -> None:
     med = {k: statistics.median(v) for k, v in walls.items()}
     phase = {k: statistics.median(p[k] for p in phases) for k in phases[0]}
     overhead = med["clusterpolicy run"] - med["import mesa"] - phase["model"]
-    print(f"medians of {args.repeats}, interleaved:")
+    print(f"medians of {args.repeats}, interleaved; bytecode cache of clusterpolicy's modules {cache}:")
     for k, v in med.items():
         print(f"  {k:20s} {v:6.2f} s")
     print(f"  the command's own overhead (run - import mesa - model): {overhead:5.2f} s\n")
     print("phases of the command in a fresh interpreter (medians):")
     for k, v in phase.items():
         print(f"  {k:26s} {1000 * v:7.0f} ms")
-    tree = import_tree("from clusterpolicy.cli.main import main; import clusterpolicy.studies.run")
-    print("\nimport time by package (its modules' own time, one measurement):")
+    code = "from clusterpolicy.cli.main import main; import clusterpolicy.studies.run"
+    beyond = import_tree(code, beyond="import mesa")
+    print("\nimport time by package beyond `import mesa` (its modules' own time, one measurement):")
+    for name, secs in beyond:
+        print(f"  {name:20s} {1000 * secs:7.0f} ms")
+    tree = import_tree(code)
+    print("\nimport time by package, all (its modules' own time, one measurement):")
     for name, secs in tree:
         print(f"  {name:20s} {1000 * secs:7.0f} ms")
     OUT.mkdir(exist_ok=True)
-    result = {"wall_s": med, "overhead_s": overhead, "phases_s": phase, "imports_s": dict(tree)}
+    result = {
+        "bytecode_cache": cache,
+        "wall_s": med,
+        "overhead_s": overhead,
+        "phases_s": phase,
+        "imports_beyond_mesa_s": dict(beyond),
+        "imports_s": dict(tree),
+    }
     (OUT / "run.json").write_text(json.dumps(result, indent=2) + "\n")
     print(f"\nwrote {OUT / 'run.json'}")
 
