@@ -90,9 +90,11 @@ def run(model: ClusterPolicyModel) -> None:
     rows = np.flatnonzero(reviews)
     if len(rows) == 0:
         return
-    noise = noise_all[rows]
     view = kernels.org_view(model)
     update_privileged_per_rd(model, view)
+    # a firm in no alive organisation's niche has nothing to choose: it is neither a member nor served
+    t = model.org_table
+    rows = rows[t.niche[: t.n][view.alive][:, rows].any(axis=0)]
     # the organisations of each domain change only when organisations form or end
     key = (view.alive.tobytes(), view.domain.tobytes())
     if model.domain_orgs[0] != key:
@@ -101,13 +103,21 @@ def run(model: ClusterPolicyModel) -> None:
     main = table[f.domain[rows]]
     second = np.where(f.domain2[rows, None] >= 0, table[np.maximum(f.domain2[rows], 0)], -1)
     cand = np.concatenate((main, second), axis=1)
-    m, k = cand.shape
     # the utility only of the pairs a firm can choose between (flat), then back into the matrix:
     # organisations of its domains whose niche it is in
     pi, pj = np.nonzero(cand >= 0)
     pf, po = rows[pi], cand[pi, pj]
     serves = model.org_table.niche[po, pf]
     pi, pj, pf, po = pi[serves], pj[serves], pf[serves], po[serves]
+    if len(pi) == 0:
+        return
+    # only the reviewing firms with a pair can leave or join: go on with those (pi is sorted)
+    first = np.concatenate(([True], pi[1:] != pi[:-1]))
+    live = pi[first]
+    pi = np.cumsum(first) - 1
+    rows, cand = rows[live], cand[live]
+    m, k = cand.shape
+    noise = noise_all[rows]
     relevance = np.where(pj < main.shape[1], 1.0, b.second_domain_relevance)
     ms = model.memberships
     idx = ms.index_of(pf, po)
