@@ -132,6 +132,9 @@ class ClusterPolicyModel(mesa.Model):
         rng: seed or generator; the model's only source of randomness (Mesa 3.5 style).
         panel: also record a yearly panel of the firms (:class:`clusterpolicy.model.panel.FirmPanel`),
             for evaluation studies; off by default (it costs memory, not behaviour).
+        last_only: collect the outcomes in the last quarter only, not every quarter (what a sweep keeps by
+            default; the outcomes read the model's state and change nothing, so the last quarter's values
+            are the same either way).
         scenario: the name (or path) of a shipped or user scenario, when ``params`` is None.
         **overrides: scalar parameter values by name, the section left out where the name is unique
             (``privileged_share=0.4``, ``sme_money_cost=5``), so that ``mesa.batch_run`` can sweep them
@@ -155,6 +158,7 @@ class ClusterPolicyModel(mesa.Model):
         rng: int | np.random.Generator | None = None,
         *,
         panel: bool = False,
+        last_only: bool = False,
         scenario: str | Path | Scenario | None = None,
         **overrides: Any,
     ):
@@ -213,6 +217,7 @@ class ClusterPolicyModel(mesa.Model):
         ]
         build_legacy(self, self.streams["population"])
         self.panel = FirmPanel(self) if panel else None
+        self.last_only = last_only
         for _ in range(sim.burn_in_quarters):
             self._quarter()
             self.t += 1
@@ -225,7 +230,8 @@ class ClusterPolicyModel(mesa.Model):
     def step(self) -> None:
         """Simulate one quarter, record the metrics, and advance the clock."""
         self._quarter()
-        self.datacollector.collect(self)
+        if not self.last_only or self.t + 1 >= self.p.simulation.quarters:
+            self.datacollector.collect(self)
         self.t += 1
         if self.t >= self.p.simulation.quarters:
             self.running = False

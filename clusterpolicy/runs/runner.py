@@ -31,21 +31,23 @@ class RunResult:
     panel: pd.DataFrame | None = None
 
 
-def run_one(params: Params, seed: int, *, panel: bool = False) -> RunResult:
+def run_one(params: Params, seed: int, *, panel: bool = False, last_only: bool = False) -> RunResult:
     """Run the model for every recorded quarter and collect its metrics.
 
     Args:
         params: the resolved scenario.
         seed: the random seed (the model's only source of randomness).
         panel: also return the yearly firm panel (for evaluation studies on the model's firms).
+        last_only: collect the metrics of the last quarter only (the time series is that one row).
 
     Returns:
         The quarterly time series and the final values.
     """
-    model = ClusterPolicyModel(params, rng=int(seed), panel=panel)
+    model = ClusterPolicyModel(params, rng=int(seed), panel=panel, last_only=last_only)
     model.run()
     df = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    quarters = [quarter_label(model.start_index + i) for i in range(len(df))]
+    first = params.simulation.quarters - len(df)  # 0, or the last quarter alone
+    quarters = [quarter_label(model.start_index + first + i) for i in range(len(df))]
     df.insert(0, "quarter", quarters)
     final = {k: _plain(v) for k, v in df.iloc[-1].drop("quarter").items()} if len(df) else {}
     frame = model.panel.to_frame() if model.panel is not None else None

@@ -205,3 +205,21 @@ def test_a_result_is_packed_when_pickled_and_comes_back_exactly():
         back = pickle.loads(pickle.dumps(RunOutput(0, 0, "p", 0, 1, odd, 0.1)))
         assert isinstance(back.rows, pd.DataFrame)
         pd.testing.assert_frame_equal(back.timeseries, odd, check_exact=True)
+
+
+def test_a_final_only_run_collects_the_last_quarter_alone_and_the_same_values():
+    from helpers import small
+
+    from clusterpolicy.model import ClusterPolicyModel
+    from clusterpolicy.runs.execution import FinalOnly
+    from clusterpolicy.runs.runner import run_one
+
+    p = small()
+    task = tasks([Point(0, "base", p, {})], replicate_seeds(1, 1))[0]
+    last = FinalOnly()(task)
+    full = run_one(p, task.seed).timeseries
+    assert len(last) == 1 and len(full) == p.simulation.quarters
+    pd.testing.assert_frame_equal(last, full.iloc[[-1]].reset_index(drop=True), check_exact=True)
+    m = ClusterPolicyModel(p, rng=task.seed, last_only=True)
+    m.run()
+    assert len(m.datacollector.model_vars["members"]) == 1, "the outcomes are collected once"
