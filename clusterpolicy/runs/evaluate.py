@@ -142,16 +142,23 @@ def evaluate(
                 skip = done if ex.retry_failed else done | set(store.failures())
                 todo = design.runs - len(skip & set(range(design.runs)))
                 tasks = design.tasks(skip)
+                timed: RunOutput | RunFailure | None = None
                 if ex.announce is not None and todo > COST_RUNS:
-                    tasks = _report_cost(design, todo, len(done), tasks, store.record, ex, run)
+                    tasks, timed = _report_cost(design, todo, len(done), tasks, store.record, ex, run)
                 if on_start:
                     on_start(todo, len(done))
+                rest = todo - (timed is not None)
                 try:
-                    summary = execute(tasks, store.record, ex, total=todo, run=run, desc=design.name)
+                    summary = execute(tasks, store.record, ex, total=rest, run=run, desc=design.name)
                 except BaseException:  # Ctrl-C, or an error: keep the runs that finished
                     with contextlib.suppress(OSError):
                         store.flush()
                     raise
+                if timed is not None:  # the timed run is one of the runs done (or failed) now
+                    failed = isinstance(timed, RunFailure)
+                    summary = ExecSummary(
+                        summary.done + (not failed), summary.failed + failed, summary.seconds
+                    )
                 store.compact()
             except OSError as exc:
                 raise _unwritable(root, exc, store) from None
@@ -176,10 +183,10 @@ def _report_cost(
     record: Callable[[RunOutput | RunFailure], None],
     ex: Execution,
     run: Callable | None,
-) -> Iterator[Task]:
+) -> tuple[Iterator[Task], RunOutput | RunFailure | None]:
     """Say what the design costs: its size and, from one run timed in this process, the time it takes.
 
-    The timed run is stored like any other; the remaining tasks are returned.
+    The timed run is stored like any other; the remaining tasks are returned, with the timed run's result.
     """
     assert ex.announce is not None
     first = next(tasks, None)
@@ -189,14 +196,15 @@ def _report_cost(
     )
     if first is None:  # pragma: no cover - todo > 0
         ex.announce(line)
-        return tasks
+        return tasks, None
     t0 = time.perf_counter()
-    record(run_task(first, run))
+    result = run_task(first, run)
+    record(result)
     seconds = time.perf_counter() - t0
     workers = _pool_size(ex)
     left = seconds * (todo - 1) / max(1, workers)
     ex.announce(f"{line}: about {_duration(left)} (one run took {seconds:.2f} s in this process)")
-    return tasks
+    return tasks, result
 
 
 def _pool_size(ex: Execution) -> int:

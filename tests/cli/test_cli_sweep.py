@@ -26,3 +26,14 @@ def test_cli_sweep_unreachable_scheduler_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--scheduler" in err and err.count("\n") == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_cli_sweep_counts_the_timed_run_among_the_runs_finished(tmp_path, capsys, monkeypatch):
+    import clusterpolicy.runs.evaluate as evaluate
+
+    monkeypatch.setattr(evaluate, "COST_RUNS", 2)  # say the cost (from one timed run) for 8 runs too
+    spec_path = write_spec(tmp_path, "sobol", 2, reps=1)
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "8 runs to do" in printed and "one run took" in printed
+    assert "finished 8 runs" in printed
