@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from clusterpolicy.model import kernels
-from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD, ClusterOrganisation, SunsetRecord, core_cost_of
+from clusterpolicy.model.agents import (
+    IBN,
+    LEGACY,
+    NEVER,
+    SPEARHEAD,
+    ClusterOrganisation,
+    SunsetRecord,
+    core_cost_of,
+)
 from clusterpolicy.model.phases.membership import in_kind_allowed
 
 if TYPE_CHECKING:
@@ -155,8 +163,8 @@ def run(model: ClusterPolicyModel) -> None:
         drop = np.zeros(len(ms), dtype=bool)
         by_org = np.argsort(ms.org, kind="stable")
         bounds = np.searchsorted(ms.org[by_org], np.stack((starting, starting + 1)))
-        for j, lo, hi in zip(starting, bounds[0], bounds[1], strict=True):
-            start_project_year(model, model.orgs[int(j)], by_org[lo:hi], drop)
+        idx = [by_org[lo:hi] for lo, hi in zip(bounds[0], bounds[1], strict=True)]
+        start_project_years(model, starting, idx, drop)
         ms.remove(drop)
     ms = model.memberships
     n_org = len(model.orgs)
@@ -216,70 +224,106 @@ def start_project_year(
     idx: np.ndarray | None = None,
     drop: np.ndarray | None = None,
 ) -> None:
-    """Steps 1-5 of the module docstring for one organisation.
+    """Steps 1-5 of the module docstring for one organisation (:func:`start_project_years`).
 
     ``idx``: its membership rows (in table order), if the caller has them; ``drop``: a mask over the
     membership table in which the memberships that end are marked, for the caller to remove (by
     default they are removed at once).
     """
+    ms = model.memberships
+    rows = ms.of_org(org.index) if idx is None else idx
+    mask = np.zeros(len(ms), dtype=bool) if drop is None else drop
+    start_project_years(model, np.array([org.index]), [rows], mask)
+    if drop is None:
+        ms.remove(mask)
+
+
+def start_project_years(
+    model: ClusterPolicyModel, orgs: np.ndarray, idx: list[np.ndarray], drop: np.ndarray
+) -> None:
+    """Steps 1-5 of the module docstring for the organisations ``orgs`` (indices, in their order).
+
+    ``idx[i]``: the membership rows of ``orgs[i]`` (in table order); the memberships that end are marked
+    in ``drop`` (a mask over the membership table) for the caller to remove. Each organisation's year
+    depends on its own state and memberships only, so the steps are taken for all of them at once; the
+    sums over an organisation's members are each taken alone (as NumPy sums them), and the organisations
+    that end do so in their order.
+    """
     pol, b = model.p.policy, model.p.behaviour
     f = model.firms
     ms = model.memberships
-    sunset(model, org)
-    if idx is None:
-        idx = ms.of_org(org.index)
-    if model.t > org.anchor:
-        unpaid = ms.dues[idx] > 0
-        if unpaid.any():
-            model.counters.members_expelled += int(unpaid.sum())
-            if drop is None:
-                mask = np.zeros(len(ms), dtype=bool)
-                mask[idx[unpaid]] = True
-                ms.remove(mask)
-                idx = ms.of_org(org.index)
-            else:
-                drop[idx[unpaid]] = True
-                idx = idx[~unpaid]
-        update_excellence(model, org)
-    org.last_year_grants, org.year_grants = org.year_grants, 0.0
-    org.last_year_member_money, org.year_member_money = org.year_member_money, 0.0
-    org.year_cash_fees = 0.0
-    org.reserves_at_year_start = org.cash
-    org.deposit_deadline = None
-    rows = ms.firm[idx]
-    code = kernels.KIND_CODE[org.kind]
-    sme = f.is_sme[rows]
-    weight = float(kernels.fee_weight(model, sme, code).sum())
-    plan = plan_year(model, org, len(rows), weight)
-    if plan.budget >= org.core_cost:
-        org.unviable_years = 0
-    else:
-        org.unviable_years += 1
-        if org.unviable_years >= b.unviable_years_max:
-            end_organisation(model, org, idx, drop)
-            return
-    org.budget_target = plan.target
-    org.unit_fee = plan.unit_fee
-    org.activity = plan.activity
-    org.grant_annual = plan.grant
-    cash, time, credit = kernels.fee_split(model, sme, code, plan.unit_fee, in_kind_allowed(model, org))
-    ms.fee_cash[idx] = cash
-    ms.fee_credit[idx] = credit
-    ms.fee_time[idx] = time
-    ms.dues[idx] = cash
-    ms.dues_paid_year[idx] = 0.0
-    org.cash_plan = float(cash.sum())
-    org.credit_plan = float(credit.sum())
-    org.member_money_plan = org.cash_plan + org.credit_plan
-    if (
-        model.policy_active
-        and org.recognised
-        and org.supported
-        and org.kind != LEGACY
-        and pol.lapse_rule != "none"
-    ):
-        org.deposit_required = pol.deposit_share * org.cash_plan
-        org.deposit_deadline = model.t + pol.deposit_window_quarters - 1
+    t = model.org_table
+    objs = [model.orgs[int(j)] for j in orgs]
+    for org in objs:
+        sunset(model, org)
+    rows_all = np.concatenate(idx) if idx else np.empty(0, dtype=np.int64)
+    seg = np.repeat(np.arange(len(orgs)), [len(i) for i in idx])
+    # members that left last year's dues unpaid are expelled (not in the first year of an agreement)
+    old = model.t > t.anchor[orgs]
+    unpaid = old[seg] & (ms.dues[rows_all] > 0)
+    model.counters.members_expelled += int(np.count_nonzero(unpaid))
+    drop[rows_all[unpaid]] = True
+    rows_all, seg = rows_all[~unpaid], seg[~unpaid]
+    for org, moved in zip(objs, old, strict=True):
+        if moved:
+            update_excellence(model, org)
+    t.last_year_grants[orgs] = t.year_grants[orgs]
+    t.year_grants[orgs] = 0.0
+    t.last_year_member_money[orgs] = t.year_member_money[orgs]
+    t.year_member_money[orgs] = 0.0
+    t.year_cash_fees[orgs] = 0.0
+    t.deposit_deadline[orgs] = NEVER
+    for org in objs:
+        org.reserves_at_year_start = org.cash
+    firms = ms.firm[rows_all]
+    sme = f.is_sme[firms]
+    code = t.kind[orgs].astype(np.int64)
+    weight_all = kernels.fee_weight(model, sme, code[seg])
+    ends = np.cumsum(np.bincount(seg, minlength=len(orgs)))
+    starts = ends - np.bincount(seg, minlength=len(orgs))
+    going = np.ones(len(orgs), dtype=bool)
+    unit = np.zeros(len(orgs))
+    for i, org in enumerate(objs):
+        a, z = int(starts[i]), int(ends[i])
+        plan = plan_year(model, org, z - a, float(weight_all[a:z].sum()))
+        if plan.budget >= org.core_cost:
+            org.unviable_years = 0
+        else:
+            org.unviable_years += 1
+            if org.unviable_years >= b.unviable_years_max:
+                end_organisation(model, org, rows_all[a:z], drop)
+                going[i] = False
+                continue
+        org.budget_target = plan.target
+        org.unit_fee = unit[i] = plan.unit_fee
+        org.activity = plan.activity
+        org.grant_annual = plan.grant
+    on = going[seg]
+    rows, seg_on = rows_all[on], seg[on]
+    allowed = np.array([in_kind_allowed(model, org) for org in objs], dtype=bool)
+    cash, time, credit = kernels.fee_split(model, sme[on], code[seg_on], unit[seg_on], allowed[seg_on])
+    ms.fee_cash[rows] = cash
+    ms.fee_credit[rows] = credit
+    ms.fee_time[rows] = time
+    ms.dues[rows] = cash
+    ms.dues_paid_year[rows] = 0.0
+    ends = np.cumsum(np.bincount(seg_on, minlength=len(orgs)))
+    starts = ends - np.bincount(seg_on, minlength=len(orgs))
+    for k in np.flatnonzero(going):
+        org = objs[k]
+        a, z = int(starts[k]), int(ends[k])
+        org.cash_plan = float(cash[a:z].sum())
+        org.credit_plan = float(credit[a:z].sum())
+        org.member_money_plan = org.cash_plan + org.credit_plan
+        if (
+            model.policy_active
+            and org.recognised
+            and org.supported
+            and org.kind != LEGACY
+            and pol.lapse_rule != "none"
+        ):
+            org.deposit_required = pol.deposit_share * org.cash_plan
+            org.deposit_deadline = model.t + pol.deposit_window_quarters - 1
 
 
 def update_excellence(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
