@@ -92,9 +92,6 @@ def run(model: ClusterPolicyModel) -> None:
         return
     view = kernels.org_view(model)
     update_privileged_per_rd(model, view)
-    # a firm in no alive organisation's niche has nothing to choose: it is neither a member nor served
-    t = model.org_table
-    rows = rows[t.niche[: t.n][view.alive][:, rows].any(axis=0)]
     # the organisations of each domain change only when organisations form or end
     key = (view.alive.tobytes(), view.domain.tobytes())
     if model.domain_orgs[0] != key:
