@@ -16,7 +16,7 @@ import mesa
 import numpy as np
 
 from clusterpolicy.model import kernels
-from clusterpolicy.model.agents import SPEARHEAD, Application, ClusterOrganisation, KnowledgeInstitution
+from clusterpolicy.model.agents import SPEARHEAD, Application, KnowledgeInstitution
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -108,20 +108,6 @@ class Consortia:
         """No consortia."""
         none = np.empty(0, dtype=np.int64)
         return cls(none, np.zeros(1, dtype=np.int64), np.empty(0), none, none)
-
-    @classmethod
-    def concat(cls, parts: list[Consortia]) -> Consortia:
-        """The consortia of ``parts``, one after the other."""
-        if not parts:
-            return cls.empty()
-        sizes = np.concatenate([np.diff(c.start) for c in parts])
-        return cls(
-            rows=np.concatenate([c.rows for c in parts]),
-            start=np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
-            shares=np.concatenate([c.shares for c in parts]),
-            ki=np.concatenate([c.ki for c in parts]),
-            org=np.concatenate([c.org for c in parts]),
-        )
 
     @property
     def sizes(self) -> np.ndarray:
@@ -364,20 +350,11 @@ class FundingAgency(mesa.Agent):
         self.paid_operating = self.paid_projects = self.paid_legacy = self.paid_vis = 0.0
         self.recovered = self.reserved_idle = self.reserved_idle_last_call = 0.0
 
-    def pay_operating_grant(self, org: ClusterOrganisation, amount: float, legacy: bool) -> None:
-        """Pay an operating grant into an organisation's account."""
-        if amount <= 0:
-            return
-        org.cash += amount
-        org.ledger.grants += amount
-        org.year_grants += amount
-        if legacy:
-            self.paid_legacy += amount
-        else:
-            self.paid_operating += amount
-
     def pay_operating_grants(self, orgs: np.ndarray, amounts: np.ndarray, legacy: np.ndarray) -> None:
-        """:meth:`pay_operating_grant` to organisations ``orgs`` (indices, in order), all at once."""
+        """Pay operating grants into the accounts of organisations ``orgs`` (indices, in their order).
+
+        ``legacy`` marks the transitional grants of legacy structures; they are counted apart.
+        """
         t = self.model.org_table
         pay = amounts > 0
         orgs, amounts, legacy = orgs[pay], amounts[pay], legacy[pay]

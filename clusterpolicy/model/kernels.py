@@ -255,24 +255,6 @@ def pair_codes_padded(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
     return lo[valid] * n_nodes + hi[valid]
 
 
-def segment_sums(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Sum of the first ``sizes[i]`` values of each row of ``values``, as NumPy sums each alone.
-
-    Bit for bit what ``values[i, :sizes[i]].sum()`` gives: NumPy adds fewer than eight numbers one
-    after the other (so column by column here) and more in pairs, so the rare longer rows are summed
-    one by one.
-    """
-    n, k = values.shape
-    total = np.zeros(n)
-    inside = np.arange(k)[None, :] < sizes[:, None]
-    padded = np.where(inside, values, 0.0)
-    for j in range(min(k, 7)):
-        total += padded[:, j]
-    for i in np.flatnonzero(sizes >= 8):
-        total[i] = values[i, : sizes[i]].sum()
-    return total
-
-
 class Adjacency:
     """The neighbours of every node in a set of links (pair codes ``lo * n_nodes + hi``), as CSR arrays."""
 

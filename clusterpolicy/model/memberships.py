@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-# firm and organisation are packed into one int64 code for pair lookups: firm << ORG_BITS | org
+# firm and organisation packed into one int64 code (firm << ORG_BITS | org), to find repeated pairs
 ORG_BITS = 24
 
 

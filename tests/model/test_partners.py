@@ -124,3 +124,28 @@ def test_each_group_of_rows_has_its_own_past_partners():
     for g, j in ((0, 1), (1, 3)):
         freq = np.bincount(picks[group == g, 1], minlength=len(W)) / (n / 2)
         assert freq == pytest.approx(_second_pick_law(W, 0, {j: 10.0}), abs=4 * np.sqrt(0.5 / n))
+
+
+def test_adding_in_order_rounds_as_a_loop_does_not_as_a_pairwise_sum():
+    from clusterpolicy.model.kernels import add_in_order
+
+    rng = np.random.default_rng(2)
+    values = rng.random(1000) * 10.0 ** rng.integers(-3, 7, size=1000)
+    loop = 0.5
+    for v in values.tolist():
+        loop += v
+    assert add_in_order(0.5, values) == loop
+    assert add_in_order(0.5, np.empty(0)) == 0.5
+    assert any(add_in_order(0.0, values[:k]) != float(values[:k].sum()) for k in range(16, 1000, 37))
+
+
+def test_new_links_are_merged_into_the_sorted_codes_once():
+    from clusterpolicy.model.kernels import merge_sorted
+
+    rng = np.random.default_rng(3)
+    codes = np.unique(rng.integers(0, 500, size=200))
+    new = rng.integers(0, 600, size=300)  # repeats, and codes there already
+    merged = merge_sorted(codes, new)
+    assert np.array_equal(merged, np.union1d(codes, new))
+    assert merge_sorted(codes, codes[:5]) is codes
+    assert np.array_equal(merge_sorted(np.empty(0, dtype=np.int64), new), np.unique(new))

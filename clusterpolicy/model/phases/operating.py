@@ -39,9 +39,9 @@ def run(model: ClusterPolicyModel) -> None:
                 up = org.alive
                 record.followup[lag] = (up, int(members[org.index]) if up else 0, org.member_money_plan)
     alive = t.alive[:n]
-    for j in np.flatnonzero(alive & t.supported[:n] & (t.support_until[:n] != NEVER)):
-        if model.t >= t.support_until[j]:
-            sunset(model, model.orgs[int(j)])
+    until = t.support_until[:n]
+    for j in np.flatnonzero(alive & t.supported[:n] & (until != NEVER) & (model.t >= until)):
+        sunset(model, model.orgs[int(j)])
     paid = np.flatnonzero(alive & t.supported[:n] & (t.grant_annual[:n] > 0))
     amount = t.grant_annual[paid] / 4.0
     legacy = t.kind[paid] == KIND_CODE[LEGACY]
