@@ -19,6 +19,7 @@ import numpy as np
 
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agents import ClusterOrganisation
+from clusterpolicy.model.compiled import compiled
 from clusterpolicy.model.memberships import ORG_BITS
 from clusterpolicy.model.phases import projects
 
@@ -97,59 +98,52 @@ def run(model: ClusterPolicyModel) -> None:
     if model.domain_orgs[0] != key:
         model.domain_orgs = (key, kernels.domain_table(view, model.p.population.n_domains))
     table = model.domain_orgs[1]
-    main = table[f.domain[rows]]
-    second = np.where(f.domain2[rows, None] >= 0, table[np.maximum(f.domain2[rows], 0)], -1)
-    cand = np.concatenate((main, second), axis=1)
-    # the utility only of the pairs a firm can choose between (flat), then back into the matrix:
-    # organisations of its domains whose niche it is in
-    pi, pj = np.nonzero(cand >= 0)
-    pf, po = rows[pi], cand[pi, pj]
-    serves = model.org_table.niche[po, pf]
-    pi, pj, pf, po = pi[serves], pj[serves], pf[serves], po[serves]
-    if len(pi) == 0:
-        return
-    # only the reviewing firms with a pair can leave or join: go on with those (pi is sorted)
-    first = np.concatenate(([True], pi[1:] != pi[:-1]))
-    live = pi[first]
-    pi = np.cumsum(first) - 1
-    rows, cand = rows[live], cand[live]
-    m, k = cand.shape
-    noise = noise_all[rows]
-    relevance = np.where(pj < main.shape[1], 1.0, b.second_domain_relevance)
     ms = model.memberships
-    idx = ms.index_of(pf, po)
-    is_member = idx >= 0
-    count = ms.per_firm(f.n)[pf]
-    u_flat = kernels.membership_utility(
-        model,
-        pf,
-        kind=view.kind[po],
-        excellence=view.excellence[po],
-        activity=view.activity[po],
-        members=view.members[po],
-        unit_fee=view.unit_fee[po],
-        in_kind_allowed=view.in_kind[po],
-        privileged=view.privileged[po],
-        others=count - is_member,  # other memberships besides this one
-        relevance=relevance,
+    count = ms.per_firm(f.n)
+    pol = model.p.policy
+    # the logarithms and powers of the utility, by NumPy (see clusterpolicy.model.compiled)
+    network = b.network_value * np.log1p(view.members) / np.log1p(100.0)
+    decay = b.membership_overlap ** np.arange(int(count.max(initial=0)) + 1, dtype=float)
+    scale = np.clip(np.sqrt(f.own_rd / model.median_rd), b.service_scale_min, b.service_scale_max)
+    drop, best_org, best_u = review_choices(
+        rows,
+        table,
+        f.domain,
+        f.domain2,
+        model.org_table.niche,
+        ms._slot,
+        ms.since,
+        count,
+        model.t,
+        b.min_stay_quarters,
+        b.leave_threshold,
+        b.second_domain_relevance,
+        view.kind,
+        view.excellence,
+        view.activity,
+        network,
+        view.unit_fee,
+        view.in_kind,
+        view.privileged,
+        f.is_sme,
+        scale,
+        f.own_rd,
+        f.taste,
+        noise_all,
+        decay,
+        b.service_value,
+        b.project_access_weight * model.privileged_per_rd,
+        b.eu_value,
+        b.eu_value_sme_factor,
+        kernels.KIND_CODE[kernels.SPEARHEAD],
+        b.fee_ratio_large_spearhead,
+        b.fee_ratio_large_ibn,
+        pol.in_kind_share_max,
+        pol.in_kind_valuation,
+        b.sme_money_cost,
+        b.sme_time_cost,
+        b.time_cost,
     )
-    u_flat += noise[pi]
-    # the worst current membership that may be left
-    since = ms.since[np.maximum(idx, 0)] if len(ms) else np.full(len(idx), model.t)
-    may_leave = is_member & (model.t - since >= b.min_stay_quarters)
-    u_leave = np.full((m, k), np.inf)
-    u_leave[pi[may_leave], pj[may_leave]] = u_flat[may_leave]
-    worst = np.argmin(u_leave, axis=1)
-    worst_u = u_leave[np.arange(m), worst]
-    leave = worst_u < b.leave_threshold
-    idx_mat = np.full((m, k), -1, dtype=np.int64)
-    idx_mat[pi, pj] = idx
-    # the best organisation to join
-    u_join = np.full((m, k), -np.inf)
-    u_join[pi[~is_member], pj[~is_member]] = u_flat[~is_member]
-    best = np.argmax(u_join, axis=1)
-    best_u = u_join[np.arange(m), best]
-    best_org = np.where(np.isfinite(best_u), cand[np.arange(m), best], -1)
     safe = np.maximum(best_org, 0)
     cash, _, _ = kernels.fee_split(
         model, f.is_sme[rows], view.kind[safe], view.unit_fee[safe], view.in_kind[safe]
@@ -159,13 +153,125 @@ def run(model: ClusterPolicyModel) -> None:
     owed = np.bincount(ms.firm, weights=ms.dues, minlength=f.n)[rows]
     joins = (best_org >= 0) & (best_u > b.join_threshold) & (f.cash[rows] - owed >= first_dues)
     # synchronous: both changes are decided on the same snapshot
-    if leave.any():
-        drop = idx_mat[np.flatnonzero(leave), worst[leave]]
+    drop = drop[drop >= 0]
+    if len(drop):
         mask = np.zeros(len(ms), dtype=bool)
         mask[drop] = True
         ms.remove(mask)
     # a reviewing firm joins at most one organisation, of which it is not a member
     join(model, rows[joins], best_org[joins], fresh=True)
+
+
+@compiled
+def review_choices(
+    rows: np.ndarray,
+    table: np.ndarray,
+    domain: np.ndarray,
+    domain2: np.ndarray,
+    niche: np.ndarray,
+    slot: np.ndarray,
+    since: np.ndarray,
+    count: np.ndarray,
+    t: int,
+    min_stay: int,
+    leave_threshold: float,
+    second_relevance: float,
+    kind: np.ndarray,
+    excellence: np.ndarray,
+    activity: np.ndarray,
+    network: np.ndarray,
+    unit_fee: np.ndarray,
+    in_kind: np.ndarray,
+    privileged: np.ndarray,
+    is_sme: np.ndarray,
+    scale: np.ndarray,
+    own_rd: np.ndarray,
+    taste: np.ndarray,
+    noise: np.ndarray,
+    decay: np.ndarray,
+    service_value: float,
+    project_value: float,
+    eu_value: float,
+    eu_sme_factor: float,
+    spearhead: int,
+    ratio_spearhead: float,
+    ratio_other: float,
+    share_max: float,
+    valuation: float,
+    sme_money_cost: float,
+    sme_time_cost: float,
+    time_cost: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each reviewing firm's choice: the membership it leaves and the organisation it would join.
+
+    A firm ``rows[i]`` values every organisation of its main domain (``table[domain]``), then of its
+    second (at ``second_relevance``), that serves it (``niche``), by
+    :func:`clusterpolicy.model.kernels.membership_utility` plus its decision noise; ``network`` and
+    ``decay`` (``membership_overlap`` to the power 0, 1, 2, ...) are that utility's logarithm and powers,
+    computed before. Its worst membership held ``min_stay`` quarters or more is left if its utility is
+    below ``leave_threshold``; the best organisation it is not a member of is its candidate to join.
+    Ties go to the first organisation in the table's order.
+
+    Returns:
+        ``(drop, best_org, best_u)`` per reviewing firm: the membership row to remove (-1: none), the
+        organisation to join (-1: none) and its utility.
+    """
+    m = len(rows)
+    drop = np.full(m, -1, dtype=np.int64)
+    best_org = np.full(m, -1, dtype=np.int64)
+    best_u = np.full(m, -np.inf)
+    n_main = table.shape[1]
+    n_slot_orgs, n_slot_firms = slot.shape
+    for i in range(m):
+        firm = rows[i]
+        sme = is_sme[firm]
+        worst_u = np.inf
+        worst = -1
+        join_u = -np.inf
+        join_org = -1
+        for col in range(2 * n_main):
+            if col < n_main:
+                org = table[domain[firm], col]
+                relevance = 1.0
+            else:
+                if domain2[firm] < 0:
+                    break
+                org = table[domain2[firm], col - n_main]
+                relevance = second_relevance
+            if org < 0 or not niche[org, firm]:
+                continue
+            idx = -1
+            if org < n_slot_orgs and firm < n_slot_firms:
+                idx = slot[org, firm]
+            member = idx >= 0
+            # the utility (kernels.membership_utility), term by term in the same order
+            services = service_value * excellence[org] * activity[org] * scale[firm]
+            projects = project_value * own_rd[firm] * privileged[org]
+            eu = eu_value * excellence[org] * activity[org] * (eu_sme_factor if sme else 1.0)
+            others = count[firm] - 1 if member else count[firm]
+            benefit = (services + network[org] + projects + eu) * relevance * decay[others]
+            weight = 1.0 if sme else (ratio_spearhead if kind[org] == spearhead else ratio_other)
+            fee = weight * unit_fee[org]
+            share = share_max if (sme and in_kind[org] and valuation > 0) else 0.0
+            credit = fee * share
+            cash = fee - credit
+            staff = credit / valuation if valuation > 0 else 0.0
+            cost = (sme_money_cost if sme else 1.0) * cash + (sme_time_cost if sme else 1.0) * staff
+            u = benefit - cost - time_cost + taste[firm]
+            u += noise[firm]
+            if member:
+                if t - since[idx] >= min_stay and u < worst_u:
+                    worst_u = u
+                    worst = idx
+            elif u > join_u:
+                join_u = u
+                join_org = org
+        if worst >= 0 and worst_u < leave_threshold:
+            drop[i] = worst
+        if join_org >= 0 and np.isfinite(join_u):
+            best_org[i] = join_org
+            best_u[i] = join_u
+    return drop, best_org, best_u
 
 
 def update_privileged_per_rd(model: ClusterPolicyModel, view: kernels.OrgView) -> None:
