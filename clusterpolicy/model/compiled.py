@@ -5,7 +5,9 @@ array operations they cost a few dozen small array calls each, and a model run i
 of those calls; written as one loop they are one call. :func:`compiled` marks such a loop: on its first
 call numba compiles it (``nopython`` mode, cached on disk next to the module, so a sweep's workers
 compile nothing after the first run on a machine), and where numba cannot be imported, or
-``CLUSTERPOLICY_JIT=0`` is set, the same function runs as Python.
+``CLUSTERPOLICY_JIT=0`` is set when the model is imported, the same function runs as Python. Compiled
+functions may call each other, so a formula that several loops use (a membership's utility, the split of
+a fee) is written once, for one firm-organisation pair.
 
 Both give the same numbers, bit for bit, because the loops keep to operations that IEEE 754 rounds
 exactly the same way in Python and in compiled code: ``+ - * /``, comparisons, ``min``/``max``,
@@ -24,51 +26,40 @@ from typing import Any
 #: environment variable that turns compilation off ("0"); anything else, or unset, leaves it on
 ENV = "CLUSTERPOLICY_JIT"
 
-#: every compiled loop, in the order the modules defining them were imported
-REGISTRY: list[Compiled] = []
+#: every function marked ``@compiled``, in the order the modules defining them were imported
+REGISTRY: list[Callable[..., Any]] = []
+
+
+def _numba() -> Any:
+    """The numba module, or None where it cannot be imported or ``CLUSTERPOLICY_JIT=0`` is set."""
+    if os.environ.get(ENV, "1").strip() == "0":
+        return None
+    try:
+        import numba
+    except ImportError:
+        return None
+    return numba
+
+
+_NUMBA = _numba()
 
 
 def numba_available() -> bool:
-    """Whether compiled loops are used (numba imports, and ``CLUSTERPOLICY_JIT`` is not ``0``)."""
-    if os.environ.get(ENV, "1").strip() == "0":
-        return False
-    try:
-        import numba  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-class Compiled:
-    """A loop that is compiled on its first call (see the module docstring).
-
-    ``py_func`` is the Python function itself; calling the object runs the compiled version when numba
-    is available and ``py_func`` otherwise.
-    """
-
-    def __init__(self, fn: Callable[..., Any]) -> None:
-        self.py_func = fn
-        self.__name__ = fn.__name__
-        self.__doc__ = fn.__doc__
-        self.__wrapped__ = fn
-        self._call: Callable[..., Any] | None = None
-        REGISTRY.append(self)
-
-    def _resolve(self) -> Callable[..., Any]:
-        if numba_available():
-            import numba
-
-            self._call = numba.njit(cache=True, nogil=True, fastmath=False)(self.py_func)
-        else:
-            self._call = self.py_func
-        return self._call
-
-    def __call__(self, *args: Any) -> Any:
-        """Run the loop (compiled on the first call when numba is available)."""
-        call = self._call or self._resolve()
-        return call(*args)
+    """Whether the marked functions are compiled (decided when this module is imported)."""
+    return _NUMBA is not None
 
 
 def compiled[F: Callable[..., Any]](fn: F) -> F:
-    """Mark ``fn`` as a loop numba compiles (plain Python without numba); see the module docstring."""
-    return Compiled(fn)  # type: ignore[return-value]
+    """Mark ``fn`` as a function numba compiles (plain Python without numba); see the module docstring.
+
+    A compiled function may call other compiled functions. Its Python version is ``fn.py_func`` when
+    compiled, ``fn`` itself otherwise.
+    """
+    out = fn if _NUMBA is None else _NUMBA.njit(cache=True, nogil=True, fastmath=False)(fn)
+    REGISTRY.append(out)
+    return out  # type: ignore[no-any-return]
+
+
+def python_version(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The Python function behind a function marked ``@compiled``."""
+    return getattr(fn, "py_func", fn)

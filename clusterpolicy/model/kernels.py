@@ -1,18 +1,23 @@
-"""Vectorised functions over the firm population.
+"""Functions over the firm population: whole arrays, or compiled loops over firms and pairs.
 
 Everything here works on whole arrays (one element per firm, or per firm-organisation pair) and has no
-Python loop over firms: this is where the model's speed comes from.
+Python loop over firms. The formulas of one membership (:func:`fee_of`, :func:`pair_utility`) are
+written for one firm-organisation pair and compiled (:mod:`clusterpolicy.model.compiled`), so that the
+loops of the membership review and of the recognition calls use the same code as the array versions
+(:func:`fee_split`, :func:`membership_utility`).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from clusterpolicy.model.agents import KIND_CODE, SPEARHEAD
+from clusterpolicy.model.compiled import compiled
 from clusterpolicy.model.params import Params, quarter_index
 
 if TYPE_CHECKING:
@@ -67,16 +72,90 @@ def org_view(model: ClusterPolicyModel) -> OrgView:
     )
 
 
-def fee_weight(model: ClusterPolicyModel, is_sme: np.ndarray, kind: np.ndarray | int) -> np.ndarray:
+class FeeRules(NamedTuple):
+    """What a member's fee depends on besides its organisation (see :func:`fee_of`).
+
+    Attributes:
+        ratio_spearhead: a large firm's fee as a multiple of an SME's, in a spearhead cluster.
+        ratio_other: the same in an IBN or a legacy structure.
+        share_max: the largest share of the fee an SME may pay in kind.
+        valuation: euros of co-financing credited per euro of staff time given (0: none).
+    """
+
+    ratio_spearhead: float
+    ratio_other: float
+    share_max: float
+    valuation: float
+
+
+def fee_rules(model: ClusterPolicyModel) -> FeeRules:
+    """The fee rules of ``model``'s parameters."""
+    b, pol = model.p.behaviour, model.p.policy
+    return FeeRules(
+        b.fee_ratio_large_spearhead, b.fee_ratio_large_ibn, pol.in_kind_share_max, pol.in_kind_valuation
+    )
+
+
+@compiled
+def fee_weight_of(sme: bool, spearhead: bool, rules: FeeRules) -> float:
     """A member's weight in its organisation's fee schedule: 1 for an SME, the kind's ratio for a large firm.
 
     Spearhead organisations use ``fee_ratio_large_spearhead``; IBNs and legacy structures
     ``fee_ratio_large_ibn``.
     """
-    b = model.p.behaviour
-    spear = np.asarray(kind) == KIND_CODE[SPEARHEAD]
-    ratio = np.where(spear, b.fee_ratio_large_spearhead, b.fee_ratio_large_ibn)
-    return np.where(is_sme, 1.0, ratio)
+    if sme:
+        return 1.0
+    return rules.ratio_spearhead if spearhead else rules.ratio_other
+
+
+@compiled
+def fee_of(
+    sme: bool, spearhead: bool, unit_fee: float, in_kind: bool, rules: FeeRules
+) -> tuple[float, float, float]:
+    """Split a member's yearly fee into cash, staff time, and the in-kind credit it earns.
+
+    The fee is the organisation's unit fee times the member's weight (:func:`fee_weight_of`). SMEs pay
+    the largest allowed share of it in kind when the organisation may count in-kind contributions
+    (``in_kind``); large firms pay cash. A euro of credited co-financing takes ``1 / in_kind_valuation``
+    euros of staff time. Since every SME pays the same share in kind, in-kind credit is never more than
+    ``in_kind_share_max`` of an organisation's co-financing.
+
+    Returns:
+        ``(cash, time, credit)`` in EUR/yr: cash paid, staff time given, co-financing credited for it.
+    """
+    fee = fee_weight_of(sme, spearhead, rules) * unit_fee
+    share = rules.share_max if (sme and in_kind and rules.valuation > 0) else 0.0
+    credit = fee * share
+    cash = fee - credit
+    staff = credit / rules.valuation if rules.valuation > 0 else 0.0
+    return cash, staff, credit
+
+
+@compiled
+def fee_weights(is_sme: np.ndarray, spearhead: np.ndarray, rules: FeeRules) -> np.ndarray:
+    """:func:`fee_weight_of` of every member (arrays of one length)."""
+    out = np.empty(len(is_sme))
+    for i in range(len(is_sme)):
+        out[i] = fee_weight_of(is_sme[i], spearhead[i], rules)
+    return out
+
+
+@compiled
+def fee_splits(
+    is_sme: np.ndarray, spearhead: np.ndarray, unit_fee: np.ndarray, in_kind: np.ndarray, rules: FeeRules
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`fee_of` of every member (arrays of one length): ``(cash, time, credit)``."""
+    n = len(is_sme)
+    cash, staff, credit = np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        cash[i], staff[i], credit[i] = fee_of(is_sme[i], spearhead[i], unit_fee[i], in_kind[i], rules)
+    return cash, staff, credit
+
+
+def fee_weight(model: ClusterPolicyModel, is_sme: np.ndarray, kind: np.ndarray | int) -> np.ndarray:
+    """:func:`fee_weight_of` of each member (``kind``: the organisation's kind code; broadcast)."""
+    sme, spear = _flat(np.asarray(is_sme, dtype=bool), np.asarray(kind) == KIND_CODE[SPEARHEAD])
+    return fee_weights(sme, spear, fee_rules(model))
 
 
 def fee_split(
@@ -86,24 +165,144 @@ def fee_split(
     unit_fee: np.ndarray | float,
     in_kind_allowed: np.ndarray | bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Split a member's yearly fee into cash, staff time, and the in-kind credit it earns.
-
-    The fee is the organisation's unit fee times the member's weight (:func:`fee_weight`). SMEs pay
-    the largest allowed share of it in kind when the organisation may count in-kind contributions;
-    large firms pay cash. A euro of credited co-financing takes ``1 / in_kind_valuation`` euros of
-    staff time. Since every SME pays the same share in kind, in-kind credit is never more than
-    ``in_kind_share_max`` of an organisation's co-financing.
+    """:func:`fee_of` of each member (``kind``: the organisation's kind code; arguments broadcast).
 
     Returns:
         ``(cash, time, credit)`` in EUR/yr: cash paid, staff time given, co-financing credited for it.
     """
-    pol = model.p.policy
-    fee = fee_weight(model, is_sme, kind) * unit_fee
-    share = np.where(is_sme & in_kind_allowed & (pol.in_kind_valuation > 0), pol.in_kind_share_max, 0.0)
-    credit = fee * share
-    cash = fee - credit
-    time = credit / pol.in_kind_valuation if pol.in_kind_valuation > 0 else np.zeros_like(credit)
-    return cash, time, credit
+    sme, spear, unit, allowed = _flat(
+        np.asarray(is_sme, dtype=bool),
+        np.asarray(kind) == KIND_CODE[SPEARHEAD],
+        np.asarray(unit_fee, dtype=float),
+        np.asarray(in_kind_allowed, dtype=bool),
+    )
+    return fee_splits(sme, spear, unit, allowed, fee_rules(model))
+
+
+def _flat(*arrays: np.ndarray) -> list[np.ndarray]:
+    """The arrays broadcast to one shape, each contiguous and one-dimensional."""
+    if all(a.ndim == 1 for a in arrays) and len({len(a) for a in arrays}) == 1:
+        return [np.ascontiguousarray(a) for a in arrays]
+    return [np.ascontiguousarray(a).ravel() for a in np.broadcast_arrays(*arrays)]
+
+
+class UtilityRules(NamedTuple):
+    """What the value of a membership depends on besides the firm and the organisation.
+
+    See :func:`pair_utility`; the names are those of the behaviour parameters, and ``project_value`` is
+    ``project_access_weight`` times the privileged pot expected per euro of own R&D.
+    """
+
+    service_value: float
+    service_scale_min: float
+    service_scale_max: float
+    median_rd: float
+    project_value: float
+    eu_value: float
+    eu_value_sme_factor: float
+    sme_money_cost: float
+    sme_time_cost: float
+    time_cost: float
+    fees: FeeRules
+
+
+def utility_rules(model: ClusterPolicyModel) -> UtilityRules:
+    """The utility rules of ``model`` now (the expected privileged money changes every quarter)."""
+    b = model.p.behaviour
+    return UtilityRules(
+        b.service_value,
+        b.service_scale_min,
+        b.service_scale_max,
+        model.median_rd,
+        b.project_access_weight * model.privileged_per_rd,
+        b.eu_value,
+        b.eu_value_sme_factor,
+        b.sme_money_cost,
+        b.sme_time_cost,
+        b.time_cost,
+        fee_rules(model),
+    )
+
+
+def network_value(model: ClusterPolicyModel, members: np.ndarray | float) -> np.ndarray:
+    """The member network's part of a membership's value: ``network_value`` x log(1 + members) / log(101)."""
+    return model.p.behaviour.network_value * np.log1p(members) / np.log1p(100.0)
+
+
+@compiled
+def pair_utility(
+    sme: bool,
+    own_rd: float,
+    taste: float,
+    spearhead: bool,
+    excellence: float,
+    activity: float,
+    network: float,
+    unit_fee: float,
+    in_kind: bool,
+    privileged: bool,
+    decay: float,
+    relevance: float,
+    r: UtilityRules,
+) -> float:
+    """Net yearly benefit (EUR/yr) of one membership of one firm in one organisation.
+
+    Benefits: the organisation's services (excellence x activity, scaled by the square root of the
+    firm's R&D relative to the median, within ``service_scale_min/max``), the member network
+    (``network``: :func:`network_value`), expected privileged project money (spearhead members only),
+    and help to win EU money; times ``relevance`` (1 in the firm's main domain,
+    ``second_domain_relevance`` in its second) and times ``decay``, ``membership_overlap`` to the power
+    of the number of other memberships the firm holds (each further membership adds less). Costs: the
+    cash fee (dearer for cash-constrained SMEs), staff time given in kind (cheaper for SMEs, who give
+    time more easily than money), and the time membership takes. The firm's persistent taste for
+    cooperation is added. Expected privileged money is the privileged pot shared over spearhead
+    memberships in proportion to the members' R&D (consortia are drawn by R&D size).
+    """
+    scale = min(max(math.sqrt(own_rd / r.median_rd), r.service_scale_min), r.service_scale_max)
+    services = r.service_value * excellence * activity * scale
+    projects = r.project_value * own_rd * privileged
+    eu = r.eu_value * excellence * activity * (r.eu_value_sme_factor if sme else 1.0)
+    benefit = (services + network + projects + eu) * relevance * decay
+    cash, staff, _ = fee_of(sme, spearhead, unit_fee, in_kind, r.fees)
+    cost = (r.sme_money_cost if sme else 1.0) * cash + (r.sme_time_cost if sme else 1.0) * staff
+    return benefit - cost - r.time_cost + taste
+
+
+@compiled
+def pair_utilities(
+    is_sme: np.ndarray,
+    own_rd: np.ndarray,
+    taste: np.ndarray,
+    spearhead: np.ndarray,
+    excellence: np.ndarray,
+    activity: np.ndarray,
+    network: np.ndarray,
+    unit_fee: np.ndarray,
+    in_kind: np.ndarray,
+    privileged: np.ndarray,
+    decay: np.ndarray,
+    relevance: np.ndarray,
+    r: UtilityRules,
+) -> np.ndarray:
+    """:func:`pair_utility` of every pair (arrays of one length, one element per pair)."""
+    out = np.empty(len(is_sme))
+    for i in range(len(is_sme)):
+        out[i] = pair_utility(
+            is_sme[i],
+            own_rd[i],
+            taste[i],
+            spearhead[i],
+            excellence[i],
+            activity[i],
+            network[i],
+            unit_fee[i],
+            in_kind[i],
+            privileged[i],
+            decay[i],
+            relevance[i],
+            r,
+        )
+    return out
 
 
 def membership_utility(
@@ -119,34 +318,32 @@ def membership_utility(
     others: np.ndarray | int = 0,
     relevance: np.ndarray | float = 1.0,
 ) -> np.ndarray:
-    """Net yearly benefit (EUR/yr) of one membership, per firm-organisation pair.
+    """:func:`pair_utility` of each firm-organisation pair.
 
-    Firm ``rows[i]`` is paired with the organisation described by the i-th element of the other
-    arrays (which broadcast).
-
-    Benefits: the organisation's services (excellence x activity, scaled by the firm's size), the
-    member network (log of members), expected privileged project money (spearhead members only), and
-    help to win EU money; times ``relevance`` (1 in the firm's main domain, ``second_domain_relevance``
-    in its second) and times ``membership_overlap`` to the power ``others``, the number of other
-    memberships the firm holds (each further membership adds less). Costs: the cash fee (dearer for
-    cash-constrained SMEs), staff time given in kind (cheaper for SMEs, who give time more easily
-    than money), and the time membership takes. The firm's persistent taste for cooperation is
-    added. Expected privileged money is the privileged pot shared over spearhead memberships in
-    proportion to the members' R&D (consortia are drawn by R&D size).
+    Firm ``rows[i]`` is paired with the organisation described by the i-th element of the other arrays
+    (which broadcast); ``others`` is the number of the firm's memberships besides this one.
     """
-    b = model.p.behaviour
     f = model.firms
-    sme = f.is_sme[rows]
-    scale = np.clip(np.sqrt(f.own_rd[rows] / model.median_rd), b.service_scale_min, b.service_scale_max)
-    services = b.service_value * excellence * activity * scale
-    network = b.network_value * np.log1p(members) / np.log1p(100.0)
-    projects = b.project_access_weight * model.privileged_per_rd * f.own_rd[rows] * privileged
-    eu = b.eu_value * excellence * activity * np.where(sme, b.eu_value_sme_factor, 1.0)
+    b = model.p.behaviour
     decay = b.membership_overlap ** np.asarray(others, dtype=float)
-    benefit = (services + network + projects + eu) * relevance * decay
-    cash, time, _ = fee_split(model, sme, kind, unit_fee, in_kind_allowed)
-    cost = np.where(sme, b.sme_money_cost, 1.0) * cash + np.where(sme, b.sme_time_cost, 1.0) * time
-    return benefit - cost - b.time_cost + f.taste[rows]
+    args = _flat(
+        f.is_sme[rows],
+        f.own_rd[rows],
+        f.taste[rows],
+        np.asarray(kind) == KIND_CODE[SPEARHEAD],
+        np.asarray(excellence, dtype=float),
+        np.asarray(activity, dtype=float),
+        np.asarray(network_value(model, members), dtype=float),
+        np.asarray(unit_fee, dtype=float),
+        np.asarray(in_kind_allowed, dtype=bool),
+        np.asarray(privileged, dtype=bool),
+        decay,
+        np.asarray(relevance, dtype=float),
+    )
+    sme, rd, taste, spear, exc, act, network, unit, in_kind, priv, dec, rel = args
+    return pair_utilities(
+        sme, rd, taste, spear, exc, act, network, unit, in_kind, priv, dec, rel, utility_rules(model)
+    )
 
 
 def domain_table(view: OrgView, n_domains: int) -> np.ndarray:

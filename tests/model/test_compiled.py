@@ -1,12 +1,22 @@
-"""The compiled loops (clusterpolicy.model.compiled) give the same numbers as the same code run as Python.
+"""Compiled functions (clusterpolicy.model.compiled) give the same numbers as the same code run as Python.
 
-Every loop marked ``@compiled`` is called, during short runs of a few scenarios, both ways on the same
-(copied) input, and its outputs and any arrays it writes to are compared with ``==``, not a tolerance.
+Two checks, both with ``==`` and no tolerance:
+
+- every compiled function that Python code calls is called, during short runs of three scenarios, both
+  compiled and as Python on the same (copied) input, and its results and any arrays it writes to are
+  compared (the functions only compiled code calls are named by those);
+- whole runs with ``CLUSTERPOLICY_JIT=0`` (a process without compilation) give the same outcomes in
+  every quarter and the same firm state as compiled runs.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import os
+import subprocess
+import sys
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -14,11 +24,31 @@ import pytest
 
 from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model import ClusterPolicyModel, compiled
-from clusterpolicy.model.compiled import Compiled
 
 pytest.importorskip("numba")
 
 SCENARIOS = ("concept_note_2015", "serv_advice_2015", "no_cluster_policy")
+FIRMS = 1500
+
+RUN = textwrap.dedent(
+    """
+    import json, sys
+    from clusterpolicy.inputs.scenario import load_scenario
+    from clusterpolicy.model import ClusterPolicyModel, compiled
+    out = {"compiled": compiled.numba_available()}
+    for name in sys.argv[2:]:
+        p = load_scenario(name).params.replace(**{"population.n_firms": int(sys.argv[1])})
+        m = ClusterPolicyModel(p, rng=3)
+        m.run()
+        df = m.datacollector.get_model_vars_dataframe()
+        out[name] = {
+            "outcomes": {c: df[c].astype(float).tolist() for c in df.columns},
+            "cash": m.firms.cash.tolist(),
+            "knowledge": m.firms.knowledge.tolist(),
+        }
+    print(json.dumps(out))
+    """
+)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -31,53 +61,77 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b or (a != a and b != b))
 
 
+def called_from_compiled() -> set[str]:
+    """Names of the compiled functions that some compiled function calls (by name)."""
+    names = {fn.__name__ for fn in compiled.REGISTRY}
+    out: set[str] = set()
+    for fn in compiled.REGISTRY:
+        out |= names & set(compiled.python_version(fn).__code__.co_names)
+    return out
+
+
 def small(name: str) -> Any:
-    return load_scenario(name).params.replace(**{"population.n_firms": 1500})
+    return load_scenario(name).params.replace(**{"population.n_firms": FIRMS})
 
 
 @pytest.fixture(scope="module")
-def calls(monkeypatch_module: pytest.MonkeyPatch) -> dict[str, int]:
-    """Run the scenarios, comparing every compiled call with its Python version; calls per loop."""
+def calls() -> dict[str, int]:
+    """Run the scenarios, comparing every call of a compiled entry function with its Python version."""
     seen: dict[str, int] = {}
-    original = Compiled.__call__
+    inner = called_from_compiled()
+    with pytest.MonkeyPatch.context() as mp:
+        for fn in compiled.REGISTRY:
+            if fn.__name__ in inner:
+                continue  # compiled callers resolve it when they are compiled: leave it in place
+            module = sys.modules[fn.__module__]
 
-    def both(self: Compiled, *args: Any) -> Any:
-        py_args = copy.deepcopy(args)
-        out = original(self, *args)
-        py_out = self.py_func(*py_args)
-        assert same(out, py_out), f"{self.__name__}: compiled and Python results differ"
-        for a, b in zip(args, py_args, strict=True):
-            assert same(a, b), f"{self.__name__}: compiled and Python wrote different arrays"
-        seen[self.__name__] = seen.get(self.__name__, 0) + 1
-        return out
+            def both(*args: Any, _fn: Any = fn) -> Any:
+                py_args = copy.deepcopy(args)
+                out = _fn(*args)
+                py_out = compiled.python_version(_fn)(*py_args)
+                assert same(out, py_out), f"{_fn.__name__}: compiled and Python results differ"
+                for a, b in zip(args, py_args, strict=True):
+                    assert same(a, b), f"{_fn.__name__}: compiled and Python wrote different arrays"
+                seen[_fn.__name__] = seen.get(_fn.__name__, 0) + 1
+                return out
 
-    monkeypatch_module.setattr(Compiled, "__call__", both)
-    for name in SCENARIOS:
-        ClusterPolicyModel(small(name), rng=3).run()
+            mp.setattr(module, fn.__name__, both)
+        for name in SCENARIOS:
+            ClusterPolicyModel(small(name), rng=3).run()
     return seen
 
 
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as mp:
-        yield mp
+def test_every_compiled_function_matches_python_and_is_used(calls: dict[str, int]) -> None:
+    names = {fn.__name__ for fn in compiled.REGISTRY}
+    assert names, "no compiled functions registered"
+    unused = names - set(calls) - called_from_compiled()
+    assert not unused, f"never called in the runs: {sorted(unused)}"
 
 
-def test_every_compiled_loop_matches_python(calls: dict[str, int]) -> None:
-    names = {c.__name__ for c in compiled.REGISTRY}
-    assert names, "no compiled loops registered"
-    assert set(calls) == names, f"never called in the runs: {sorted(names - set(calls))}"
-
-
-def test_compiled_loops_are_compiled_when_numba_is_there(calls: dict[str, int]) -> None:
+def test_functions_are_compiled_when_numba_is_there() -> None:
     assert compiled.numba_available()
-    for c in compiled.REGISTRY:
-        assert c._call is not None and c._call is not c.py_func, c.__name__
+    for fn in compiled.REGISTRY:
+        assert compiled.python_version(fn) is not fn, fn.__name__
 
 
-def test_the_switch_turns_compilation_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(compiled.ENV, "0")
-    assert not compiled.numba_available()
-    loop = Compiled(lambda x: x + 1)
-    compiled.REGISTRY.remove(loop)
-    assert loop(1) == 2 and loop._call is loop.py_func
+def test_runs_without_compilation_give_the_same_numbers() -> None:
+    env = {**os.environ, compiled.ENV: "0"}
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN, str(FIRMS), *SCENARIOS],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    plain = json.loads(proc.stdout)
+    assert plain["compiled"] is False
+    for name in SCENARIOS:
+        m = ClusterPolicyModel(small(name), rng=3)
+        m.run()
+        df = m.datacollector.get_model_vars_dataframe()
+        got = plain[name]
+        for c in df.columns:
+            a, b = df[c].to_numpy(float), np.asarray(got["outcomes"][c], dtype=float)
+            assert np.array_equal(a, b, equal_nan=True), f"{name}: {c} differs without compilation"
+        assert np.array_equal(m.firms.cash, np.asarray(got["cash"])), name
+        assert np.array_equal(m.firms.knowledge, np.asarray(got["knowledge"])), name

@@ -3,7 +3,7 @@
 Each quarter a share ``review_rate`` of firms (and every firm whose organisation ended) reviews its
 memberships. A reviewing firm values every alive organisation of its main domain and of its second
 domain (at ``second_domain_relevance``) by the net yearly benefit of one more or one fewer membership
-(:func:`clusterpolicy.model.kernels.membership_utility`): each further membership is worth
+(:func:`clusterpolicy.model.kernels.pair_utility`): each further membership is worth
 ``membership_overlap`` times the one before (diminishing returns), and every membership's dues come out
 of the same free cash. It leaves its worst membership if that one's benefit is below ``leave_threshold``
 (after ``min_stay_quarters``), and joins the best organisation it is not a member of if the benefit
@@ -100,11 +100,9 @@ def run(model: ClusterPolicyModel) -> None:
     table = model.domain_orgs[1]
     ms = model.memberships
     count = ms.per_firm(f.n)
-    pol = model.p.policy
     # the logarithms and powers of the utility, by NumPy (see clusterpolicy.model.compiled)
-    network = b.network_value * np.log1p(view.members) / np.log1p(100.0)
+    network = kernels.network_value(model, view.members)
     decay = b.membership_overlap ** np.arange(int(count.max(initial=0)) + 1, dtype=float)
-    scale = np.clip(np.sqrt(f.own_rd / model.median_rd), b.service_scale_min, b.service_scale_max)
     drop, best_org, best_u = review_choices(
         rows,
         table,
@@ -118,7 +116,7 @@ def run(model: ClusterPolicyModel) -> None:
         b.min_stay_quarters,
         b.leave_threshold,
         b.second_domain_relevance,
-        view.kind,
+        view.kind == kernels.KIND_CODE[kernels.SPEARHEAD],
         view.excellence,
         view.activity,
         network,
@@ -126,23 +124,11 @@ def run(model: ClusterPolicyModel) -> None:
         view.in_kind,
         view.privileged,
         f.is_sme,
-        scale,
         f.own_rd,
         f.taste,
         noise_all,
         decay,
-        b.service_value,
-        b.project_access_weight * model.privileged_per_rd,
-        b.eu_value,
-        b.eu_value_sme_factor,
-        kernels.KIND_CODE[kernels.SPEARHEAD],
-        b.fee_ratio_large_spearhead,
-        b.fee_ratio_large_ibn,
-        pol.in_kind_share_max,
-        pol.in_kind_valuation,
-        b.sme_money_cost,
-        b.sme_time_cost,
-        b.time_cost,
+        kernels.utility_rules(model),
     )
     safe = np.maximum(best_org, 0)
     cash, _, _ = kernels.fee_split(
@@ -176,7 +162,7 @@ def review_choices(
     min_stay: int,
     leave_threshold: float,
     second_relevance: float,
-    kind: np.ndarray,
+    spearhead: np.ndarray,
     excellence: np.ndarray,
     activity: np.ndarray,
     network: np.ndarray,
@@ -184,33 +170,21 @@ def review_choices(
     in_kind: np.ndarray,
     privileged: np.ndarray,
     is_sme: np.ndarray,
-    scale: np.ndarray,
     own_rd: np.ndarray,
     taste: np.ndarray,
     noise: np.ndarray,
     decay: np.ndarray,
-    service_value: float,
-    project_value: float,
-    eu_value: float,
-    eu_sme_factor: float,
-    spearhead: int,
-    ratio_spearhead: float,
-    ratio_other: float,
-    share_max: float,
-    valuation: float,
-    sme_money_cost: float,
-    sme_time_cost: float,
-    time_cost: float,
+    rules: kernels.UtilityRules,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each reviewing firm's choice: the membership it leaves and the organisation it would join.
 
     A firm ``rows[i]`` values every organisation of its main domain (``table[domain]``), then of its
     second (at ``second_relevance``), that serves it (``niche``), by
-    :func:`clusterpolicy.model.kernels.membership_utility` plus its decision noise; ``network`` and
-    ``decay`` (``membership_overlap`` to the power 0, 1, 2, ...) are that utility's logarithm and powers,
-    computed before. Its worst membership held ``min_stay`` quarters or more is left if its utility is
-    below ``leave_threshold``; the best organisation it is not a member of is its candidate to join.
-    Ties go to the first organisation in the table's order.
+    :func:`clusterpolicy.model.kernels.pair_utility` plus its decision noise; ``network`` (per
+    organisation) and ``decay`` (``membership_overlap`` to the power 0, 1, 2, ...) are that utility's
+    logarithm and powers, computed before. Its worst membership held ``min_stay`` quarters or more is
+    left if its utility is below ``leave_threshold``; the best organisation it is not a member of is its
+    candidate to join. Ties go to the first organisation in the table's order.
 
     Returns:
         ``(drop, best_org, best_u)`` per reviewing firm: the membership row to remove (-1: none), the
@@ -224,7 +198,6 @@ def review_choices(
     n_slot_orgs, n_slot_firms = slot.shape
     for i in range(m):
         firm = rows[i]
-        sme = is_sme[firm]
         worst_u = np.inf
         worst = -1
         join_u = -np.inf
@@ -244,20 +217,22 @@ def review_choices(
             if org < n_slot_orgs and firm < n_slot_firms:
                 idx = slot[org, firm]
             member = idx >= 0
-            # the utility (kernels.membership_utility), term by term in the same order
-            services = service_value * excellence[org] * activity[org] * scale[firm]
-            projects = project_value * own_rd[firm] * privileged[org]
-            eu = eu_value * excellence[org] * activity[org] * (eu_sme_factor if sme else 1.0)
             others = count[firm] - 1 if member else count[firm]
-            benefit = (services + network[org] + projects + eu) * relevance * decay[others]
-            weight = 1.0 if sme else (ratio_spearhead if kind[org] == spearhead else ratio_other)
-            fee = weight * unit_fee[org]
-            share = share_max if (sme and in_kind[org] and valuation > 0) else 0.0
-            credit = fee * share
-            cash = fee - credit
-            staff = credit / valuation if valuation > 0 else 0.0
-            cost = (sme_money_cost if sme else 1.0) * cash + (sme_time_cost if sme else 1.0) * staff
-            u = benefit - cost - time_cost + taste[firm]
+            u = kernels.pair_utility(
+                is_sme[firm],
+                own_rd[firm],
+                taste[firm],
+                spearhead[org],
+                excellence[org],
+                activity[org],
+                network[org],
+                unit_fee[org],
+                in_kind[org],
+                privileged[org],
+                decay[others],
+                relevance,
+                rules,
+            )
             u += noise[firm]
             if member:
                 if t - since[idx] >= min_stay and u < worst_u:
