@@ -222,9 +222,10 @@ def application(
     firms = model.active_rows[domain]
     reached = rng.random(len(firms)) < reach  # the domain's firms do not depend on the policy (CRN)
     own_rows = org.members if org is not None else np.empty(0, dtype=np.int64)
-    pool = np.union1d(own_rows, firms[reached])
     niche = np.zeros(f.n, dtype=bool)
-    niche[pool] = True
+    niche[own_rows] = True
+    niche[firms[reached]] = True
+    pool = np.flatnonzero(niche)
     n_pool = len(pool)
     code = kernels.KIND_CODE[kind]
     n_expected = max(len(own_rows), min_members)
