@@ -413,15 +413,110 @@ def merge_sorted(codes: np.ndarray, new: np.ndarray) -> np.ndarray:
     return np.insert(codes, np.searchsorted(codes, new), new) if len(new) else codes
 
 
+@compiled
+def _block_sum(a: np.ndarray, lo: int, n: int) -> float:
+    """NumPy's sum of ``a[lo:lo + n]``, n <= 128: eight running sums (left to right below 8)."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    while i < n - n % 8:
+        j = lo + i
+        r0 += a[j]
+        r1 += a[j + 1]
+        r2 += a[j + 2]
+        r3 += a[j + 3]
+        r4 += a[j + 4]
+        r5 += a[j + 5]
+        r6 += a[j + 6]
+        r7 += a[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@compiled
+def pairwise_sum(a: np.ndarray) -> float:
+    """``a.sum()`` of a float array, added as NumPy adds it, so that compiled code gives NumPy's sums.
+
+    NumPy sums pairwise, not from left to right: a part longer than 128 is split in two halves (the
+    first a multiple of 8 long) whose sums are added; a part of at most 128 is one block
+    (:func:`_block_sum`). The halves are walked here with a stack instead of by recursion (numba's
+    cache does not keep recursive functions). ``tests/model/test_compiled.py`` checks this against
+    ``numpy.sum`` for many lengths.
+    """
+    depth = 2 * 64 + 2  # each split halves the length
+    lo_s = np.empty(depth, dtype=np.int64)
+    n_s = np.empty(depth, dtype=np.int64)
+    stage = np.zeros(depth, dtype=np.int64)
+    sums = np.empty(depth)
+    top, k = 0, 0
+    lo_s[0], n_s[0] = 0, len(a)
+    while top >= 0:
+        lo, n = lo_s[top], n_s[top]
+        if n <= 128:
+            sums[k] = _block_sum(a, lo, n)
+            k += 1
+            top -= 1
+            continue
+        half = n // 2
+        half -= half % 8
+        if stage[top] == 0:  # the first half next
+            stage[top] = 1
+            top += 1
+            lo_s[top], n_s[top], stage[top] = lo, half, 0
+        elif stage[top] == 1:  # then the second
+            stage[top] = 2
+            top += 1
+            lo_s[top], n_s[top], stage[top] = lo + half, n - half, 0
+        else:  # both done: their sum
+            sums[k - 2] = sums[k - 2] + sums[k - 1]
+            k -= 1
+            top -= 1
+    return 0.0 + sums[0]
+
+
+@compiled
+def split_sums(values: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
+    """``(values[mask].sum(), values[~mask].sum())`` as NumPy adds them (:func:`pairwise_sum`)."""
+    n = len(values)
+    inside, outside = np.empty(n), np.empty(n)
+    k = m = 0
+    for i in range(n):
+        if mask[i]:
+            inside[k] = values[i]
+            k += 1
+        else:
+            outside[m] = values[i]
+            m += 1
+    return pairwise_sum(inside[:k]), pairwise_sum(outside[:m])
+
+
 def gini(x: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 = equal, towards 1 = concentrated)."""
-    x = np.sort(np.asarray(x, dtype=float))
+    return float(_gini_sorted(np.sort(np.asarray(x, dtype=float))))
+
+
+@compiled
+def _gini_sorted(x: np.ndarray) -> float:
+    """:func:`gini` of values sorted in increasing order: (n + 1 - 2 sum of the running sums / total) / n."""
     n = len(x)
-    total = x.sum()
+    total = pairwise_sum(x)
     if n == 0 or total <= 0:
         return 0.0
-    cum = np.cumsum(x)
-    return float((n + 1 - 2 * (cum.sum() / total)) / n)
+    cum = np.empty(n)
+    acc = 0.0
+    for i in range(n):
+        acc += x[i]
+        cum[i] = acc
+    return (n + 1 - 2 * (pairwise_sum(cum) / total)) / n
 
 
 @functools.cache

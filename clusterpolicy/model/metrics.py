@@ -20,7 +20,7 @@ import numpy as np
 from mesa.datacollection import DataCollector
 
 from clusterpolicy.model.agents import IBN, KIND_CODE, SPEARHEAD
-from clusterpolicy.model.kernels import gini
+from clusterpolicy.model.kernels import gini, split_sums
 from clusterpolicy.model.phases.projects import envelope
 
 if TYPE_CHECKING:
@@ -98,12 +98,18 @@ class Observation:
         return self.model.firms.subsidy_rate
 
     @cached_property
+    def rd_of_members(self) -> tuple[float, float, float, float]:
+        """Own R&D of the member firms and of the others, then the subsidies they spend on R&D (EUR/yr)."""
+        f = self.model.firms
+        own_in, own_out = split_sums(f.own_rd, self.member_mask)
+        sub_in, sub_out = split_sums(self.subsidy_rate, self.member_mask)
+        return own_in, own_out, sub_in, sub_out
+
+    @cached_property
     def business_rd_nonmembers(self) -> float:
         """Business R&D of the firms that are not members (EUR/yr)."""
-        f = self.model.firms
-        out = ~self.member_mask
-        pass_through = self.model.p.behaviour.subsidy_pass_through
-        return float(f.own_rd[out].sum() + pass_through * self.subsidy_rate[out].sum())
+        _, own, _, sub = self.rd_of_members
+        return float(own + self.model.p.behaviour.subsidy_pass_through * sub)
 
     @cached_property
     def business_rd(self) -> float:
@@ -532,7 +538,7 @@ def proposals_crowded_out_total(m: Observed) -> int:
 def sme_share_project_funding(m: Observed) -> float:
     """Share of firms' project grants so far that went to SMEs."""
     g = m.firms.project_grants
-    return _ratio(float(g[m.firms.is_sme].sum()), float(g.sum()))
+    return _ratio(float(split_sums(g, m.firms.is_sme)[0]), float(g.sum()))
 
 
 def firms_funded_last_call(m: Observed) -> int:
@@ -584,10 +590,8 @@ def business_rd_nonmembers(m: Observed) -> float:
 def rd_per_member_firm(m: Observed) -> float:
     """Mean business R&D of a member firm (EUR/yr)."""
     obs = observe(m)
-    f = obs.firms
-    inside = obs.member_mask
-    rd = f.own_rd[inside].sum() + obs.p.behaviour.subsidy_pass_through * obs.subsidy_rate[inside].sum()
-    return _ratio(float(rd), obs.n_members)
+    own, _, sub, _ = obs.rd_of_members
+    return _ratio(float(own + obs.p.behaviour.subsidy_pass_through * sub), obs.n_members)
 
 
 def rd_per_nonmember_firm(m: Observed) -> float:
@@ -633,7 +637,7 @@ def innovations_follower_total(m: Observed) -> int:
 def knowledge_followers(m: Observed) -> float:
     """Mean knowledge stock of the innovation followers."""
     f = m.firms
-    return _ratio(float(f.knowledge[f.follower].sum()), float(np.count_nonzero(f.follower)))
+    return _ratio(float(split_sums(f.knowledge, f.follower)[0]), float(np.count_nonzero(f.follower)))
 
 
 def collaboration_links(m: Observed) -> int:

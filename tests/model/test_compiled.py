@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from clusterpolicy.inputs.scenario import load_scenario
-from clusterpolicy.model import ClusterPolicyModel, compiled
+from clusterpolicy.model import ClusterPolicyModel, compiled, kernels
 
 pytest.importorskip("numba")
 
@@ -83,7 +83,11 @@ def calls() -> dict[str, int]:
         for fn in compiled.REGISTRY:
             if fn.__name__ in inner:
                 continue  # compiled callers resolve it when they are compiled: leave it in place
-            module = sys.modules[fn.__module__]
+            users = [
+                mod
+                for name, mod in list(sys.modules.items())
+                if name.startswith("clusterpolicy") and getattr(mod, fn.__name__, None) is fn
+            ]
 
             def both(*args: Any, _fn: Any = fn) -> Any:
                 py_args = copy.deepcopy(args)
@@ -95,7 +99,8 @@ def calls() -> dict[str, int]:
                 seen[_fn.__name__] = seen.get(_fn.__name__, 0) + 1
                 return out
 
-            mp.setattr(module, fn.__name__, both)
+            for mod in users:  # the defining module and those that import the name
+                mp.setattr(mod, fn.__name__, both)
         for name in SCENARIOS:
             ClusterPolicyModel(small(name), rng=3).run()
     return seen
@@ -135,3 +140,42 @@ def test_runs_without_compilation_give_the_same_numbers() -> None:
             assert np.array_equal(a, b, equal_nan=True), f"{name}: {c} differs without compilation"
         assert np.array_equal(m.firms.cash, np.asarray(got["cash"])), name
         assert np.array_equal(m.firms.knowledge, np.asarray(got["knowledge"])), name
+
+
+LENGTHS = [*range(0, 300), 1000, 4999, 5000, 8191, 8192, 8193, 20000, 100001]
+
+
+@pytest.mark.parametrize("version", ["compiled", "python"])
+def test_pairwise_sum_adds_as_numpy_does(version: str) -> None:
+    total = kernels.pairwise_sum if version == "compiled" else compiled.python_version(kernels.pairwise_sum)
+    rng = np.random.default_rng(7)
+    lengths = LENGTHS if version == "compiled" else [n for n in LENGTHS if n <= 8193]
+    for n in lengths:
+        a = rng.lognormal(0.0, 3.0, n) * rng.choice([-1.0, 1.0], n)
+        assert total(a) == a.sum(), n
+    for a in ([-0.0], [-0.0] * 9, [1e308, 1e308], [np.inf, 1.0]):
+        x = np.asarray(a)
+        with np.errstate(over="ignore"):
+            assert np.array_equal(np.float64(total(x)), x.sum(), equal_nan=True)
+            assert np.signbit(total(x)) == np.signbit(x.sum())
+
+
+def test_a_left_to_right_sum_is_not_numpys() -> None:
+    """What makes :func:`kernels.pairwise_sum` necessary (and the test above able to fail)."""
+    a = np.random.default_rng(9).lognormal(0.0, 3.0, 1000)
+    differ = 0
+    for n in range(9, 1000):
+        left = 0.0
+        for v in a[:n]:
+            left += v
+        differ += left != a[:n].sum()
+    assert differ > 100
+
+
+def test_split_sums_are_numpys_masked_sums() -> None:
+    rng = np.random.default_rng(8)
+    for n in (0, 1, 7, 100, 5000):
+        v = rng.lognormal(0.0, 2.0, n)
+        mask = rng.random(n) < 0.3
+        inside, outside = kernels.split_sums(v, mask)
+        assert inside == v[mask].sum() and outside == v[~mask].sum()
