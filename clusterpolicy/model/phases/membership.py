@@ -103,7 +103,7 @@ def run(model: ClusterPolicyModel) -> None:
     # the logarithms and powers of the utility, by NumPy (see clusterpolicy.model.compiled)
     network = kernels.network_value(model, view.members)
     decay = b.membership_overlap ** np.arange(int(count.max(initial=0)) + 1, dtype=float)
-    drop, best_org, best_u = review_choices(
+    drop, joins = review_choices(
         rows,
         table,
         f.domain,
@@ -112,9 +112,12 @@ def run(model: ClusterPolicyModel) -> None:
         ms._slot,
         ms.since,
         count,
+        ms.firm,
+        ms.dues,
         model.t,
         b.min_stay_quarters,
         b.leave_threshold,
+        b.join_threshold,
         b.second_domain_relevance,
         view.kind == kernels.KIND_CODE[kernels.SPEARHEAD],
         view.excellence,
@@ -123,21 +126,15 @@ def run(model: ClusterPolicyModel) -> None:
         view.unit_fee,
         view.in_kind,
         view.privileged,
+        model.org_table.anchor,
         f.is_sme,
         f.own_rd,
         f.taste,
+        f.cash,
         noise_all,
         decay,
         kernels.utility_rules(model),
     )
-    safe = np.maximum(best_org, 0)
-    cash, _, _ = kernels.fee_split(
-        model, f.is_sme[rows], view.kind[safe], view.unit_fee[safe], view.in_kind[safe]
-    )
-    anchors = model.org_table.anchor
-    first_dues = cash * (4 - (model.t - anchors[safe]) % 4) / 4.0
-    owed = np.bincount(ms.firm, weights=ms.dues, minlength=f.n)[rows]
-    joins = (best_org >= 0) & (best_u > b.join_threshold) & (f.cash[rows] - owed >= first_dues)
     # synchronous: both changes are decided on the same snapshot
     drop = drop[drop >= 0]
     if len(drop):
@@ -145,7 +142,8 @@ def run(model: ClusterPolicyModel) -> None:
         mask[drop] = True
         ms.remove(mask)
     # a reviewing firm joins at most one organisation, of which it is not a member
-    join(model, rows[joins], best_org[joins], fresh=True)
+    joining = joins >= 0
+    join(model, rows[joining], joins[joining], fresh=True)
 
 
 @compiled
@@ -158,9 +156,12 @@ def review_choices(
     slot: np.ndarray,
     since: np.ndarray,
     count: np.ndarray,
+    member_firm: np.ndarray,
+    member_dues: np.ndarray,
     t: int,
     min_stay: int,
     leave_threshold: float,
+    join_threshold: float,
     second_relevance: float,
     spearhead: np.ndarray,
     excellence: np.ndarray,
@@ -169,31 +170,38 @@ def review_choices(
     unit_fee: np.ndarray,
     in_kind: np.ndarray,
     privileged: np.ndarray,
+    anchor: np.ndarray,
     is_sme: np.ndarray,
     own_rd: np.ndarray,
     taste: np.ndarray,
+    cash: np.ndarray,
     noise: np.ndarray,
     decay: np.ndarray,
     rules: kernels.UtilityRules,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each reviewing firm's choice: the membership it leaves and the organisation it would join.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each reviewing firm's choice: the membership it leaves and the organisation it joins.
 
     A firm ``rows[i]`` values every organisation of its main domain (``table[domain]``), then of its
     second (at ``second_relevance``), that serves it (``niche``), by
     :func:`clusterpolicy.model.kernels.pair_utility` plus its decision noise; ``network`` (per
     organisation) and ``decay`` (``membership_overlap`` to the power 0, 1, 2, ...) are that utility's
     logarithm and powers, computed before. Its worst membership held ``min_stay`` quarters or more is
-    left if its utility is below ``leave_threshold``; the best organisation it is not a member of is its
-    candidate to join. Ties go to the first organisation in the table's order.
+    left if its utility is below ``leave_threshold``. It joins the best organisation it is not a member
+    of if that one's utility exceeds ``join_threshold`` and its cash, less the dues it still owes on its
+    memberships (``member_firm``, ``member_dues``), covers the first dues: the cash part of the fee
+    (:func:`clusterpolicy.model.kernels.fee_of`) for the rest of that organisation's project year,
+    which starts in the quarters ``anchor`` + 4k. Ties go to the first organisation in the table's order.
 
     Returns:
-        ``(drop, best_org, best_u)`` per reviewing firm: the membership row to remove (-1: none), the
-        organisation to join (-1: none) and its utility.
+        ``(drop, join)`` per reviewing firm: the membership row to remove and the organisation to join
+        (-1: none).
     """
     m = len(rows)
     drop = np.full(m, -1, dtype=np.int64)
-    best_org = np.full(m, -1, dtype=np.int64)
-    best_u = np.full(m, -np.inf)
+    joins = np.full(m, -1, dtype=np.int64)
+    owed = np.zeros(len(cash))
+    for j in range(len(member_firm)):
+        owed[member_firm[j]] += member_dues[j]
     n_main = table.shape[1]
     n_slot_orgs, n_slot_firms = slot.shape
     for i in range(m):
@@ -243,10 +251,14 @@ def review_choices(
                 join_org = org
         if worst >= 0 and worst_u < leave_threshold:
             drop[i] = worst
-        if join_org >= 0 and np.isfinite(join_u):
-            best_org[i] = join_org
-            best_u[i] = join_u
-    return drop, best_org, best_u
+        if join_org >= 0 and np.isfinite(join_u) and join_u > join_threshold:
+            fee, _, _ = kernels.fee_of(
+                is_sme[firm], spearhead[join_org], unit_fee[join_org], in_kind[join_org], rules.fees
+            )
+            first_dues = fee * (4 - (t - anchor[join_org]) % 4) / 4.0
+            if cash[firm] - owed[firm] >= first_dues:
+                joins[i] = join_org
+    return drop, joins
 
 
 def update_privileged_per_rd(model: ClusterPolicyModel, view: kernels.OrgView) -> None:
