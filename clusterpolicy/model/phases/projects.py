@@ -31,6 +31,7 @@ from clusterpolicy.model.agency import (
     project_call,
 )
 from clusterpolicy.model.agents import IBN, KIND_CODE, ProjectBatch
+from clusterpolicy.model.compiled import compiled
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -266,30 +267,80 @@ def choose_institutions(
     """The knowledge institution partner of each proposal (of an organisation of ``domain[i]``), or -1.
 
     With probability ``ki_partner_prob`` (``u_ki``) a proposal takes an institution covering its domain
-    that has capacity left this year (``u_pick`` chooses among them); proposals are served in order.
+    that has capacity left this year (``u_pick`` chooses among them); proposals are served in order
+    (:func:`institution_choices`).
     """
-    b = model.p.behaviour
-    ki = np.full(len(u_ki), -1, dtype=np.int64)
-    tries = np.flatnonzero(u_ki < b.ki_partner_prob)
-    if len(tries) == 0:
-        return ki
     kis = model.kis
-    used = [k.projects_this_year for k in kis]
-    capacity = [k.capacity for k in kis]
-    full: set[int] = set()  # domains whose institutions have no capacity left
-    for i in tries:
-        d = int(domain[i])
-        if d in full:
-            continue
-        avail = [j for j in model.kis_by_domain[d] if used[j] < capacity[j]]
-        if not avail:
-            full.add(d)
-            continue
-        j = avail[int(u_pick[i] * len(avail))]
-        used[j] += 1
-        ki[i] = j
-    for k, n in zip(kis, used, strict=True):
+    used = np.array([k.projects_this_year for k in kis], dtype=np.int64)
+    capacity = np.array([k.capacity for k in kis], dtype=np.int64)
+    ki = institution_choices(
+        np.asarray(domain, dtype=np.int64),
+        u_ki,
+        u_pick,
+        model.p.behaviour.ki_partner_prob,
+        institution_table(model),
+        used,
+        capacity,
+    )
+    for k, n in zip(kis, used.tolist(), strict=True):
         k.projects_this_year = n
+    return ki
+
+
+def institution_table(model: ClusterPolicyModel) -> np.ndarray:
+    """``(n_domains, K)`` table of the institutions covering each domain, in ``model.kis`` order (-1 pads).
+
+    Made once per model (the institutions and their domains do not change).
+    """
+    table = getattr(model, "_ki_table", None)
+    if table is None:
+        by_domain = model.kis_by_domain
+        table = np.full((len(by_domain), max([1, *map(len, by_domain)])), -1, dtype=np.int64)
+        for d, js in enumerate(by_domain):
+            table[d, : len(js)] = js
+        model._ki_table = table
+    return table
+
+
+@compiled
+def institution_choices(
+    domain: np.ndarray,
+    u_ki: np.ndarray,
+    u_pick: np.ndarray,
+    partner_prob: float,
+    table: np.ndarray,
+    used: np.ndarray,
+    capacity: np.ndarray,
+) -> np.ndarray:
+    """Each proposal's knowledge institution (-1: none), proposal after proposal; ``used`` is updated.
+
+    A proposal with ``u_ki < partner_prob`` takes, among the institutions of its domain's row of
+    ``table`` that have taken fewer than ``capacity`` projects (``used``), the one ``u_pick`` points at
+    (the ``int(u_pick x how many)``-th, in table order), which then counts one project more.
+    """
+    n = len(u_ki)
+    ki = np.full(n, -1, dtype=np.int64)
+    width = table.shape[1]
+    for i in range(n):
+        if not u_ki[i] < partner_prob:
+            continue
+        d = domain[i]
+        avail = 0
+        for c in range(width):
+            j = table[d, c]
+            if j >= 0 and used[j] < capacity[j]:
+                avail += 1
+        if avail == 0:
+            continue
+        chosen = int(u_pick[i] * avail)
+        for c in range(width):
+            j = table[d, c]
+            if j >= 0 and used[j] < capacity[j]:
+                if chosen == 0:
+                    used[j] += 1
+                    ki[i] = j
+                    break
+                chosen -= 1
     return ki
 
 
