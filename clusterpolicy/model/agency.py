@@ -17,6 +17,7 @@ import numpy as np
 
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agents import SPEARHEAD, Application, KnowledgeInstitution
+from clusterpolicy.model.compiled import compiled
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -58,13 +59,25 @@ def fund_in_rank_order(score: np.ndarray, request: np.ndarray, pot: float) -> np
     # the prefix that fits as a block, then one by one (skipping what does not fit)
     fits = np.cumsum(req) <= pot + _EPS
     k = len(order) if fits.all() else int(np.argmin(fits))
-    funded[order[:k]] = True
     left = pot - float(req[:k].sum())
-    for i in range(k + 1, len(order)):
-        if req[i] <= left + _EPS:
-            funded[order[i]] = True
-            left -= float(req[i])
+    funded[order] = fund_the_rest(req, k, left, _EPS)
     return funded
+
+
+@compiled
+def fund_the_rest(req: np.ndarray, k: int, left: float, eps: float) -> np.ndarray:
+    """Which of the requests ``req`` (in rank order) are funded, one after the other.
+
+    The first ``k`` are (the block that fits); from ``k + 1`` on, each that the money ``left`` still
+    covers (within ``eps``) is, and reduces it.
+    """
+    take = np.zeros(len(req), dtype=np.bool_)
+    take[:k] = True
+    for i in range(k + 1, len(req)):
+        if req[i] <= left + eps:
+            take[i] = True
+            left -= req[i]
+    return take
 
 
 @dataclass
