@@ -80,6 +80,13 @@ def fund_the_rest(req: np.ndarray, k: int, left: float, eps: float) -> np.ndarra
     return take
 
 
+@compiled
+def add_in_turn(totals: np.ndarray, at: np.ndarray, amounts: np.ndarray) -> None:
+    """Add ``amounts[i]`` to ``totals[at[i]]``, one after the other (rounded as a loop of ``+=`` rounds)."""
+    for i in range(len(at)):
+        totals[at[i]] += amounts[i]
+
+
 @dataclass
 class Consortium:
     """Who is in one cluster or IBN project proposal (a view of one row of :class:`Consortia`).
@@ -395,9 +402,11 @@ class FundingAgency(mesa.Agent):
         """:meth:`pay_institution` of ``amounts[i]`` to institution ``kis[i]`` (indices), in that order."""
         if len(kis) == 0:
             return
-        for j in np.unique(kis):
-            ki = self.model.kis[int(j)]
-            ki.grants_received = kernels.add_in_order(ki.grants_received, amounts[kis == j])
+        institutions = self.model.kis
+        received = np.array([k.grants_received for k in institutions], dtype=np.float64)
+        add_in_turn(received, np.asarray(kis, dtype=np.int64), np.asarray(amounts, dtype=np.float64))
+        for k, total in zip(institutions, received.tolist(), strict=True):
+            k.grants_received = total
         self.paid_projects = kernels.add_in_order(self.paid_projects, amounts)
 
     def operating_room(self, kind: str, cap: float) -> int:
