@@ -6,7 +6,6 @@ Python loop over firms: this is where the model's speed comes from.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -228,32 +227,42 @@ def gini(x: np.ndarray) -> float:
     return float((n + 1 - 2 * (cum.sum() / total)) / n)
 
 
-@functools.cache
-def _triu(k: int) -> tuple[np.ndarray, np.ndarray]:
-    return np.triu_indices(k, k=1)
+@compiled
+def group_pair_codes(nodes: np.ndarray, start: np.ndarray, extra: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Codes of all unordered pairs within each group of distinct nodes (``lo * n_nodes + hi``).
 
-
-def pair_codes(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
-    """Codes of all unordered pairs among distinct ``nodes`` (each pair once, ``lo * n_nodes + hi``)."""
-    nodes = np.sort(np.asarray(nodes, dtype=np.int64))
-    if len(nodes) < 2:
-        return np.empty(0, dtype=np.int64)
-    i, j = _triu(len(nodes))
-    return nodes[i] * n_nodes + nodes[j]
-
-
-def pair_codes_padded(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
-    """Codes of all unordered pairs within each row of ``nodes`` (distinct nodes, padded with -1).
-
-    The same codes as :func:`pair_codes` of every row, all rows together (a pair may occur twice).
+    Group ``g`` is ``nodes[start[g]:start[g + 1]]`` and, when ``extra[g] >= 0``, the node ``extra[g]``.
+    The codes come group after group, each group's pairs by ascending ``lo``, then ``hi`` (a pair in
+    two groups occurs twice).
     """
-    if nodes.shape[0] == 0 or nodes.shape[1] < 2:
-        return np.empty(0, dtype=np.int64)
-    nodes = np.sort(np.asarray(nodes, dtype=np.int64), axis=1)  # padding first, then ascending
-    i, j = _triu(nodes.shape[1])
-    lo, hi = nodes[:, i], nodes[:, j]
-    valid = lo >= 0
-    return lo[valid] * n_nodes + hi[valid]
+    n_groups = len(start) - 1
+    width = 1
+    count = 0
+    for g in range(n_groups):
+        m = start[g + 1] - start[g] + (1 if extra[g] >= 0 else 0)
+        width = max(width, m)
+        count += m * (m - 1) // 2
+    codes = np.empty(count, dtype=np.int64)
+    members = np.empty(width, dtype=np.int64)
+    at = 0
+    for g in range(n_groups):
+        m = 0
+        for p in range(start[g], start[g + 1] + 1):
+            node = nodes[p] if p < start[g + 1] else extra[g]
+            if node < 0:
+                continue
+            # insertion into the group's members, ascending
+            j = m
+            while j > 0 and members[j - 1] > node:
+                members[j] = members[j - 1]
+                j -= 1
+            members[j] = node
+            m += 1
+        for i in range(m):
+            for j in range(i + 1, m):
+                codes[at] = members[i] * n_nodes + members[j]
+                at += 1
+    return codes
 
 
 class Adjacency:
@@ -261,19 +270,55 @@ class Adjacency:
 
     def __init__(self, links: np.ndarray, n_nodes: int):
         self.links = links
-        lo, hi = np.divmod(links, n_nodes)
-        ends = np.concatenate((lo, hi))
-        order = np.argsort(ends, kind="stable")
-        self.neighbours = np.concatenate((hi, lo))[order]
-        self.indptr = np.concatenate(([0], np.cumsum(np.bincount(ends, minlength=n_nodes))))
+        self.indptr, self.neighbours = neighbour_lists(np.asarray(links, dtype=np.int64), n_nodes)
 
     def pairs(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every (position in ``nodes``, neighbour) pair of the nodes ``nodes``."""
-        first = self.indptr[nodes]
-        deg = self.indptr[nodes + 1] - first
-        owner = np.repeat(np.arange(len(nodes)), deg)
-        within = np.arange(int(deg.sum())) - np.repeat(np.cumsum(deg) - deg, deg)
-        return owner, self.neighbours[np.repeat(first, deg) + within]
+        return neighbour_pairs(self.indptr, self.neighbours, np.asarray(nodes, dtype=np.int64))
+
+
+@compiled
+def neighbour_lists(links: np.ndarray, n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(indptr, neighbours)``: node ``v``'s neighbours are ``neighbours[indptr[v]:indptr[v + 1]]``.
+
+    First the links in which ``v`` is the lower end, then those in which it is the higher, each in the
+    order of ``links``.
+    """
+    n = len(links)
+    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    for i in range(n):
+        indptr[links[i] // n_nodes + 1] += 1
+        indptr[links[i] % n_nodes + 1] += 1
+    for v in range(n_nodes):
+        indptr[v + 1] += indptr[v]
+    fill = indptr[:-1].copy()
+    neighbours = np.empty(2 * n, dtype=np.int64)
+    for end in range(2):
+        for i in range(n):
+            lo, hi = links[i] // n_nodes, links[i] % n_nodes
+            node, other = (lo, hi) if end == 0 else (hi, lo)
+            neighbours[fill[node]] = other
+            fill[node] += 1
+    return indptr, neighbours
+
+
+@compiled
+def neighbour_pairs(
+    indptr: np.ndarray, neighbours: np.ndarray, nodes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (position in ``nodes``, neighbour) pair of the nodes ``nodes``, node after node."""
+    count = 0
+    for i in range(len(nodes)):
+        count += indptr[nodes[i] + 1] - indptr[nodes[i]]
+    owner = np.empty(count, dtype=np.int64)
+    partner = np.empty(count, dtype=np.int64)
+    at = 0
+    for i in range(len(nodes)):
+        for p in range(indptr[nodes[i]], indptr[nodes[i] + 1]):
+            owner[at] = i
+            partner[at] = neighbours[p]
+            at += 1
+    return owner, partner
 
 
 def adjacency(model: ClusterPolicyModel) -> Adjacency:

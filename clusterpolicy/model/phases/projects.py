@@ -365,8 +365,9 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     rows_a = np.concatenate((props.individual_rows[ind], cons.rows[at]))
     amounts_a = np.concatenate((props.request[ind], np.repeat(grant - ki_amount, sizes) * cons.shares[at]))
     org = cons.org[chosen]
-    for j, count in zip(*np.unique(org, return_counts=True), strict=True):
-        model.orgs[int(j)].projects_funded += int(count)
+    by_org, count = np.unique(org, return_counts=True)
+    for j, n in zip(by_org.tolist(), count.tolist(), strict=True):
+        model.orgs[j].projects_funded += n
     project_of = np.repeat(np.arange(len(funded)), np.concatenate((np.ones(len(ind), dtype=np.int64), sizes)))
     model.agency.pay_firms(rows_a, amounts_a)
     c = model.counters
@@ -376,12 +377,10 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     add_subsidy(model, rows_a, amounts_a, b.project_quarters, eu=False)
     if len(chosen):
         # every pair of a funded consortium, its institution included, is a collaboration link
-        k = int(sizes.max())
-        nodes = np.full((len(chosen), k + 1), -1, dtype=np.int64)
-        nodes[np.arange(k + 1)[None, :] < sizes[:, None]] = cons.rows[at]
-        ki_node = np.array([i.node for i in model.kis], dtype=np.int64)
-        nodes[ki >= 0, k] = ki_node[ki[ki >= 0]]
-        model.links = kernels.merge_sorted(model.links, kernels.pair_codes_padded(nodes, model.n_nodes))
+        ki_node = np.array([i.node for i in model.kis] + [-1], dtype=np.int64)  # ki -1: the last, no node
+        start = np.concatenate(([0], np.cumsum(sizes)))
+        codes = kernels.group_pair_codes(cons.rows[at], start, ki_node[ki], model.n_nodes)
+        model.links = kernels.merge_sorted(model.links, codes)
     if len(funded):
         model.pending.append(
             ProjectBatch(
@@ -431,10 +430,13 @@ def resolve_projects(model: ClusterPolicyModel) -> None:
         orgs = batch.org[by_org]
         finished = np.bincount(orgs, minlength=len(model.orgs))
         succeeded = np.bincount(orgs, weights=success[by_org], minlength=len(model.orgs))
-        for j in np.flatnonzero(finished):
-            org = model.orgs[int(j)]
-            org.projects_finished += int(finished[j])
-            org.projects_succeeded += int(succeeded[j])
+        ended = np.flatnonzero(finished)
+        for j, n, won in zip(
+            ended.tolist(), finished[ended].tolist(), succeeded[ended].tolist(), strict=True
+        ):
+            org = model.orgs[j]
+            org.projects_finished += n
+            org.projects_succeeded += int(won)
 
 
 def vis_call(model: ClusterPolicyModel) -> None:
