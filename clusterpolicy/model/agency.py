@@ -143,10 +143,22 @@ class Consortia:
 
     def members_of(self, chosen: np.ndarray) -> np.ndarray:
         """Positions in ``rows`` of the firms of consortia ``chosen``, in that order."""
-        sizes = self.sizes[chosen]
-        first = np.repeat(self.start[chosen], sizes)
-        within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        return first + within
+        return positions_of(self.start, np.asarray(chosen, dtype=np.int64))
+
+
+@compiled
+def positions_of(start: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The positions ``start[c]`` to ``start[c + 1] - 1`` of each ``c`` of ``chosen``, one after the other."""
+    count = 0
+    for c in chosen:
+        count += start[c + 1] - start[c]
+    out = np.empty(count, dtype=np.int64)
+    at = 0
+    for c in chosen:
+        for p in range(start[c], start[c + 1]):
+            out[at] = p
+            at += 1
+    return out
 
 
 @dataclass
