@@ -57,11 +57,21 @@ def fund_in_rank_order(score: np.ndarray, request: np.ndarray, pot: float) -> np
     order = rank_order(score)
     req = request[order]
     # the prefix that fits as a block, then one by one (skipping what does not fit)
-    fits = np.cumsum(req) <= pot + _EPS
-    k = len(order) if fits.all() else int(np.argmin(fits))
+    k = block_that_fits(req, pot + _EPS)
     left = pot - float(req[:k].sum())
     funded[order] = fund_the_rest(req, k, left, _EPS)
     return funded
+
+
+@compiled
+def block_that_fits(req: np.ndarray, pot: float) -> int:
+    """How many of the requests ``req``, from the first on, the money ``pot`` covers together."""
+    total = 0.0
+    for i in range(len(req)):
+        total = total + req[i] if i else req[i]
+        if not total <= pot:
+            return i
+    return len(req)
 
 
 @compiled

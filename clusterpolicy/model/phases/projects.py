@@ -211,7 +211,10 @@ def consortia(
     )
     # the lead's past partners among the organisation's members: their weight is raised (one list per
     # lead, which leads several proposals of an organisation; a pool position is one organisation's)
-    leads, group = np.unique(lead, return_inverse=True)
+    is_lead = np.zeros(len(pool), dtype=bool)
+    is_lead[lead] = True
+    leads = np.flatnonzero(is_lead)  # np.unique(lead, return_inverse=True), for positions in the pool
+    group = (np.cumsum(is_lead) - 1)[lead]
     known_owner = known_pos = np.empty(0, dtype=np.int64)
     if b.relational_weight > 0 and len(model.links):
         of_lead, partner = kernels.adjacency(model).pairs(pool[leads])
@@ -365,8 +368,9 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     rows_a = np.concatenate((props.individual_rows[ind], cons.rows[at]))
     amounts_a = np.concatenate((props.request[ind], np.repeat(grant - ki_amount, sizes) * cons.shares[at]))
     org = cons.org[chosen]
-    by_org, count = np.unique(org, return_counts=True)
-    for j, n in zip(by_org.tolist(), count.tolist(), strict=True):
+    count = np.bincount(org, minlength=len(model.orgs))
+    by_org = np.flatnonzero(count)
+    for j, n in zip(by_org.tolist(), count[by_org].tolist(), strict=True):
         model.orgs[j].projects_funded += n
     project_of = np.repeat(np.arange(len(funded)), np.concatenate((np.ones(len(ind), dtype=np.int64), sizes)))
     model.agency.pay_firms(rows_a, amounts_a)
