@@ -275,7 +275,7 @@ def choose_institutions(
     """
     kis = model.kis
     used = np.array([k.projects_this_year for k in kis], dtype=np.int64)
-    capacity = np.array([k.capacity for k in kis], dtype=np.int64)
+    capacity = np.array([k.capacity for k in kis], dtype=np.float64)
     ki = institution_choices(
         np.asarray(domain, dtype=np.int64),
         u_ki,
