@@ -17,6 +17,7 @@ import numpy as np
 
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agents import SPEARHEAD, Application, KnowledgeInstitution
+from clusterpolicy.model.compiled import compiled
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -56,15 +57,44 @@ def fund_in_rank_order(score: np.ndarray, request: np.ndarray, pot: float) -> np
     order = rank_order(score)
     req = request[order]
     # the prefix that fits as a block, then one by one (skipping what does not fit)
-    fits = np.cumsum(req) <= pot + _EPS
-    k = len(order) if fits.all() else int(np.argmin(fits))
-    funded[order[:k]] = True
+    k = block_that_fits(req, pot + _EPS)
     left = pot - float(req[:k].sum())
-    for i in range(k + 1, len(order)):
-        if req[i] <= left + _EPS:
-            funded[order[i]] = True
-            left -= float(req[i])
+    funded[order] = fund_the_rest(req, k, left, _EPS)
     return funded
+
+
+@compiled
+def block_that_fits(req: np.ndarray, pot: float) -> int:
+    """How many of the requests ``req``, from the first on, the money ``pot`` covers together."""
+    total = 0.0
+    for i in range(len(req)):
+        total = total + req[i] if i else req[i]
+        if not total <= pot:
+            return i
+    return len(req)
+
+
+@compiled
+def fund_the_rest(req: np.ndarray, k: int, left: float, eps: float) -> np.ndarray:
+    """Which of the requests ``req`` (in rank order) are funded, one after the other.
+
+    The first ``k`` are (the block that fits); from ``k + 1`` on, each that the money ``left`` still
+    covers (within ``eps``) is, and reduces it.
+    """
+    take = np.zeros(len(req), dtype=np.bool_)
+    take[:k] = True
+    for i in range(k + 1, len(req)):
+        if req[i] <= left + eps:
+            take[i] = True
+            left -= req[i]
+    return take
+
+
+@compiled
+def add_in_turn(totals: np.ndarray, at: np.ndarray, amounts: np.ndarray) -> None:
+    """Add ``amounts[i]`` to ``totals[at[i]]``, one after the other (rounded as a loop of ``+=`` rounds)."""
+    for i in range(len(at)):
+        totals[at[i]] += amounts[i]
 
 
 @dataclass
@@ -123,10 +153,22 @@ class Consortia:
 
     def members_of(self, chosen: np.ndarray) -> np.ndarray:
         """Positions in ``rows`` of the firms of consortia ``chosen``, in that order."""
-        sizes = self.sizes[chosen]
-        first = np.repeat(self.start[chosen], sizes)
-        within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        return first + within
+        return positions_of(self.start, np.asarray(chosen, dtype=np.int64))
+
+
+@compiled
+def positions_of(start: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The positions ``start[c]`` to ``start[c + 1] - 1`` of each ``c`` of ``chosen``, one after the other."""
+    count = 0
+    for c in chosen:
+        count += start[c + 1] - start[c]
+    out = np.empty(count, dtype=np.int64)
+    at = 0
+    for c in chosen:
+        for p in range(start[c], start[c + 1]):
+            out[at] = p
+            at += 1
+    return out
 
 
 @dataclass
@@ -382,9 +424,11 @@ class FundingAgency(mesa.Agent):
         """:meth:`pay_institution` of ``amounts[i]`` to institution ``kis[i]`` (indices), in that order."""
         if len(kis) == 0:
             return
-        for j in np.unique(kis):
-            ki = self.model.kis[int(j)]
-            ki.grants_received = kernels.add_in_order(ki.grants_received, amounts[kis == j])
+        institutions = self.model.kis
+        received = np.array([k.grants_received for k in institutions], dtype=np.float64)
+        add_in_turn(received, np.asarray(kis, dtype=np.int64), np.asarray(amounts, dtype=np.float64))
+        for k, total in zip(institutions, received.tolist(), strict=True):
+            k.grants_received = total
         self.paid_projects = kernels.add_in_order(self.paid_projects, amounts)
 
     def operating_room(self, kind: str, cap: float) -> int:

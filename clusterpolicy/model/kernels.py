@@ -9,7 +9,6 @@ loops of the membership review and of the recognition calls use the same code as
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -519,32 +518,42 @@ def _gini_sorted(x: np.ndarray) -> float:
     return (n + 1 - 2 * (pairwise_sum(cum) / total)) / n
 
 
-@functools.cache
-def _triu(k: int) -> tuple[np.ndarray, np.ndarray]:
-    return np.triu_indices(k, k=1)
+@compiled
+def group_pair_codes(nodes: np.ndarray, start: np.ndarray, extra: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Codes of all unordered pairs within each group of distinct nodes (``lo * n_nodes + hi``).
 
-
-def pair_codes(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
-    """Codes of all unordered pairs among distinct ``nodes`` (each pair once, ``lo * n_nodes + hi``)."""
-    nodes = np.sort(np.asarray(nodes, dtype=np.int64))
-    if len(nodes) < 2:
-        return np.empty(0, dtype=np.int64)
-    i, j = _triu(len(nodes))
-    return nodes[i] * n_nodes + nodes[j]
-
-
-def pair_codes_padded(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
-    """Codes of all unordered pairs within each row of ``nodes`` (distinct nodes, padded with -1).
-
-    The same codes as :func:`pair_codes` of every row, all rows together (a pair may occur twice).
+    Group ``g`` is ``nodes[start[g]:start[g + 1]]`` and, when ``extra[g] >= 0``, the node ``extra[g]``.
+    The codes come group after group, each group's pairs by ascending ``lo``, then ``hi`` (a pair in
+    two groups occurs twice).
     """
-    if nodes.shape[0] == 0 or nodes.shape[1] < 2:
-        return np.empty(0, dtype=np.int64)
-    nodes = np.sort(np.asarray(nodes, dtype=np.int64), axis=1)  # padding first, then ascending
-    i, j = _triu(nodes.shape[1])
-    lo, hi = nodes[:, i], nodes[:, j]
-    valid = lo >= 0
-    return lo[valid] * n_nodes + hi[valid]
+    n_groups = len(start) - 1
+    width = 1
+    count = 0
+    for g in range(n_groups):
+        m = start[g + 1] - start[g] + (1 if extra[g] >= 0 else 0)
+        width = max(width, m)
+        count += m * (m - 1) // 2
+    codes = np.empty(count, dtype=np.int64)
+    members = np.empty(width, dtype=np.int64)
+    at = 0
+    for g in range(n_groups):
+        m = 0
+        for p in range(start[g], start[g + 1] + 1):
+            node = nodes[p] if p < start[g + 1] else extra[g]
+            if node < 0:
+                continue
+            # insertion into the group's members, ascending
+            j = m
+            while j > 0 and members[j - 1] > node:
+                members[j] = members[j - 1]
+                j -= 1
+            members[j] = node
+            m += 1
+        for i in range(m):
+            for j in range(i + 1, m):
+                codes[at] = members[i] * n_nodes + members[j]
+                at += 1
+    return codes
 
 
 class Adjacency:
@@ -552,19 +561,55 @@ class Adjacency:
 
     def __init__(self, links: np.ndarray, n_nodes: int):
         self.links = links
-        lo, hi = np.divmod(links, n_nodes)
-        ends = np.concatenate((lo, hi))
-        order = np.argsort(ends, kind="stable")
-        self.neighbours = np.concatenate((hi, lo))[order]
-        self.indptr = np.concatenate(([0], np.cumsum(np.bincount(ends, minlength=n_nodes))))
+        self.indptr, self.neighbours = neighbour_lists(np.asarray(links, dtype=np.int64), n_nodes)
 
     def pairs(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every (position in ``nodes``, neighbour) pair of the nodes ``nodes``."""
-        first = self.indptr[nodes]
-        deg = self.indptr[nodes + 1] - first
-        owner = np.repeat(np.arange(len(nodes)), deg)
-        within = np.arange(int(deg.sum())) - np.repeat(np.cumsum(deg) - deg, deg)
-        return owner, self.neighbours[np.repeat(first, deg) + within]
+        return neighbour_pairs(self.indptr, self.neighbours, np.asarray(nodes, dtype=np.int64))
+
+
+@compiled
+def neighbour_lists(links: np.ndarray, n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(indptr, neighbours)``: node ``v``'s neighbours are ``neighbours[indptr[v]:indptr[v + 1]]``.
+
+    First the links in which ``v`` is the lower end, then those in which it is the higher, each in the
+    order of ``links``.
+    """
+    n = len(links)
+    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    for i in range(n):
+        indptr[links[i] // n_nodes + 1] += 1
+        indptr[links[i] % n_nodes + 1] += 1
+    for v in range(n_nodes):
+        indptr[v + 1] += indptr[v]
+    fill = indptr[:-1].copy()
+    neighbours = np.empty(2 * n, dtype=np.int64)
+    for end in range(2):
+        for i in range(n):
+            lo, hi = links[i] // n_nodes, links[i] % n_nodes
+            node, other = (lo, hi) if end == 0 else (hi, lo)
+            neighbours[fill[node]] = other
+            fill[node] += 1
+    return indptr, neighbours
+
+
+@compiled
+def neighbour_pairs(
+    indptr: np.ndarray, neighbours: np.ndarray, nodes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (position in ``nodes``, neighbour) pair of the nodes ``nodes``, node after node."""
+    count = 0
+    for i in range(len(nodes)):
+        count += indptr[nodes[i] + 1] - indptr[nodes[i]]
+    owner = np.empty(count, dtype=np.int64)
+    partner = np.empty(count, dtype=np.int64)
+    at = 0
+    for i in range(len(nodes)):
+        for p in range(indptr[nodes[i]], indptr[nodes[i] + 1]):
+            owner[at] = i
+            partner[at] = neighbours[p]
+            at += 1
+    return owner, partner
 
 
 def adjacency(model: ClusterPolicyModel) -> Adjacency:
@@ -598,78 +643,220 @@ def successive_sample(
     Spirakis' exponential keys, at O(rows x draws^2) instead of O(rows x segment): a raised weight is
     the weight plus an extra part, so each draw first chooses between the weights and the extra parts
     (by what is left of each), then finds its position by one uniform number on the cumulative weights
-    with the elements drawn already skipped. Padded with -1.
+    with the elements drawn already skipped (:func:`successive_draws`). Padded with -1.
+
+    The uniform numbers are drawn here, draw after draw: the second elements of all rows (that have
+    one), then the third elements, and so on.
     """
     n = len(sizes)
     k = int(sizes.max()) if n else 1
-    picks = np.full((n, k), -1, dtype=np.int64)
-    picks[:, 0] = first
     if k < 2:
+        picks = np.full((n, k), -1, dtype=np.int64)
+        picks[:, 0] = first
         return picks
-    cw = np.cumsum(weights)
-    below = np.where(lo > 0, cw[np.maximum(lo - 1, 0)], 0.0)
-    total = cw[hi - 1] - below
-    # the extra parts: row i's known positions, one after the other, each raise_by x its weight
-    extra = raise_by * weights[known_pos]
-    ecw = np.cumsum(extra)
-    ka = np.searchsorted(known_owner, group)
-    kb = np.searchsorted(known_owner, group, side="right")
-    e0 = np.concatenate(([0.0], ecw))
-    ebelow = e0[ka]
-    etotal = e0[kb] - ebelow
-    # to tell whether a position drawn by its weight is known to its row: sorted (group, position) codes
-    # (sorted by group already, so a stable sort only merges runs)
-    span = len(weights) + 1
-    codes = known_owner * span + known_pos
-    code_order = np.argsort(codes, kind="stable")
-    sorted_codes = codes[code_order]
+    u = rng.random(int(np.maximum(sizes - 1, 0).sum()))
+    return successive_draws(
+        np.asarray(weights, dtype=np.float64),
+        np.asarray(lo, dtype=np.int64),
+        np.asarray(hi, dtype=np.int64),
+        np.asarray(first, dtype=np.int64),
+        np.asarray(sizes, dtype=np.int64),
+        np.asarray(group, dtype=np.int64),
+        np.asarray(known_owner, dtype=np.int64),
+        np.asarray(known_pos, dtype=np.int64),
+        float(raise_by),
+        u,
+    )
+
+
+@compiled
+def successive_draws(
+    weights: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    first: np.ndarray,
+    sizes: np.ndarray,
+    group: np.ndarray,
+    known_owner: np.ndarray,
+    known_pos: np.ndarray,
+    raise_by: float,
+    u: np.ndarray,
+) -> np.ndarray:
+    """The draws of :func:`successive_sample`, given its uniform numbers ``u`` (draw after draw).
+
+    Row ``i`` draws in ``weights[lo[i]:hi[i]]`` (cumulative weights ``cw``); the extra parts of its
+    group's past partners, ``raise_by`` x their weight, one after the other, are its own segment of the
+    cumulative extra parts ``ecw``. Every drawn element holds an interval of both (of length 0 of the
+    extra parts when it is not a past partner). A draw takes ``u`` x (weights left + extra parts left):
+    below the weights left it falls in the weights, else in the extra parts; its point in what is left
+    is moved past the intervals drawn already that begin at or before it (in the coordinates of what is
+    left), and the position whose interval holds it is drawn.
+
+    What is left is the segment's total less the lengths drawn, summed as ``np.sum`` sums them
+    (pairwise: blocks of eight accumulators, halves above 128 elements), so that the draws are those of
+    the array version of this sampler bit for bit.
+    """
+    n = len(sizes)
+    k = 1
+    for i in range(n):
+        k = max(k, sizes[i])
+    picks = np.full((n, k), -1, dtype=np.int64)
+    n_w = len(weights)
+    n_known = len(known_pos)
+    cw = np.empty(n_w)
+    acc = 0.0
+    for j in range(n_w):
+        acc = acc + weights[j] if j else weights[j]
+        cw[j] = acc
+    extra = np.empty(n_known)
+    ecw = np.empty(n_known)
+    acc = 0.0
+    for j in range(n_known):
+        extra[j] = raise_by * weights[known_pos[j]]
+        acc = acc + extra[j] if j else extra[j]
+        ecw[j] = acc
+    below = np.empty(n)
+    total = np.empty(n)
+    ka = np.empty(n, dtype=np.int64)
+    kb = np.empty(n, dtype=np.int64)
+    ebelow = np.empty(n)
+    etotal = np.empty(n)
     # the intervals drawn already, in each row's coordinates: of the weights, and of the extra parts
     b_start = np.full((n, k), np.inf)
     b_len = np.zeros((n, k))
     e_start = np.full((n, k), np.inf)
     e_len = np.zeros((n, k))
-    c0 = np.concatenate(([0.0], cw))
+    # scratch of one draw: the intervals sorted by start, and the lengths before each
+    order = np.empty(k, dtype=np.int64)
+    before = np.empty(k + 1)
+    # the partial sums of np.sum's pairwise order: a stack of (first, count, stage, left half's sum)
+    st_first = np.empty(64, dtype=np.int64)
+    st_count = np.empty(64, dtype=np.int64)
+    st_stage = np.empty(64, dtype=np.int64)
+    st_left = np.empty(64)
+    acc8 = np.empty(8)
 
-    def mark(rows: np.ndarray, slot: int, pos: np.ndarray, q: np.ndarray) -> None:
-        picks[rows, slot] = pos
-        b_start[rows, slot] = c0[pos] - below[rows]
-        b_len[rows, slot] = weights[pos]
-        known = q >= 0
-        e_start[rows[known], slot] = e0[q[known]] - ebelow[rows[known]]
-        e_len[rows[known], slot] = extra[q[known]]
+    def np_sum(x: np.ndarray, count: int) -> float:
+        # x[:count].sum() as NumPy rounds it
+        top = 0
+        st_first[0], st_count[0], st_stage[0] = 0, count, 0
+        ret = 0.0
+        while top >= 0:
+            a, c = st_first[top], st_count[top]
+            if c <= 128:
+                if c < 8:
+                    ret = -0.0
+                    for j in range(c):
+                        ret += x[a + j]
+                else:
+                    for j in range(8):
+                        acc8[j] = x[a + j]
+                    j = 8
+                    while j < c - c % 8:
+                        for r in range(8):
+                            acc8[r] += x[a + j + r]
+                        j += 8
+                    ret = ((acc8[0] + acc8[1]) + (acc8[2] + acc8[3])) + (
+                        (acc8[4] + acc8[5]) + (acc8[6] + acc8[7])
+                    )
+                    while j < c:
+                        ret += x[a + j]
+                        j += 1
+                top -= 1
+                continue
+            half = c // 2
+            half -= half % 8
+            if st_stage[top] == 0:
+                st_stage[top] = 1
+                top += 1
+                st_first[top], st_count[top], st_stage[top] = a, half, 0
+            elif st_stage[top] == 1:
+                st_left[top] = ret
+                st_stage[top] = 2
+                top += 1
+                st_first[top], st_count[top], st_stage[top] = a + half, c - half, 0
+            else:
+                ret = st_left[top] + ret
+                top -= 1
+        return 0.0 + ret
 
-    def known_index(rows: np.ndarray, pos: np.ndarray) -> np.ndarray:
-        if len(sorted_codes) == 0:
-            return np.full(len(rows), -1, dtype=np.int64)
-        query = group[rows] * span + pos
-        at = np.minimum(np.searchsorted(sorted_codes, query), len(sorted_codes) - 1)
-        return np.where(sorted_codes[at] == query, code_order[at], -1)
+    def first_above(a: np.ndarray, x: float, start: int, stop: int) -> int:
+        # np.searchsorted(a[start:stop], x, side="right") + start, for sorted a
+        while start < stop:
+            mid = (start + stop) // 2
+            if x < a[mid]:
+                stop = mid
+            else:
+                start = mid + 1
+        return start
 
-    def skip(t: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    def first_at_or_above(a: np.ndarray, x: int, start: int, stop: int) -> int:
+        # np.searchsorted(a[start:stop], x, side="left") + start, for sorted a
+        while start < stop:
+            mid = (start + stop) // 2
+            if a[mid] < x:
+                start = mid + 1
+            else:
+                stop = mid
+        return start
+
+    def skip(t: float, start: np.ndarray, length: np.ndarray, s: int) -> float:
         # t is a point of what is left; the intervals drawn (sorted by start) begin at start - (the
-        # lengths before them) in those coordinates, so t passes the first J of them, J = how many begin
-        # at or before t, and lies at t + their lengths in the whole
-        order = np.argsort(start, axis=1)
-        start = np.take_along_axis(start, order, axis=1)
-        before = np.cumsum(np.take_along_axis(length, order, axis=1), axis=1)
-        before = np.concatenate((np.zeros((len(t), 1)), before), axis=1)
-        passed = np.count_nonzero(start - before[:, :-1] <= t[:, None], axis=1)
-        return t + before[np.arange(len(t)), passed]
+        # lengths before them) in those coordinates, so t passes the J of them that begin at or before
+        # t, and lies at t + the lengths of the first J in the whole
+        for j in range(s):
+            at = j
+            while at > 0 and start[order[at - 1]] > start[j]:
+                order[at] = order[at - 1]
+                at -= 1
+            order[at] = j
+        before[0] = 0.0
+        for j in range(s):
+            before[j + 1] = before[j] + length[order[j]] if j else length[order[0]]
+        passed = 0
+        for j in range(s):
+            if start[order[j]] - before[j] <= t:
+                passed += 1
+        return t + before[passed]
 
-    rows0 = np.arange(n)
-    mark(rows0, 0, first, known_index(rows0, first))
+    def mark(i: int, slot: int, pos: int, q: int) -> None:
+        picks[i, slot] = pos
+        b_start[i, slot] = (cw[pos - 1] if pos > 0 else 0.0) - below[i]
+        b_len[i, slot] = weights[pos]
+        if q >= 0:
+            e_start[i, slot] = (ecw[q - 1] if q > 0 else 0.0) - ebelow[i]
+            e_len[i, slot] = extra[q]
+
+    def known_index(i: int, pos: int) -> int:
+        # the first entry of row i's list of past partners that is pos, or -1
+        for q in range(ka[i], kb[i]):
+            if known_pos[q] == pos:
+                return q
+        return -1
+
+    for i in range(n):
+        below[i] = cw[lo[i] - 1] if lo[i] > 0 else 0.0
+        total[i] = cw[hi[i] - 1] - below[i]
+        ka[i] = first_at_or_above(known_owner, group[i], 0, n_known)
+        kb[i] = first_above(known_owner, group[i], 0, n_known)
+        ebelow[i] = ecw[ka[i] - 1] if ka[i] > 0 else 0.0
+        etotal[i] = (ecw[kb[i] - 1] if kb[i] > 0 else 0.0) - ebelow[i]
+        mark(i, 0, first[i], known_index(i, first[i]))
+    draw = 0
     for s in range(1, k):
-        need = np.flatnonzero(sizes > s)
-        left_b = total[need] - b_len[need, :s].sum(axis=1)
-        left_e = etotal[need] - e_len[need, :s].sum(axis=1)
-        u = rng.random(len(need)) * (left_b + left_e)
-        by_weight = u < left_b
-        rb, re_ = need[by_weight], need[~by_weight]
-        t = skip(u[by_weight], b_start[rb, :s], b_len[rb, :s])
-        pos = np.clip(np.searchsorted(cw, below[rb] + t, side="right"), lo[rb], hi[rb] - 1)
-        mark(rb, s, pos, known_index(rb, pos))
-        if len(re_):
-            t = skip(u[~by_weight] - left_b[~by_weight], e_start[re_, :s], e_len[re_, :s])
-            q = np.clip(np.searchsorted(ecw, ebelow[re_] + t, side="right"), ka[re_], kb[re_] - 1)
-            mark(re_, s, known_pos[q], q)
+        for i in range(n):
+            if sizes[i] <= s:
+                continue
+            left_b = total[i] - np_sum(b_len[i], s)
+            left_e = etotal[i] - np_sum(e_len[i], s)
+            x = u[draw] * (left_b + left_e)
+            draw += 1
+            if x < left_b:
+                t = skip(x, b_start[i], b_len[i], s)
+                pos = min(max(first_above(cw, below[i] + t, 0, n_w), lo[i]), hi[i] - 1)
+                mark(i, s, pos, known_index(i, pos))
+            else:
+                t = skip(x - left_b, e_start[i], e_len[i], s)
+                q = min(max(first_above(ecw, ebelow[i] + t, 0, n_known), ka[i]), kb[i] - 1)
+                mark(i, s, known_pos[q], q)
     return picks

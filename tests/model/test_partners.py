@@ -149,3 +149,32 @@ def test_new_links_are_merged_into_the_sorted_codes_once():
     assert np.array_equal(merged, np.union1d(codes, new))
     assert merge_sorted(codes, codes[:5]) is codes
     assert np.array_equal(merge_sorted(np.empty(0, dtype=np.int64), new), np.unique(new))
+
+
+def test_pair_codes_of_groups_are_every_pair_once_per_group():
+    from clusterpolicy.model.kernels import group_pair_codes
+
+    n_nodes = 50
+    nodes = np.array([7, 3, 9, 1, 4, 12, 5], dtype=np.int64)
+    start = np.array([0, 3, 3, 4, 7], dtype=np.int64)  # groups {7, 3, 9}, {}, {1}, {4, 12, 5}
+    extra = np.array([40, 41, -1, 2], dtype=np.int64)  # one more node in groups 0, 1 and 3
+    codes = group_pair_codes(nodes, start, extra, n_nodes)
+    expected = []
+    for g, more in enumerate(extra):
+        members = sorted([*nodes[start[g] : start[g + 1]], *([more] if more >= 0 else [])])
+        expected += [a * n_nodes + b for i, a in enumerate(members) for b in members[i + 1 :]]
+    assert codes.tolist() == expected
+    assert len(codes) == 6 + 0 + 0 + 6
+
+
+def test_the_neighbours_of_a_node_are_its_links_other_ends():
+    from clusterpolicy.model.kernels import Adjacency
+
+    n_nodes = 10
+    pairs = [(0, 3), (1, 3), (3, 9), (2, 5), (0, 9)]
+    links = np.array(sorted(a * n_nodes + b for a, b in pairs), dtype=np.int64)
+    adj = Adjacency(links, n_nodes)
+    owner, partner = adj.pairs(np.array([3, 7, 0], dtype=np.int64))
+    got = {(int(o), int(p)) for o, p in zip(owner, partner, strict=True)}
+    assert got == {(0, 0), (0, 1), (0, 9), (2, 3), (2, 9)}
+    assert adj.indptr[-1] == 2 * len(pairs)

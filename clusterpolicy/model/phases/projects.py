@@ -31,6 +31,7 @@ from clusterpolicy.model.agency import (
     project_call,
 )
 from clusterpolicy.model.agents import IBN, KIND_CODE, ProjectBatch
+from clusterpolicy.model.compiled import compiled
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -210,7 +211,10 @@ def consortia(
     )
     # the lead's past partners among the organisation's members: their weight is raised (one list per
     # lead, which leads several proposals of an organisation; a pool position is one organisation's)
-    leads, group = np.unique(lead, return_inverse=True)
+    is_lead = np.zeros(len(pool), dtype=bool)
+    is_lead[lead] = True
+    leads = np.flatnonzero(is_lead)  # np.unique(lead, return_inverse=True), for positions in the pool
+    group = (np.cumsum(is_lead) - 1)[lead]
     known_owner = known_pos = np.empty(0, dtype=np.int64)
     if b.relational_weight > 0 and len(model.links):
         of_lead, partner = kernels.adjacency(model).pairs(pool[leads])
@@ -266,30 +270,80 @@ def choose_institutions(
     """The knowledge institution partner of each proposal (of an organisation of ``domain[i]``), or -1.
 
     With probability ``ki_partner_prob`` (``u_ki``) a proposal takes an institution covering its domain
-    that has capacity left this year (``u_pick`` chooses among them); proposals are served in order.
+    that has capacity left this year (``u_pick`` chooses among them); proposals are served in order
+    (:func:`institution_choices`).
     """
-    b = model.p.behaviour
-    ki = np.full(len(u_ki), -1, dtype=np.int64)
-    tries = np.flatnonzero(u_ki < b.ki_partner_prob)
-    if len(tries) == 0:
-        return ki
     kis = model.kis
-    used = [k.projects_this_year for k in kis]
-    capacity = [k.capacity for k in kis]
-    full: set[int] = set()  # domains whose institutions have no capacity left
-    for i in tries:
-        d = int(domain[i])
-        if d in full:
-            continue
-        avail = [j for j in model.kis_by_domain[d] if used[j] < capacity[j]]
-        if not avail:
-            full.add(d)
-            continue
-        j = avail[int(u_pick[i] * len(avail))]
-        used[j] += 1
-        ki[i] = j
-    for k, n in zip(kis, used, strict=True):
+    used = np.array([k.projects_this_year for k in kis], dtype=np.int64)
+    capacity = np.array([k.capacity for k in kis], dtype=np.float64)
+    ki = institution_choices(
+        np.asarray(domain, dtype=np.int64),
+        u_ki,
+        u_pick,
+        model.p.behaviour.ki_partner_prob,
+        institution_table(model),
+        used,
+        capacity,
+    )
+    for k, n in zip(kis, used.tolist(), strict=True):
         k.projects_this_year = n
+    return ki
+
+
+def institution_table(model: ClusterPolicyModel) -> np.ndarray:
+    """``(n_domains, K)`` table of the institutions covering each domain, in ``model.kis`` order (-1 pads).
+
+    Made once per model (the institutions and their domains do not change).
+    """
+    table = getattr(model, "_ki_table", None)
+    if table is None:
+        by_domain = model.kis_by_domain
+        table = np.full((len(by_domain), max([1, *map(len, by_domain)])), -1, dtype=np.int64)
+        for d, js in enumerate(by_domain):
+            table[d, : len(js)] = js
+        model._ki_table = table
+    return table
+
+
+@compiled
+def institution_choices(
+    domain: np.ndarray,
+    u_ki: np.ndarray,
+    u_pick: np.ndarray,
+    partner_prob: float,
+    table: np.ndarray,
+    used: np.ndarray,
+    capacity: np.ndarray,
+) -> np.ndarray:
+    """Each proposal's knowledge institution (-1: none), proposal after proposal; ``used`` is updated.
+
+    A proposal with ``u_ki < partner_prob`` takes, among the institutions of its domain's row of
+    ``table`` that have taken fewer than ``capacity`` projects (``used``), the one ``u_pick`` points at
+    (the ``int(u_pick x how many)``-th, in table order), which then counts one project more.
+    """
+    n = len(u_ki)
+    ki = np.full(n, -1, dtype=np.int64)
+    width = table.shape[1]
+    for i in range(n):
+        if not u_ki[i] < partner_prob:
+            continue
+        d = domain[i]
+        avail = 0
+        for c in range(width):
+            j = table[d, c]
+            if j >= 0 and used[j] < capacity[j]:
+                avail += 1
+        if avail == 0:
+            continue
+        chosen = int(u_pick[i] * avail)
+        for c in range(width):
+            j = table[d, c]
+            if j >= 0 and used[j] < capacity[j]:
+                if chosen == 0:
+                    used[j] += 1
+                    ki[i] = j
+                    break
+                chosen -= 1
     return ki
 
 
@@ -314,8 +368,10 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     rows_a = np.concatenate((props.individual_rows[ind], cons.rows[at]))
     amounts_a = np.concatenate((props.request[ind], np.repeat(grant - ki_amount, sizes) * cons.shares[at]))
     org = cons.org[chosen]
-    for j, count in zip(*np.unique(org, return_counts=True), strict=True):
-        model.orgs[int(j)].projects_funded += int(count)
+    count = np.bincount(org, minlength=len(model.orgs))
+    by_org = np.flatnonzero(count)
+    for j, n in zip(by_org.tolist(), count[by_org].tolist(), strict=True):
+        model.orgs[j].projects_funded += n
     project_of = np.repeat(np.arange(len(funded)), np.concatenate((np.ones(len(ind), dtype=np.int64), sizes)))
     model.agency.pay_firms(rows_a, amounts_a)
     c = model.counters
@@ -325,12 +381,10 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     add_subsidy(model, rows_a, amounts_a, b.project_quarters, eu=False)
     if len(chosen):
         # every pair of a funded consortium, its institution included, is a collaboration link
-        k = int(sizes.max())
-        nodes = np.full((len(chosen), k + 1), -1, dtype=np.int64)
-        nodes[np.arange(k + 1)[None, :] < sizes[:, None]] = cons.rows[at]
-        ki_node = np.array([i.node for i in model.kis], dtype=np.int64)
-        nodes[ki >= 0, k] = ki_node[ki[ki >= 0]]
-        model.links = kernels.merge_sorted(model.links, kernels.pair_codes_padded(nodes, model.n_nodes))
+        ki_node = np.array([i.node for i in model.kis] + [-1], dtype=np.int64)  # ki -1: the last, no node
+        start = np.concatenate(([0], np.cumsum(sizes)))
+        codes = kernels.group_pair_codes(cons.rows[at], start, ki_node[ki], model.n_nodes)
+        model.links = kernels.merge_sorted(model.links, codes)
     if len(funded):
         model.pending.append(
             ProjectBatch(
@@ -380,10 +434,13 @@ def resolve_projects(model: ClusterPolicyModel) -> None:
         orgs = batch.org[by_org]
         finished = np.bincount(orgs, minlength=len(model.orgs))
         succeeded = np.bincount(orgs, weights=success[by_org], minlength=len(model.orgs))
-        for j in np.flatnonzero(finished):
-            org = model.orgs[int(j)]
-            org.projects_finished += int(finished[j])
-            org.projects_succeeded += int(succeeded[j])
+        ended = np.flatnonzero(finished)
+        for j, n, won in zip(
+            ended.tolist(), finished[ended].tolist(), succeeded[ended].tolist(), strict=True
+        ):
+            org = model.orgs[j]
+            org.projects_finished += n
+            org.projects_succeeded += int(won)
 
 
 def vis_call(model: ClusterPolicyModel) -> None:
