@@ -693,8 +693,7 @@ def successive_draws(
     left), and the position whose interval holds it is drawn.
 
     What is left is the segment's total less the lengths drawn, summed as ``np.sum`` sums them
-    (pairwise: blocks of eight accumulators, halves above 128 elements), so that the draws are those of
-    the array version of this sampler bit for bit.
+    (:func:`pairwise_sum`), so that the draws are those of the array version of this sampler bit for bit.
     """
     n = len(sizes)
     k = 1
@@ -729,56 +728,6 @@ def successive_draws(
     # scratch of one draw: the intervals sorted by start, and the lengths before each
     order = np.empty(k, dtype=np.int64)
     before = np.empty(k + 1)
-    # the partial sums of np.sum's pairwise order: a stack of (first, count, stage, left half's sum)
-    st_first = np.empty(64, dtype=np.int64)
-    st_count = np.empty(64, dtype=np.int64)
-    st_stage = np.empty(64, dtype=np.int64)
-    st_left = np.empty(64)
-    acc8 = np.empty(8)
-
-    def np_sum(x: np.ndarray, count: int) -> float:
-        # x[:count].sum() as NumPy rounds it
-        top = 0
-        st_first[0], st_count[0], st_stage[0] = 0, count, 0
-        ret = 0.0
-        while top >= 0:
-            a, c = st_first[top], st_count[top]
-            if c <= 128:
-                if c < 8:
-                    ret = -0.0
-                    for j in range(c):
-                        ret += x[a + j]
-                else:
-                    for j in range(8):
-                        acc8[j] = x[a + j]
-                    j = 8
-                    while j < c - c % 8:
-                        for r in range(8):
-                            acc8[r] += x[a + j + r]
-                        j += 8
-                    ret = ((acc8[0] + acc8[1]) + (acc8[2] + acc8[3])) + (
-                        (acc8[4] + acc8[5]) + (acc8[6] + acc8[7])
-                    )
-                    while j < c:
-                        ret += x[a + j]
-                        j += 1
-                top -= 1
-                continue
-            half = c // 2
-            half -= half % 8
-            if st_stage[top] == 0:
-                st_stage[top] = 1
-                top += 1
-                st_first[top], st_count[top], st_stage[top] = a, half, 0
-            elif st_stage[top] == 1:
-                st_left[top] = ret
-                st_stage[top] = 2
-                top += 1
-                st_first[top], st_count[top], st_stage[top] = a + half, c - half, 0
-            else:
-                ret = st_left[top] + ret
-                top -= 1
-        return 0.0 + ret
 
     def first_above(a: np.ndarray, x: float, start: int, stop: int) -> int:
         # np.searchsorted(a[start:stop], x, side="right") + start, for sorted a
@@ -847,8 +796,8 @@ def successive_draws(
         for i in range(n):
             if sizes[i] <= s:
                 continue
-            left_b = total[i] - np_sum(b_len[i], s)
-            left_e = etotal[i] - np_sum(e_len[i], s)
+            left_b = total[i] - pairwise_sum(b_len[i][:s])
+            left_e = etotal[i] - pairwise_sum(e_len[i][:s])
             x = u[draw] * (left_b + left_e)
             draw += 1
             if x < left_b:
