@@ -304,6 +304,45 @@ def pair_utilities(
     return out
 
 
+@compiled
+def org_utilities(
+    rows: np.ndarray,
+    is_sme: np.ndarray,
+    own_rd: np.ndarray,
+    taste: np.ndarray,
+    spearhead: bool,
+    excellence: float,
+    activity: float,
+    network: float,
+    unit_fee: float,
+    in_kind: bool,
+    privileged: bool,
+    decay: np.ndarray,
+    relevance: np.ndarray,
+    r: UtilityRules,
+) -> np.ndarray:
+    """:func:`pair_utility` of firms ``rows`` (arrays per firm) and one organisation (the scalars)."""
+    out = np.empty(len(rows))
+    for i in range(len(rows)):
+        firm = rows[i]
+        out[i] = pair_utility(
+            is_sme[firm],
+            own_rd[firm],
+            taste[firm],
+            spearhead,
+            excellence,
+            activity,
+            network,
+            unit_fee,
+            in_kind,
+            privileged,
+            decay[i],
+            relevance[i],
+            r,
+        )
+    return out
+
+
 def membership_utility(
     model: ClusterPolicyModel,
     rows: np.ndarray,

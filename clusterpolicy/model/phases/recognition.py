@@ -212,7 +212,7 @@ def application(
     The firms that may commit are the applicant's own members and the firms active in its domain (as
     their main or second domain) that it reaches -- its niche -- whatever their other memberships;
     those for which one more membership would pay
-    (:func:`clusterpolicy.model.kernels.membership_utility`, with the fees the organisation would set
+    (:func:`clusterpolicy.model.kernels.pair_utility`, with the fees the organisation would set
     at the minimum size and the first year's grant share) commit.
     """
     pol, b = model.p.policy, model.p.behaviour
@@ -227,9 +227,9 @@ def application(
     niche[firms[reached]] = True
     pool = np.flatnonzero(niche)
     n_pool = len(pool)
-    code = kernels.KIND_CODE[kind]
     n_expected = max(len(own_rows), min_members)
-    weights = kernels.fee_weight(model, f.is_sme[pool], np.full(n_pool, code))
+    spearhead = kind == SPEARHEAD
+    weights = kernels.fee_weights(f.is_sme[pool], np.full(n_pool, spearhead), kernels.fee_rules(model))
     mean_weight = float(weights.mean()) if n_pool else 1.0
     plan = plan_budget(model, kind, n_expected, n_expected * mean_weight, pol.operating_grant_share)
     societal = org.societal if org is not None else False
@@ -237,18 +237,21 @@ def application(
     if org is not None:
         others = others - ms.contains(pool, np.full(n_pool, org.index))
     relevance = np.where(f.domain[pool] == domain, 1.0, b.second_domain_relevance)
-    u = kernels.membership_utility(
-        model,
+    u = kernels.org_utilities(
         pool,
-        kind=np.full(n_pool, code),
-        excellence=excellence * (b.societal_value_factor if societal else 1.0),
-        activity=plan.activity,
-        members=float(n_expected),
-        unit_fee=plan.unit_fee,
-        in_kind_allowed=np.full(n_pool, pol.in_kind_share_max > 0),
-        privileged=np.full(n_pool, kind == SPEARHEAD),
-        others=others,
-        relevance=relevance,
+        f.is_sme,
+        f.own_rd,
+        f.taste,
+        spearhead,
+        excellence * (b.societal_value_factor if societal else 1.0),
+        float(plan.activity),
+        float(kernels.network_value(model, float(n_expected))),
+        float(plan.unit_fee),
+        pol.in_kind_share_max > 0,
+        spearhead,
+        b.membership_overlap ** np.asarray(others, dtype=float),
+        relevance,
+        kernels.utility_rules(model),
     )
     committed = pool[u > b.join_threshold]
     n = len(committed)
