@@ -2,9 +2,10 @@
 
 Everything here works on whole arrays (one element per firm, or per firm-organisation pair) and has no
 Python loop over firms. The formulas of one membership (:func:`fee_of`, :func:`pair_utility`) are
-written for one firm-organisation pair and compiled (:mod:`clusterpolicy.model.compiled`), so that the
-loops of the membership review and of the recognition calls use the same code as the array versions
-(:func:`fee_split`, :func:`membership_utility`).
+written once, for one firm-organisation pair, and compiled (:mod:`clusterpolicy.model.compiled`): the
+loops of the membership review and of the recognition calls and the array versions (:func:`fee_split`,
+:func:`membership_utility`) all use them. The consortium draws (:func:`successive_sample`) are compiled
+loops too, and :func:`pairwise_sum` adds as NumPy adds, for compiled code that must give NumPy's sums.
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ def _flat(*arrays: np.ndarray) -> list[np.ndarray]:
     """The arrays broadcast to one shape, each contiguous and one-dimensional."""
     if all(a.ndim == 1 for a in arrays) and len({len(a) for a in arrays}) == 1:
         return [np.ascontiguousarray(a) for a in arrays]
-    return [np.ascontiguousarray(a).ravel() for a in np.broadcast_arrays(*arrays)]
+    return [np.array(a).ravel() for a in np.broadcast_arrays(*arrays)]  # copies: writeable, contiguous
 
 
 class UtilityRules(NamedTuple):
