@@ -230,9 +230,10 @@ LOST = "its worker process died while it ran alone (killed, or out of memory?)"
 
 
 # What the forkserver imports once, before it forks any worker: the model and this module (with Mesa,
-# NumPy, pandas). Without it every worker imports them itself on its first task: 1-3 s of CPU per worker,
-# at every pool start and restart, which on two cores the runs wait for. ("__main__" is the default.)
-FORKSERVER_PRELOAD = ("__main__", "clusterpolicy.runs.execution")
+# NumPy, pandas), and `warm`, which loads the model's compiled loops. Without it every worker imports them
+# itself on its first task: 1-3 s of CPU per worker, at every pool start and restart, which on two cores
+# the runs wait for. ("__main__" is the default.)
+FORKSERVER_PRELOAD = ("__main__", "clusterpolicy.runs.execution", "clusterpolicy.runs.warm")
 
 
 def local_pool(workers: int) -> ProcessPoolExecutor:
