@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from clusterpolicy.model.compiled import compiled
+
 # firm and organisation packed into one int64 code (firm << ORG_BITS | org), to find repeated pairs
 ORG_BITS = 24
 
@@ -32,20 +34,41 @@ class Memberships:
     INT_COLUMNS = ("firm", "org", "since")
     FLOAT_COLUMNS = ("fee_cash", "fee_credit", "fee_time", "dues", "dues_paid_year")
 
+    firm: np.ndarray
+    org: np.ndarray
+    since: np.ndarray
+    fee_cash: np.ndarray
+    fee_credit: np.ndarray
+    fee_time: np.ndarray
+    dues: np.ndarray
+    dues_paid_year: np.ndarray
+
     def __init__(self, n_firms: int = 0) -> None:
-        self.firm = np.empty(0, dtype=np.int64)
-        self.org = np.empty(0, dtype=np.int64)
-        self.since = np.empty(0, dtype=np.int64)
-        self.fee_cash = np.empty(0, dtype=np.float64)
-        self.fee_credit = np.empty(0, dtype=np.float64)
-        self.fee_time = np.empty(0, dtype=np.float64)
-        self.dues = np.empty(0, dtype=np.float64)
-        self.dues_paid_year = np.empty(0, dtype=np.float64)
+        # the columns are views of the first rows of two buffers (one row per column), grown by doubling
+        self._n = 0
+        self._ints = np.empty((len(self.INT_COLUMNS), 64), dtype=np.int64)
+        self._floats = np.empty((len(self.FLOAT_COLUMNS), 64), dtype=np.float64)
         # slot[org, firm]: the row of that membership, -1 for none (a dense index, grown as needed)
         self._slot = np.full((0, n_firms), -1, dtype=np.int32)
+        self._views()
+
+    def _views(self) -> None:
+        n = self._n
+        for i, name in enumerate(self.INT_COLUMNS):
+            setattr(self, name, self._ints[i, :n])
+        for i, name in enumerate(self.FLOAT_COLUMNS):
+            setattr(self, name, self._floats[i, :n])
+
+    def __getstate__(self) -> dict[str, object]:
+        columns = {*self.INT_COLUMNS, *self.FLOAT_COLUMNS}
+        return {k: v for k, v in self.__dict__.items() if k not in columns}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._views()  # the columns are views of the buffers again
 
     def __len__(self) -> int:
-        return len(self.firm)
+        return self._n
 
     # ------------------------------------------------------------------ changes
     def add(
@@ -62,27 +85,32 @@ class Memberships:
         n = len(firms)
         if n == 0:
             return
-        self.firm = np.concatenate((self.firm, np.asarray(firms, dtype=np.int64)))
-        self.org = np.concatenate((self.org, np.asarray(orgs, dtype=np.int64)))
-        self.since = np.concatenate((self.since, np.full(n, since, dtype=np.int64)))
-        self.fee_cash = np.concatenate((self.fee_cash, fee_cash))
-        self.fee_credit = np.concatenate((self.fee_credit, fee_credit))
-        self.fee_time = np.concatenate((self.fee_time, fee_time))
-        self.dues = np.concatenate((self.dues, dues))
-        self.dues_paid_year = np.concatenate((self.dues_paid_year, np.zeros(n)))
-        self._fit(int(self.org[-n:].max()) + 1, int(self.firm[-n:].max()) + 1)
-        self._slot[self.org[-n:], self.firm[-n:]] = np.arange(len(self.firm) - n, len(self.firm))
+        start, stop = self._n, self._n + n
+        if stop > self._ints.shape[1]:
+            size = max(stop, 2 * self._ints.shape[1])
+            for name in ("_ints", "_floats"):
+                old = getattr(self, name)
+                grown = np.empty((old.shape[0], size), dtype=old.dtype)
+                grown[:, :start] = old[:, :start]
+                setattr(self, name, grown)
+        ints, floats = self._ints, self._floats
+        ints[0, start:stop] = firms
+        ints[1, start:stop] = orgs
+        ints[2, start:stop] = since
+        floats[0, start:stop] = fee_cash
+        floats[1, start:stop] = fee_credit
+        floats[2, start:stop] = fee_time
+        floats[3, start:stop] = dues
+        floats[4, start:stop] = 0.0
+        self._n = stop
+        self._views()
+        self._fit(int(self.org[start:].max()) + 1, int(self.firm[start:].max()) + 1)
+        self._slot[self.org[start:], self.firm[start:]] = np.arange(start, stop)
 
     def remove(self, drop: np.ndarray) -> None:
         """Remove the memberships where the boolean mask ``drop`` is true (order of the rest kept)."""
-        if not drop.any():
-            return
-        keep = ~drop
-        self._slot[self.org[drop], self.firm[drop]] = -1
-        first = int(np.argmax(drop))  # rows before it keep their place
-        for name in (*self.INT_COLUMNS, *self.FLOAT_COLUMNS):
-            setattr(self, name, getattr(self, name)[keep])
-        self._slot[self.org[first:], self.firm[first:]] = np.arange(first, len(self.firm))
+        self._n = compact(self._ints, self._floats, self._slot, drop, self._n)
+        self._views()
 
     def _fit(self, n_orgs: int, n_firms: int) -> None:
         rows, cols = self._slot.shape
@@ -131,3 +159,25 @@ class Memberships:
     def contains(self, firms: np.ndarray, orgs: np.ndarray) -> np.ndarray:
         """Whether each (firm, organisation) pair (broadcast) is a membership."""
         return self.index_of(firms, orgs) >= 0
+
+
+@compiled
+def compact(ints: np.ndarray, floats: np.ndarray, slot: np.ndarray, drop: np.ndarray, n: int) -> int:
+    """Remove the rows ``drop`` of the first ``n`` columns of ``ints`` (firm, org, ...) and ``floats``.
+
+    The others move up in their order, and the index ``slot[org, firm]`` follows them (-1 for a removed
+    membership). Returns the number of rows left.
+    """
+    k = 0
+    for j in range(n):
+        if drop[j]:
+            slot[ints[1, j], ints[0, j]] = -1
+            continue
+        if k != j:
+            for c in range(ints.shape[0]):
+                ints[c, k] = ints[c, j]
+            for c in range(floats.shape[0]):
+                floats[c, k] = floats[c, j]
+            slot[ints[1, k], ints[0, k]] = k
+        k += 1
+    return k
