@@ -27,7 +27,11 @@ if TYPE_CHECKING:
 
 
 def member_help(model: ClusterPolicyModel) -> np.ndarray:
-    """Per firm: 1 - prod over its memberships of (1 - excellence x activity) of the organisation."""
+    """Per firm: 1 - prod over its memberships of (1 - excellence x activity) of the organisation.
+
+    The product is taken as the exponential of a sum of logarithms; the logarithm is taken once per
+    organisation, and the exponential only for firms with a membership (the others get no help).
+    """
     f = model.firms
     ms = model.memberships
     if len(ms) == 0:
@@ -35,12 +39,14 @@ def member_help(model: ClusterPolicyModel) -> np.ndarray:
     t = model.org_table
     n = t.n
     excellence = t.excellence[:n] * np.where(t.societal[:n], model.p.behaviour.societal_value_factor, 1.0)
-    org_help = np.where(t.alive[:n], excellence * t.activity[:n], 0.0)
-    x = np.clip(org_help[ms.org], 0.0, 1.0)
+    org_help = np.clip(np.where(t.alive[:n], excellence * t.activity[:n], 0.0), 0.0, 1.0)
     with np.errstate(divide="ignore"):
-        log_rest = np.log1p(-x)
-    total = np.bincount(ms.firm, weights=log_rest, minlength=f.n)
-    return 1.0 - np.exp(total)
+        log_rest = np.log1p(-org_help)
+    total = np.bincount(ms.firm, weights=log_rest[ms.org], minlength=f.n)
+    help_ = np.zeros(f.n)
+    member = np.flatnonzero(ms.member_mask(f.n))
+    help_[member] = 1.0 - np.exp(total[member])
+    return help_
 
 
 def run(model: ClusterPolicyModel) -> None:
