@@ -118,12 +118,16 @@ def core_cost(model: ClusterPolicyModel, kind: str) -> float:
 
 def kind_terms(model: ClusterPolicyModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Core cost, cost per member, grant cap and highest unit fee of each kind (index = kind code)."""
-    terms = [
-        (core_cost(model, k), cost_per_member(model, k), grant_cap(model, k), fee_cap_unit(model, k))
-        for k in KINDS
-    ]
-    core, per_member, cap, fee_cap = (np.array(column, dtype=float) for column in zip(*terms, strict=True))
-    return core, per_member, cap, fee_cap
+    terms = np.array(
+        [
+            [core_cost(model, k) for k in KINDS],
+            [cost_per_member(model, k) for k in KINDS],
+            [grant_cap(model, k) for k in KINDS],
+            [fee_cap_unit(model, k) for k in KINDS],
+        ],
+        dtype=float,
+    )
+    return terms[0], terms[1], terms[2], terms[3]
 
 
 def plan_budget(
