@@ -364,6 +364,37 @@ def select(
     return chosen
 
 
+@compiled
+def book_grants(
+    orgs: np.ndarray,
+    amounts: np.ndarray,
+    legacy: np.ndarray,
+    cash: np.ndarray,
+    ledger_grants: np.ndarray,
+    year_grants: np.ndarray,
+    paid_legacy: float,
+    paid_operating: float,
+) -> tuple[float, float]:
+    """Operating grants ``amounts`` (those above zero) into the accounts of organisations ``orgs``.
+
+    Each grant is added to the organisation's cash, its ledger and this project year's grants, and to
+    the agency's transitional (``legacy``) or operating grants so far; returns those two totals, the
+    grants added in order.
+    """
+    for i in range(len(orgs)):
+        amount = amounts[i]
+        if amount > 0:
+            j = orgs[i]
+            cash[j] += amount
+            ledger_grants[j] += amount
+            year_grants[j] += amount
+            if legacy[i]:
+                paid_legacy += amount
+            else:
+                paid_operating += amount
+    return paid_legacy, paid_operating
+
+
 class FundingAgency(mesa.Agent):
     """VLAIO with the Hermes fund's decision committee: it pays, and keeps the ledger of what it paid.
 
@@ -393,18 +424,24 @@ class FundingAgency(mesa.Agent):
         self.recovered = self.reserved_idle = self.reserved_idle_last_call = 0.0
 
     def pay_operating_grants(self, orgs: np.ndarray, amounts: np.ndarray, legacy: np.ndarray) -> None:
-        """Pay operating grants into the accounts of organisations ``orgs`` (indices, in their order).
+        """Pay operating grants into the accounts of organisations ``orgs`` (distinct indices, in order).
 
         ``legacy`` marks the transitional grants of legacy structures; they are counted apart.
         """
         t = self.model.org_table
-        pay = amounts > 0
-        orgs, amounts, legacy = orgs[pay], amounts[pay], legacy[pay]
-        t.cash[orgs] += amounts
-        t.ledger_grants[orgs] += amounts
-        t.year_grants[orgs] += amounts
-        self.paid_legacy = kernels.add_in_order(self.paid_legacy, amounts[legacy])
-        self.paid_operating = kernels.add_in_order(self.paid_operating, amounts[~legacy])
+        self.paid_legacy, self.paid_operating = (
+            float(total)
+            for total in book_grants(
+                orgs,
+                amounts,
+                legacy,
+                t.cash,
+                t.ledger_grants,
+                t.year_grants,
+                self.paid_legacy,
+                self.paid_operating,
+            )
+        )
 
     def pay_firms(self, rows: np.ndarray, amounts: np.ndarray) -> None:
         """Pay project grants to firms (a firm may appear more than once)."""

@@ -322,7 +322,7 @@ def test_a_firm_pays_its_memberships_in_order_while_its_cash_lasts():
     firm = np.array([0, 0, 0, 1])
     dues = np.array([40.0, 50.0, 5.0, 10.0])
     cash = np.array([60.0, 100.0])
-    ok = cofinancing.paying_in_order(firm, dues, cash)
+    ok = cofinancing.paying_in_order(firm, dues, cash, np.zeros(2), np.ones(2))  # both firms pay now
     # firm 0: 40 fits, 40 + 50 does not, 40 + 50 + 5 does not either (in order); firm 1 pays all
     assert ok.tolist() == [True, False, False, True]
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agency import fund_in_rank_order
+from clusterpolicy.model.compiled import compiled
 from clusterpolicy.model.phases.projects import add_subsidy
 
 if TYPE_CHECKING:
@@ -27,7 +28,11 @@ if TYPE_CHECKING:
 
 
 def member_help(model: ClusterPolicyModel) -> np.ndarray:
-    """Per firm: 1 - prod over its memberships of (1 - excellence x activity) of the organisation."""
+    """Per firm: 1 - prod over its memberships of (1 - excellence x activity) of the organisation.
+
+    The product is taken as the exponential of a sum of logarithms; the logarithm is taken once per
+    organisation, and the exponential only for firms with a membership (the others get no help).
+    """
     f = model.firms
     ms = model.memberships
     if len(ms) == 0:
@@ -35,12 +40,14 @@ def member_help(model: ClusterPolicyModel) -> np.ndarray:
     t = model.org_table
     n = t.n
     excellence = t.excellence[:n] * np.where(t.societal[:n], model.p.behaviour.societal_value_factor, 1.0)
-    org_help = np.where(t.alive[:n], excellence * t.activity[:n], 0.0)
-    x = np.clip(org_help[ms.org], 0.0, 1.0)
+    org_help = np.clip(np.where(t.alive[:n], excellence * t.activity[:n], 0.0), 0.0, 1.0)
     with np.errstate(divide="ignore"):
-        log_rest = np.log1p(-x)
-    total = np.bincount(ms.firm, weights=log_rest, minlength=f.n)
-    return 1.0 - np.exp(total)
+        log_rest = np.log1p(-org_help)
+    total = np.bincount(ms.firm, weights=log_rest[ms.org], minlength=f.n)
+    help_ = np.zeros(f.n)
+    member = np.flatnonzero(ms.member_mask(f.n))
+    help_[member] = 1.0 - np.exp(total[member])
+    return help_
 
 
 def run(model: ClusterPolicyModel) -> None:
@@ -74,15 +81,14 @@ def eu_money(model: ClusterPolicyModel, help_: np.ndarray) -> None:
     u_apply = rng.random(f.n)  # fixed-size draws: the same random numbers with and without the policy
     u_win = rng.random(f.n)
     z = rng.standard_normal(f.n)
-    applies = u_apply < model.eu_apply_quarterly
-    p_win = np.minimum(1.0, b.eu_success_base * (1.0 + b.eu_excellence_uplift * help_))
-    win = np.flatnonzero(applies & (u_win < p_win))
+    win, strength = eu_winners(
+        u_apply, model.eu_apply_quarterly, u_win, help_, b.eu_success_base, b.eu_excellence_uplift
+    )
     if len(win) == 0:
         return
     s = b.eu_grant_sigma
     size = np.where(f.is_sme[win], b.eu_grant_sme_factor, 1.0)
     amount = b.eu_grant_mean * np.exp(s * z[win] - s**2 / 2.0) * size
-    strength = 1.0 - u_win[win] / p_win[win]  # how clearly the application won
     funded = fund_in_rank_order(strength, amount, model.p.population.eu_budget / 4.0)
     win, amount = win[funded], amount[funded]
     f.eu_grants[win] += amount
@@ -91,3 +97,34 @@ def eu_money(model: ClusterPolicyModel, help_: np.ndarray) -> None:
     members = model.memberships.member_mask(f.n)
     c.eu_funding_members += float(amount[members[win]].sum())
     add_subsidy(model, win, amount, b.project_quarters, eu=True)
+
+
+@compiled
+def eu_winners(
+    u_apply: np.ndarray,
+    apply_probability: np.ndarray,
+    u_win: np.ndarray,
+    help_: np.ndarray,
+    success_base: float,
+    excellence_uplift: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The firms that apply for EU money this quarter and win, and how clearly each won.
+
+    A firm applies when ``u_apply`` is below its quarterly probability of applying, and wins when
+    ``u_win`` is below its probability of success, ``success_base`` x (1 + ``excellence_uplift`` x its
+    organisations' help), at most 1. The strength of a winning application is 1 - ``u_win`` over that
+    probability.
+    """
+    n = len(u_apply)
+    win = np.empty(n, dtype=np.int64)
+    strength = np.empty(n)
+    k = 0
+    for i in range(n):
+        p_win = success_base * (1.0 + excellence_uplift * help_[i])
+        if p_win > 1.0:
+            p_win = 1.0
+        if u_apply[i] < apply_probability[i] and u_win[i] < p_win:
+            win[k] = i
+            strength[k] = 1.0 - u_win[i] / p_win
+            k += 1
+    return win[:k].copy(), strength[:k].copy()

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from clusterpolicy.model import kernels
 from clusterpolicy.model.agents import KIND_CODE, LEGACY, NEVER
+from clusterpolicy.model.compiled import compiled
 from clusterpolicy.model.phases.cofinancing import sunset
 
 if TYPE_CHECKING:
@@ -43,13 +43,46 @@ def run(model: ClusterPolicyModel) -> None:
     for j in np.flatnonzero(alive & t.supported[:n] & (until != NEVER) & (model.t >= until)):
         sunset(model, model.orgs[int(j)])
     paid = np.flatnonzero(alive & t.supported[:n] & (t.grant_annual[:n] > 0))
-    amount = t.grant_annual[paid] / 4.0
     legacy = t.kind[paid] == KIND_CODE[LEGACY]
-    model.agency.pay_operating_grants(paid, amount, legacy)
-    known = np.flatnonzero(alive & t.ever_recognised[:n])
+    model.agency.pay_operating_grants(paid, t.grant_annual[paid] / 4.0, legacy)
     c = model.counters
-    c.member_quarters_policy = kernels.add_in_order(c.member_quarters_policy, members[known].astype(float))
-    live = np.flatnonzero(alive)
-    spend = np.minimum(t.cash[live], (t.cash_plan[live] + t.grant_annual[live]) / 4.0)
-    t.cash[live] -= spend
-    t.ledger_spent[live] += spend
+    c.member_quarters_policy = float(
+        spend(
+            alive,
+            t.ever_recognised,
+            members,
+            t.cash,
+            t.cash_plan,
+            t.grant_annual,
+            t.ledger_spent,
+            c.member_quarters_policy,
+        )
+    )
+
+
+@compiled
+def spend(
+    alive: np.ndarray,
+    ever_recognised: np.ndarray,
+    members: np.ndarray,
+    cash: np.ndarray,
+    cash_plan: np.ndarray,
+    grant_annual: np.ndarray,
+    ledger_spent: np.ndarray,
+    member_quarters: float,
+) -> float:
+    """Every alive organisation spends a quarter of its planned cash budget, never more than it has.
+
+    Returns ``member_quarters`` plus the members of each alive organisation that was ever recognised,
+    added in their order (the member-quarters under the policy).
+    """
+    for j in range(len(alive)):
+        if alive[j]:
+            if ever_recognised[j]:
+                member_quarters += members[j]
+            amount = (cash_plan[j] + grant_annual[j]) / 4.0
+            if cash[j] < amount:
+                amount = cash[j]
+            cash[j] -= amount
+            ledger_spent[j] += amount
+    return member_quarters
