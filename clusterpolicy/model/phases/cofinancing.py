@@ -40,6 +40,9 @@ from clusterpolicy.model.agents import (
 from clusterpolicy.model.compiled import compiled
 from clusterpolicy.model.phases.membership import in_kind_table
 
+#: EUR: rounding slack when a sum of dues is compared with a firm's cash (numerical, not behaviour)
+CASH_SLACK = 1e-9
+
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
 
@@ -313,7 +316,7 @@ def paying_in_order(
     count = np.zeros(len(cash) + 1, dtype=np.int64)
     for i in range(n):
         if due[i] > 0:
-            if total[firm[i]] <= cash[firm[i]] + 1e-9:
+            if total[firm[i]] <= cash[firm[i]] + CASH_SLACK:
                 ok[i] = True
             else:
                 count[firm[i] + 1] += 1
@@ -332,7 +335,7 @@ def paying_in_order(
         if k == 0 or firm[order[k - 1]] != firm[i]:
             start_value = running
         running += due[i]
-        ok[i] = running - start_value <= cash[firm[i]] + 1e-9
+        ok[i] = running - start_value <= cash[firm[i]] + CASH_SLACK
     return ok
 
 
