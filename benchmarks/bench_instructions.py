@@ -1,8 +1,9 @@
 """Instructions per model run, counted by valgrind's callgrind: repeatable on a shared, noisy machine.
 
 Counts the instructions of one baseline run (5,000 firms, 8 + 40 quarters) as the difference between a
-process that runs the model twice and one that runs it once: the second run is warm (numba's compiled
-loops loaded, NumPy's caches filled), as every run but the first of a sweep's worker is. The first run's
+process that runs the model twice (the same seed) and one that runs it once: the second run is warm
+(numba's compiled loops loaded, NumPy's caches filled), as every run but the first of a sweep's worker
+is. The first run's
 extra cost (importing numba and loading the compiled loops from its cache, or compiling them where there
 is none) is reported beside it, as the difference between one run and an import only. Optionally does
 the same for another checkout of the project (``--other PATH``, e.g. a ``git worktree`` of an earlier
@@ -35,8 +36,8 @@ import sys
 from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model import ClusterPolicyModel
 p = load_scenario("concept_note_2015").params
-for i in range({"load": 0, "once": 1, "twice": 2}[sys.argv[1]]):
-    ClusterPolicyModel(p, rng=int(sys.argv[2]) + i).run()
+for _ in range({"load": 0, "once": 1, "twice": 2}[sys.argv[1]]):
+    ClusterPolicyModel(p, rng=int(sys.argv[2])).run()
 """
 
 

@@ -70,6 +70,14 @@ class Memberships:
     def __len__(self) -> int:
         return self._n
 
+    @property
+    def slot(self) -> np.ndarray:
+        """The dense index: ``slot[org, firm]`` is that membership's row, -1 for none (read it, do not write).
+
+        Its shape only covers the organisations and firms that have had a membership.
+        """
+        return self._slot
+
     # ------------------------------------------------------------------ changes
     def add(
         self,

@@ -106,7 +106,7 @@ def calls() -> dict[str, int]:
             model.run()
         # the array version of a membership's utility, which the runs themselves do not use
         t = model.org_table
-        orgs = np.arange(t.n) % max(t.n, 1)
+        orgs = np.arange(t.n)
         rows = np.arange(len(orgs))
         kernels.membership_utility(
             model, rows, t.kind[orgs], t.excellence[orgs], t.activity[orgs], np.full(len(orgs), 30.0),

@@ -109,7 +109,7 @@ def run(model: ClusterPolicyModel) -> None:
         f.domain,
         f.domain2,
         model.org_table.niche,
-        ms._slot,
+        ms.slot,
         ms.since,
         count,
         ms.firm,
