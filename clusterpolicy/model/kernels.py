@@ -54,22 +54,78 @@ class OrgView:
 def org_view(model: ClusterPolicyModel) -> OrgView:
     """Snapshot of every organisation's state as arrays (read off ``model.org_table``; dead ones zero)."""
     t = model.org_table
-    n = t.n
-    alive = t.alive[:n].copy()
-    members = model.memberships.per_org(n)
-    in_kind_ok = model.policy_active and model.p.policy.in_kind_share_max > 0
-    factor = np.where(t.societal[:n], model.p.behaviour.societal_value_factor, 1.0)
-    return OrgView(
-        kind=np.where(alive, t.kind[:n], 0).astype(np.int8),
-        alive=alive,
-        excellence=np.where(alive, t.excellence[:n] * factor, 0.0),
-        activity=np.where(alive, t.activity[:n], 0.0),
-        members=members.astype(float),
-        unit_fee=np.where(alive, t.unit_fee[:n], 0.0),
-        in_kind=alive & t.recognised[:n] & t.supported[:n] & in_kind_ok,
-        privileged=t.privileged(model),
-        domain=np.where(alive, t.domain[:n], 0).astype(np.int32),
+    kind, alive, excellence, activity, members, unit_fee, in_kind, domain = org_arrays(
+        t.n,
+        t.kind,
+        t.alive,
+        t.domain,
+        t.excellence,
+        t.societal,
+        t.activity,
+        t.unit_fee,
+        t.recognised,
+        t.supported,
+        model.memberships.org,
+        model.p.behaviour.societal_value_factor,
+        model.policy_active and model.p.policy.in_kind_share_max > 0,
     )
+    return OrgView(
+        kind=kind,
+        alive=alive,
+        excellence=excellence,
+        activity=activity,
+        members=members,
+        unit_fee=unit_fee,
+        in_kind=in_kind,
+        privileged=t.privileged(model),
+        domain=domain,
+    )
+
+
+@compiled
+def org_arrays(
+    n: int,
+    kind: np.ndarray,
+    alive: np.ndarray,
+    domain: np.ndarray,
+    excellence: np.ndarray,
+    societal: np.ndarray,
+    activity: np.ndarray,
+    unit_fee: np.ndarray,
+    recognised: np.ndarray,
+    supported: np.ndarray,
+    member_org: np.ndarray,
+    societal_factor: float,
+    in_kind_ok: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays of :class:`OrgView` but ``privileged``, for the first ``n`` organisations' columns.
+
+    Dead organisations get zeros (kind 0, domain 0, false). Excellence is as members experience it:
+    times ``societal_factor`` for a societal organisation. ``members`` counts the memberships of each
+    organisation (``member_org``: one entry per membership). In kind is allowed where the organisation
+    is recognised and supported and ``in_kind_ok`` (policy in force, in-kind share above 0).
+    """
+    out_kind = np.zeros(n, dtype=np.int8)
+    out_alive = np.zeros(n, dtype=np.bool_)
+    out_excellence = np.zeros(n)
+    out_activity = np.zeros(n)
+    members = np.zeros(n)
+    out_fee = np.zeros(n)
+    out_in_kind = np.zeros(n, dtype=np.bool_)
+    out_domain = np.zeros(n, dtype=np.int32)
+    for j in range(len(member_org)):
+        members[member_org[j]] += 1.0
+    for j in range(n):
+        if not alive[j]:
+            continue
+        out_alive[j] = True
+        out_kind[j] = kind[j]
+        out_domain[j] = domain[j]
+        out_excellence[j] = excellence[j] * (societal_factor if societal[j] else 1.0)
+        out_activity[j] = activity[j]
+        out_fee[j] = unit_fee[j]
+        out_in_kind[j] = recognised[j] and supported[j] and in_kind_ok
+    return (out_kind, out_alive, out_excellence, out_activity, members, out_fee, out_in_kind, out_domain)
 
 
 class FeeRules(NamedTuple):

@@ -89,7 +89,7 @@ class Memberships:
         fee_time: np.ndarray,
         dues: np.ndarray,
     ) -> None:
-        """Append memberships (the caller makes sure none of the pairs exists already)."""
+        """Append memberships, one element of each array per membership (none of the pairs exists already)."""
         n = len(firms)
         if n == 0:
             return
@@ -101,19 +101,22 @@ class Memberships:
                 grown = np.empty((old.shape[0], size), dtype=old.dtype)
                 grown[:, :start] = old[:, :start]
                 setattr(self, name, grown)
-        ints, floats = self._ints, self._floats
-        ints[0, start:stop] = firms
-        ints[1, start:stop] = orgs
-        ints[2, start:stop] = since
-        floats[0, start:stop] = fee_cash
-        floats[1, start:stop] = fee_credit
-        floats[2, start:stop] = fee_time
-        floats[3, start:stop] = dues
-        floats[4, start:stop] = 0.0
+        self._fit(int(orgs.max()) + 1, int(firms.max()) + 1)
+        append(
+            self._ints,
+            self._floats,
+            self._slot,
+            start,
+            firms,
+            orgs,
+            since,
+            fee_cash,
+            fee_credit,
+            fee_time,
+            dues,
+        )
         self._n = stop
         self._views()
-        self._fit(int(self.org[start:].max()) + 1, int(self.firm[start:].max()) + 1)
-        self._slot[self.org[start:], self.firm[start:]] = np.arange(start, stop)
 
     def remove(self, drop: np.ndarray) -> None:
         """Remove the memberships where the boolean mask ``drop`` is true (order of the rest kept)."""
@@ -189,3 +192,35 @@ def compact(ints: np.ndarray, floats: np.ndarray, slot: np.ndarray, drop: np.nda
             slot[ints[1, k], ints[0, k]] = k
         k += 1
     return k
+
+
+@compiled
+def append(
+    ints: np.ndarray,
+    floats: np.ndarray,
+    slot: np.ndarray,
+    start: int,
+    firms: np.ndarray,
+    orgs: np.ndarray,
+    since: int,
+    fee_cash: np.ndarray,
+    fee_credit: np.ndarray,
+    fee_time: np.ndarray,
+    dues: np.ndarray,
+) -> None:
+    """Write new memberships into the columns of ``ints`` and ``floats`` from column ``start`` on.
+
+    In the order of :attr:`Memberships.INT_COLUMNS` and :attr:`Memberships.FLOAT_COLUMNS` (nothing paid
+    yet), and their rows into the index ``slot[org, firm]`` (which covers them).
+    """
+    for i in range(len(firms)):
+        j = start + i
+        ints[0, j] = firms[i]
+        ints[1, j] = orgs[i]
+        ints[2, j] = since
+        floats[0, j] = fee_cash[i]
+        floats[1, j] = fee_credit[i]
+        floats[2, j] = fee_time[i]
+        floats[3, j] = dues[i]
+        floats[4, j] = 0.0
+        slot[orgs[i], firms[i]] = j

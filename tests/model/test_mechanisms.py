@@ -81,7 +81,7 @@ def test_the_membership_table_grows_and_keeps_its_index_when_rows_move_up():
     ms = Memberships(n_firms=300)
     firms, orgs = np.arange(200), np.arange(200) % 7
     ms.add(firms, orgs, 1, firms * 1.0, firms * 0.5, firms * 0.25, firms * 2.0)  # past the first buffer
-    ms.add(np.array([250]), np.array([3]), 2, *(np.ones(4)))
+    ms.add(np.array([250]), np.array([3]), 2, *np.ones((4, 1)))
     drop = firms % 3 == 0
     ms.remove(np.concatenate((drop, [False])))
     kept = np.concatenate((firms[~drop], [250]))
@@ -91,7 +91,7 @@ def test_the_membership_table_grows_and_keeps_its_index_when_rows_move_up():
     assert ms.index_of(kept, ms.org).tolist() == list(range(len(kept)))
     assert (ms.index_of(firms[drop], orgs[drop]) == -1).all()
     ms.dues[0] = 9.0  # the columns are the table's own storage
-    ms.add(np.array([299]), np.array([0]), 3, *(np.zeros(4)))
+    ms.add(np.array([299]), np.array([0]), 3, *np.zeros((4, 1)))
     assert ms.dues[0] == 9.0 and len(ms) == len(kept) + 1
 
 

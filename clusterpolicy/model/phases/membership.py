@@ -13,7 +13,7 @@ Firms update synchronously, from one snapshot of the organisations.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -34,28 +34,24 @@ def in_kind_allowed(model: ClusterPolicyModel, org: ClusterOrganisation) -> bool
     )
 
 
-def join(
-    model: ClusterPolicyModel, rows: np.ndarray, org: ClusterOrganisation | np.ndarray, fresh: bool = False
-) -> None:
+def join(model: ClusterPolicyModel, rows: np.ndarray, org: ClusterOrganisation | np.ndarray) -> None:
     """Make firms ``rows`` members of ``org`` (or of ``org[i]``, an array of organisation indices).
 
     Pairs that are memberships already are left as they are. The fee is the organisation's current
     unit fee times the member's weight, split into cash and in-kind by the organisation's rules; the
-    cash dues for the rest of the organisation's project year are pro rata. ``fresh``: the caller
-    knows that no pair is a membership already and no pair is asked twice (the membership review).
+    cash dues for the rest of the organisation's project year are pro rata.
     """
     rows = np.asarray(rows, dtype=np.int64)
     if len(rows) == 0:
         return
     targets = np.full(len(rows), org.index) if isinstance(org, ClusterOrganisation) else np.asarray(org)
     ms = model.memberships
-    if not fresh:
-        new = ~ms.contains(rows, targets)
-        rows, targets = rows[new], targets[new]
-        # one membership per pair even if a pair is asked twice
-        _, first = np.unique((rows << ORG_BITS) | targets, return_index=True)
-        first.sort()
-        rows, targets = rows[first], targets[first]
+    new = ~ms.contains(rows, targets)
+    rows, targets = rows[new], targets[new]
+    # one membership per pair even if a pair is asked twice
+    _, first = np.unique((rows << ORG_BITS) | targets, return_index=True)
+    first.sort()
+    rows, targets = rows[first], targets[first]
     if len(rows) == 0:
         return
     t = model.org_table
@@ -64,9 +60,33 @@ def join(
     allowed = in_kind_table(model)[targets]
     anchor = t.anchor[targets]
     cash, time, credit = kernels.fee_split(model, model.firms.is_sme[rows], kind, unit, allowed)
-    dues = cash * (4 - (model.t - anchor) % 4) / 4.0
-    ms.add(rows, targets, model.t, cash, credit, time, dues)
-    t.niche[targets, rows] = True
+    add_members(model, rows, targets, cash, time, credit, first_dues(cash, model.t, anchor))
+
+
+@compiled
+def first_dues(cash: Any, t: int, anchor: Any) -> Any:
+    """A new member's first cash dues: its yearly cash fee pro rata for what is left of the year.
+
+    The organisation's project year starts in the quarters ``anchor`` + 4k; the quarters left include
+    this one. For one membership or for arrays of them.
+    """
+    return cash * (4 - (t - anchor) % 4) / 4.0
+
+
+def add_members(
+    model: ClusterPolicyModel,
+    rows: np.ndarray,
+    targets: np.ndarray,
+    cash: np.ndarray,
+    time: np.ndarray,
+    credit: np.ndarray,
+    dues: np.ndarray,
+) -> None:
+    """Record new memberships (none of the pairs exists already) and their yearly fee and first dues."""
+    if len(rows) == 0:
+        return
+    model.memberships.add(rows, targets, model.t, cash, credit, time, dues)
+    model.org_table.niche[targets, rows] = True
 
 
 def in_kind_table(model: ClusterPolicyModel) -> np.ndarray:
@@ -83,13 +103,10 @@ def run(model: ClusterPolicyModel) -> None:
     rng = model.streams["membership"]
     # who reviews, and their noise, do not depend on the policy (common random numbers)
     reviews = rng.random(f.n) < b.review_rate
-    noise_all = rng.standard_normal(f.n) * b.decision_noise
+    noise = rng.standard_normal(f.n)
     reviews |= f.must_review
     f.must_review[:] = False
-    if not model.orgs:
-        return
-    rows = np.flatnonzero(reviews)
-    if len(rows) == 0:
+    if not model.orgs or not reviews.any():
         return
     view = kernels.org_view(model)
     update_privileged_per_rd(model, view)
@@ -103,8 +120,8 @@ def run(model: ClusterPolicyModel) -> None:
     # the logarithms and powers of the utility, by NumPy (see clusterpolicy.model.compiled)
     network = kernels.network_value(model, view.members)
     decay = b.membership_overlap ** np.arange(int(count.max(initial=0)) + 1, dtype=float)
-    drop, joins = review_choices(
-        rows,
+    drop, n_drop, joins = review_choices(
+        reviews,
         table,
         f.domain,
         f.domain2,
@@ -131,24 +148,21 @@ def run(model: ClusterPolicyModel) -> None:
         f.own_rd,
         f.taste,
         f.cash,
-        noise_all,
+        noise,
+        b.decision_noise,
         decay,
         kernels.utility_rules(model),
     )
     # synchronous: both changes are decided on the same snapshot
-    drop = drop[drop >= 0]
-    if len(drop):
-        mask = np.zeros(len(ms), dtype=bool)
-        mask[drop] = True
-        ms.remove(mask)
+    if n_drop:
+        ms.remove(drop)
     # a reviewing firm joins at most one organisation, of which it is not a member
-    joining = joins >= 0
-    join(model, rows[joining], joins[joining], fresh=True)
+    add_members(model, *joins)
 
 
 @compiled
 def review_choices(
-    rows: np.ndarray,
+    reviews: np.ndarray,
     table: np.ndarray,
     domain: np.ndarray,
     domain2: np.ndarray,
@@ -176,36 +190,45 @@ def review_choices(
     taste: np.ndarray,
     cash: np.ndarray,
     noise: np.ndarray,
+    noise_scale: float,
     decay: np.ndarray,
     rules: kernels.UtilityRules,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Each reviewing firm's choice: the membership it leaves and the organisation it joins.
 
-    A firm ``rows[i]`` values every organisation of its main domain (``table[domain]``), then of its
-    second (at ``second_relevance``), that serves it (``niche``), by
-    :func:`clusterpolicy.model.kernels.pair_utility` plus its decision noise; ``network`` (per
-    organisation) and ``decay`` (``membership_overlap`` to the power 0, 1, 2, ...) are that utility's
-    logarithm and powers, computed before. Its worst membership held ``min_stay`` quarters or more is
+    Every reviewing firm (``reviews``), in the order of the firms, values every organisation of its
+    main domain (``table[domain]``), then of its second (at ``second_relevance``), that serves it
+    (``niche``), by :func:`clusterpolicy.model.kernels.pair_utility` plus its decision noise
+    (``noise`` times ``noise_scale``); ``network`` (per organisation) and ``decay``
+    (``membership_overlap`` to the power 0, 1, 2, ...) are that utility's logarithm and powers,
+    computed before. Its worst membership held ``min_stay`` quarters or more is
     left if its utility is below ``leave_threshold``. It joins the best organisation it is not a member
     of if that one's utility exceeds ``join_threshold`` and its cash, less the dues it still owes on its
     memberships (``member_firm``, ``member_dues``), covers the first dues: the cash part of the fee
-    (:func:`clusterpolicy.model.kernels.fee_of`) for the rest of that organisation's project year,
-    which starts in the quarters ``anchor`` + 4k. Ties go to the first organisation in the table's order.
+    (:func:`clusterpolicy.model.kernels.fee_of`) for the rest of that organisation's project year
+    (:func:`first_dues`). Ties go to the first organisation in the table's order.
 
     Returns:
-        ``(drop, join)`` per reviewing firm: the membership row to remove and the organisation to join
-        (-1: none).
+        ``(drop, n_drop, joins)``: ``drop`` marks the membership rows to remove (``n_drop`` of them);
+        ``joins`` = ``(firms, orgs, cash, time, credit, dues)`` of the new memberships, in the order of
+        the firms: the yearly fee split as by :func:`clusterpolicy.model.kernels.fee_of`, and the first
+        dues.
     """
-    m = len(rows)
-    drop = np.full(m, -1, dtype=np.int64)
-    joins = np.full(m, -1, dtype=np.int64)
+    m = len(reviews)
+    drop = np.zeros(len(member_firm), dtype=np.bool_)
+    n_drop = 0
+    new_firm = np.empty(m, dtype=np.int64)
+    new_org = np.empty(m, dtype=np.int64)
+    new_cash, new_time, new_credit, new_dues = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
+    n_new = 0
     owed = np.zeros(len(cash))
     for j in range(len(member_firm)):
         owed[member_firm[j]] += member_dues[j]
     n_main = table.shape[1]
     n_slot_orgs, n_slot_firms = slot.shape
-    for i in range(m):
-        firm = rows[i]
+    for firm in range(m):
+        if not reviews[firm]:
+            continue
         worst_u = np.inf
         worst = -1
         join_u = -np.inf
@@ -241,7 +264,7 @@ def review_choices(
                 relevance,
                 rules,
             )
-            u += noise[firm]
+            u += noise[firm] * noise_scale
             if member:
                 if t - since[idx] >= min_stay and u < worst_u:
                     worst_u = u
@@ -250,15 +273,21 @@ def review_choices(
                 join_u = u
                 join_org = org
         if worst >= 0 and worst_u < leave_threshold:
-            drop[i] = worst
+            drop[worst] = True
+            n_drop += 1
         if join_org >= 0 and np.isfinite(join_u) and join_u > join_threshold:
-            fee, _, _ = kernels.fee_of(
+            fee_cash, fee_time, fee_credit = kernels.fee_of(
                 is_sme[firm], spearhead[join_org], unit_fee[join_org], in_kind[join_org], rules.fees
             )
-            first_dues = fee * (4 - (t - anchor[join_org]) % 4) / 4.0
-            if cash[firm] - owed[firm] >= first_dues:
-                joins[i] = join_org
-    return drop, joins
+            dues = first_dues(fee_cash, t, anchor[join_org])
+            if cash[firm] - owed[firm] >= dues:
+                new_firm[n_new], new_org[n_new] = firm, join_org
+                new_cash[n_new], new_time[n_new], new_credit[n_new] = fee_cash, fee_time, fee_credit
+                new_dues[n_new] = dues
+                n_new += 1
+    k = n_new
+    joins = (new_firm[:k], new_org[:k], new_cash[:k], new_time[:k], new_credit[:k], new_dues[:k])
+    return drop, n_drop, joins
 
 
 def update_privileged_per_rd(model: ClusterPolicyModel, view: kernels.OrgView) -> None:
@@ -273,9 +302,26 @@ def update_privileged_per_rd(model: ClusterPolicyModel, view: kernels.OrgView) -
         return
     f = model.firms
     ms = model.memberships
-    in_priv = view.privileged[ms.org] if len(ms) else np.zeros(0, dtype=bool)
-    member_rd = float(f.own_rd[ms.firm[in_priv]].sum())
+    member_rd = privileged_member_rd(f.own_rd, ms.firm, ms.org, view.privileged)
     pot = pol.privileged_share * projects.envelope(model)
     model.privileged_per_rd = pot / max(
         member_rd, b.privileged_expectation_floor * float(f.own_rd.sum()), 1.0
     )
+
+
+@compiled
+def privileged_member_rd(
+    own_rd: np.ndarray, member_firm: np.ndarray, member_org: np.ndarray, privileged: np.ndarray
+) -> float:
+    """The members' own R&D summed over the memberships of organisations with privileged access.
+
+    A firm counts once per such membership. Added as ``numpy.sum`` adds
+    (:func:`clusterpolicy.model.kernels.pairwise_sum`).
+    """
+    values = np.empty(len(member_firm))
+    k = 0
+    for j in range(len(member_firm)):
+        if privileged[member_org[j]]:
+            values[k] = own_rd[member_firm[j]]
+            k += 1
+    return kernels.pairwise_sum(values[:k])
