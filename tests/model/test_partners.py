@@ -277,3 +277,80 @@ def test_individual_proposals_follow_the_grant_rules():
     assert np.array_equal(private, cost[expected] - grant[expected])
     assert np.array_equal(eligible, (q >= 0.45) & (cost[expected] - grant[expected] <= 0.9 * rd[expected]))
     assert 0 < eligible.sum() < len(rows) < n
+
+
+def test_successes_credit_each_firm_once_per_successful_project():
+    rows = np.array([3, 1, 3, 0, 3], dtype=np.int64)
+    won = np.array([True, True, True, False, False])
+    innovations = np.zeros(5, dtype=np.int64)
+    knowledge = np.array([0.5, 0.25, 0.0, 1.0, 2.0])
+    sme = np.array([True, False, True, True, False])
+    follower = np.array([False, False, False, True, False])
+    counts = projects.credit_successes(rows, won, innovations, knowledge, sme, follower, 0.1)
+    assert innovations.tolist() == [0, 1, 0, 2, 0]
+    assert knowledge.tolist() == [0.5, 0.25 + 0.1 * 1, 0.0, 1.0 + 0.1 * 2, 2.0]
+    assert tuple(counts) == (2, 2)
+
+
+def test_org_results_count_each_organisations_projects_and_successes():
+    org = np.array([-1, 4, 1, 4, 4, -1], dtype=np.int64)
+    success = np.array([True, True, False, False, True, True])
+    ended, finished, succeeded = projects.org_results(org, success, 6)
+    assert ended.tolist() == [1, 4] and finished.tolist() == [1, 3] and succeeded.tolist() == [0, 2]
+
+
+def test_firm_payments_list_the_individual_firms_then_the_consortia():
+    individual_rows = np.array([10, 11, 12], dtype=np.int64)
+    request = np.array([1.0, 2.0, 3.0, 9.0, 9.0])  # three individual proposals, two consortia
+    start = np.array([0, 2, 5], dtype=np.int64)
+    rows = np.array([20, 21, 30, 31, 32], dtype=np.int64)
+    shares = np.array([0.75, 0.25, 0.5, 0.25, 0.25])
+    out_rows, amounts, project, out_start = projects.firm_payments(
+        individual_rows,
+        request,
+        np.array([0, 2], dtype=np.int64),
+        start,
+        rows,
+        shares,
+        np.array([1], dtype=np.int64),
+        np.array([8.0]),
+    )
+    assert out_rows.tolist() == [10, 12, 30, 31, 32]
+    assert amounts.tolist() == [1.0, 3.0, 4.0, 2.0, 2.0]
+    assert project.tolist() == [0, 1, 2, 2, 2]
+    assert out_start.tolist() == [0, 3]
+
+
+def test_the_call_tally_is_the_masked_sums_and_counts():
+    from clusterpolicy.model.agency import CLUSTER, IBN_PROJECT, INDIVIDUAL, project_call
+
+    rng = np.random.default_rng(10)
+    n = 400
+    kind = rng.choice([INDIVIDUAL, CLUSTER, IBN_PROJECT], size=n)
+    request = rng.lognormal(12.0, 1.0, n)
+    out = project_call(kind, request, rng.random(n), rng.random(n) < 0.8, 0.3 * request.sum(), 5e6, "reserve")
+    spend, counts, funded = projects.call_tally(
+        kind,
+        request,
+        out.funded,
+        out.funded_privileged,
+        out.funded_open,
+        out.rejected_budget,
+        out.crowded_out,
+    )
+    cluster = kind == CLUSTER
+    assert spend.tolist() == [
+        request[out.funded_privileged].sum(),
+        request[out.funded & cluster].sum(),
+        request[out.funded_open].sum(),
+    ]
+    assert counts.tolist() == [
+        out.funded_privileged.sum(),
+        (out.funded_open & cluster).sum(),
+        (out.funded & (kind == INDIVIDUAL)).sum(),
+        (out.funded & (kind == IBN_PROJECT)).sum(),
+        out.rejected_budget.sum(),
+        out.crowded_out.sum(),
+    ]
+    assert funded.tolist() == np.flatnonzero(out.funded).tolist()
+    assert min(counts[:5]) > 0

@@ -28,6 +28,7 @@ from clusterpolicy.model.agency import (
     Consortia,
     Proposals,
     fund_in_rank_order,
+    positions_of,
     project_call,
 )
 from clusterpolicy.model.agents import IBN, KIND_CODE, ProjectBatch
@@ -78,19 +79,84 @@ def project_call_round(model: ClusterPolicyModel) -> None:
     a, c = model.agency, model.counters
     a.reserved_idle += out.idle
     a.reserved_idle_last_call = out.idle
-    kind = props.kind
     c.reserved_released += out.released
-    c.privileged_project_spend += float(props.request[out.funded_privileged].sum())
-    c.cluster_project_spend += float(props.request[out.funded & (kind == CLUSTER)].sum())
-    c.open_project_spend += float(props.request[out.funded_open].sum())
-    c.projects_privileged_funded += int(out.funded_privileged.sum())
-    c.projects_cluster_open_funded += int((out.funded_open & (kind == CLUSTER)).sum())
-    c.projects_individual_funded += int((out.funded & (kind == INDIVIDUAL)).sum())
-    c.projects_ibn_funded += int((out.funded & (kind == IBN_PROJECT)).sum())
-    c.proposals_rejected_budget += int(out.rejected_budget.sum())
-    c.proposals_crowded_out += int(out.crowded_out.sum())
-    model.firms_funded_last_call = int((out.funded & (kind == INDIVIDUAL)).sum())
-    fund(model, props, np.flatnonzero(out.funded))
+    spend, counts, funded = call_tally(
+        props.kind,
+        props.request,
+        out.funded,
+        out.funded_privileged,
+        out.funded_open,
+        out.rejected_budget,
+        out.crowded_out,
+    )
+    privileged_spend, cluster_spend, open_spend = spend.tolist()
+    c.privileged_project_spend += privileged_spend
+    c.cluster_project_spend += cluster_spend
+    c.open_project_spend += open_spend
+    privileged, cluster_open, individual, ibn, rejected, crowded = counts.tolist()
+    c.projects_privileged_funded += privileged
+    c.projects_cluster_open_funded += cluster_open
+    c.projects_individual_funded += individual
+    c.projects_ibn_funded += ibn
+    c.proposals_rejected_budget += rejected
+    c.proposals_crowded_out += crowded
+    model.firms_funded_last_call = individual
+    fund(model, props, funded)
+
+
+@compiled
+def call_tally(
+    kind: np.ndarray,
+    request: np.ndarray,
+    funded: np.ndarray,
+    privileged: np.ndarray,
+    open_pot: np.ndarray,
+    rejected: np.ndarray,
+    crowded: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What a project call funded (masks of :class:`~clusterpolicy.model.agency.CallOutcome`).
+
+    Returns ``(spend, counts, funded_at)``: ``spend`` is the grants of the proposals funded through the
+    privilege, of the spearhead-cluster proposals funded, and of those funded in open competition, each
+    summed as ``numpy.sum`` sums them (:func:`~clusterpolicy.model.kernels.pairwise_sum`); ``counts`` the
+    proposals funded through the privilege, spearhead-cluster proposals funded in open competition,
+    individual and IBN proposals funded, proposals rejected for lack of budget, and crowded out;
+    ``funded_at`` the funded proposals, ascending.
+    """
+    n = len(kind)
+    spent_p, spent_c, spent_o = np.empty(n), np.empty(n), np.empty(n)
+    funded_at = np.empty(n, dtype=np.int64)
+    counts = np.zeros(6, dtype=np.int64)
+    n_p = n_c = n_o = n_f = 0
+    for i in range(n):
+        if privileged[i]:
+            spent_p[n_p] = request[i]
+            n_p += 1
+        if funded[i] and kind[i] == CLUSTER:
+            spent_c[n_c] = request[i]
+            n_c += 1
+        if open_pot[i]:
+            spent_o[n_o] = request[i]
+            n_o += 1
+            if kind[i] == CLUSTER:
+                counts[1] += 1
+        if funded[i]:
+            funded_at[n_f] = i
+            n_f += 1
+            if kind[i] == INDIVIDUAL:
+                counts[2] += 1
+            elif kind[i] == IBN_PROJECT:
+                counts[3] += 1
+        if rejected[i]:
+            counts[4] += 1
+        if crowded[i]:
+            counts[5] += 1
+    counts[0] = n_p
+    spend = np.empty(3)
+    spend[0] = pairwise_sum(spent_p[:n_p])
+    spend[1] = pairwise_sum(spent_c[:n_c])
+    spend[2] = pairwise_sum(spent_o[:n_o])
+    return spend, counts, funded_at[:n_f]
 
 
 def proposals(model: ClusterPolicyModel) -> Proposals:
@@ -607,16 +673,21 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     ki = cons.ki[chosen]
     ki_amount = np.where(ki >= 0, grant * b.ki_grant_share, 0.0)
     model.agency.pay_institutions(ki[ki >= 0], ki_amount[ki >= 0])
-    sizes = cons.sizes[chosen]
-    at = cons.members_of(chosen)
-    rows_a = np.concatenate((props.individual_rows[ind], cons.rows[at]))
-    amounts_a = np.concatenate((props.request[ind], np.repeat(grant - ki_amount, sizes) * cons.shares[at]))
+    rows_a, amounts_a, project_of, start = firm_payments(
+        props.individual_rows,
+        props.request,
+        ind,
+        cons.start,
+        cons.rows,
+        cons.shares,
+        chosen,
+        grant - ki_amount,
+    )
     org = cons.org[chosen]
     count = np.bincount(org, minlength=len(model.orgs))
     by_org = np.flatnonzero(count)
     for j, n in zip(by_org.tolist(), count[by_org].tolist(), strict=True):
         model.orgs[j].projects_funded += n
-    project_of = np.repeat(np.arange(len(funded)), np.concatenate((np.ones(len(ind), dtype=np.int64), sizes)))
     model.agency.pay_firms(rows_a, amounts_a)
     c = model.counters
     c.sme_participations += int(np.count_nonzero(f.is_sme[rows_a]))
@@ -626,8 +697,7 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     if len(chosen):
         # every pair of a funded consortium, its institution included, is a collaboration link
         ki_node = np.array([i.node for i in model.kis] + [-1], dtype=np.int64)  # ki -1: the last, no node
-        start = np.concatenate(([0], np.cumsum(sizes)))
-        codes = kernels.group_pair_codes(cons.rows[at], start, ki_node[ki], model.n_nodes)
+        codes = kernels.group_pair_codes(rows_a[len(ind) :], start, ki_node[ki], model.n_nodes)
         model.links = add_links(model.links, codes)
     if len(funded):
         model.pending.append(
@@ -639,6 +709,47 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
                 project_of=project_of,
             )
         )
+
+
+@compiled
+def firm_payments(
+    individual_rows: np.ndarray,
+    request: np.ndarray,
+    ind: np.ndarray,
+    start: np.ndarray,
+    rows: np.ndarray,
+    shares: np.ndarray,
+    chosen: np.ndarray,
+    firm_part: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The firms paid for the funded projects, what each is paid, and its project: one entry per firm.
+
+    First the individual proposals ``ind`` (firm ``individual_rows[p]``, paid its ``request[p]``), then
+    the firms of the consortia ``chosen`` (:class:`~clusterpolicy.model.agency.Consortia` ``start``,
+    ``rows``, ``shares``), each paid its share of its consortium's ``firm_part``. Returns ``(rows,
+    amounts, project, start)``: ``project`` numbers the funded projects in that order, and the chosen
+    consortia's firms are ``rows[len(ind) + start[c]:len(ind) + start[c + 1]]``.
+    """
+    at = positions_of(start, chosen)
+    n_ind = len(ind)
+    out_rows = np.empty(n_ind + len(at), dtype=np.int64)
+    amounts = np.empty(n_ind + len(at))
+    project = np.empty(n_ind + len(at), dtype=np.int64)
+    for j in range(n_ind):
+        out_rows[j] = individual_rows[ind[j]]
+        amounts[j] = request[ind[j]]
+        project[j] = j
+    out_start = np.zeros(len(chosen) + 1, dtype=np.int64)
+    k = 0
+    for c in range(len(chosen)):
+        out_start[c + 1] = out_start[c] + start[chosen[c] + 1] - start[chosen[c]]
+        while k < out_start[c + 1]:
+            p = at[k]
+            out_rows[n_ind + k] = rows[p]
+            amounts[n_ind + k] = firm_part[c] * shares[p]
+            project[n_ind + k] = n_ind + c
+            k += 1
+    return out_rows, amounts, project, out_start
 
 
 def add_links(links: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -714,23 +825,81 @@ def resolve_projects(model: ClusterPolicyModel) -> None:
         p_success = 1.0 - np.exp(-b.project_success_rate * np.maximum(batch.quality, 0.0))
         success = rng.random(len(batch.quality)) < p_success
         batch.succeeded = success
-        won = batch.firm_rows[success[batch.project_of]]
-        times = np.bincount(won, minlength=f.n)
-        f.innovations += times
-        c.innovations_sme += int(times[f.is_sme].sum())
-        c.innovations_follower += int(times[f.follower].sum())
-        f.knowledge += b.knowledge_gain_project * times
-        by_org = batch.org >= 0
-        orgs = batch.org[by_org]
-        finished = np.bincount(orgs, minlength=len(model.orgs))
-        succeeded = np.bincount(orgs, weights=success[by_org], minlength=len(model.orgs))
-        ended = np.flatnonzero(finished)
-        for j, n, won in zip(
-            ended.tolist(), finished[ended].tolist(), succeeded[ended].tolist(), strict=True
-        ):
+        sme, follower = credit_successes(
+            batch.firm_rows,
+            success[batch.project_of],
+            f.innovations,
+            f.knowledge,
+            f.is_sme,
+            f.follower,
+            b.knowledge_gain_project,
+        )
+        c.innovations_sme += int(sme)
+        c.innovations_follower += int(follower)
+        ended, finished, succeeded = org_results(batch.org, success, len(model.orgs))
+        for j, n, won in zip(ended.tolist(), finished.tolist(), succeeded.tolist(), strict=True):
             org = model.orgs[j]
             org.projects_finished += n
-            org.projects_succeeded += int(won)
+            org.projects_succeeded += won
+
+
+@compiled
+def credit_successes(
+    rows: np.ndarray,
+    won: np.ndarray,
+    innovations: np.ndarray,
+    knowledge: np.ndarray,
+    is_sme: np.ndarray,
+    follower: np.ndarray,
+    gain: float,
+) -> tuple[int, int]:
+    """Credit the firms ``rows[won]`` (a firm once per project) with an innovation and ``gain`` knowledge.
+
+    Every firm's knowledge grows by ``gain`` x its successful projects (zero for most); returns the
+    innovations of SMEs and of followers.
+    """
+    n = len(innovations)
+    times = np.zeros(n, dtype=np.int64)
+    for p in range(len(rows)):
+        if won[p]:
+            times[rows[p]] += 1
+    sme = fol = 0
+    for i in range(n):
+        innovations[i] += times[i]
+        if is_sme[i]:
+            sme += times[i]
+        if follower[i]:
+            fol += times[i]
+        knowledge[i] += gain * times[i]
+    return sme, fol
+
+
+@compiled
+def org_results(
+    org: np.ndarray, success: np.ndarray, n_orgs: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The organisations of the projects ``org`` (-1: none), ascending, their projects and the successes.
+
+    Returns ``(ended, finished, succeeded)``; ``success`` is each project's outcome.
+    """
+    finished = np.zeros(n_orgs, dtype=np.int64)
+    succeeded = np.zeros(n_orgs, dtype=np.int64)
+    for p in range(len(org)):
+        if org[p] >= 0:
+            finished[org[p]] += 1
+            if success[p]:
+                succeeded[org[p]] += 1
+    count = 0
+    for j in range(n_orgs):
+        if finished[j] > 0:
+            count += 1
+    ended = np.empty(count, dtype=np.int64)
+    k = 0
+    for j in range(n_orgs):
+        if finished[j] > 0:
+            ended[k] = j
+            k += 1
+    return ended, finished[ended], succeeded[ended]
 
 
 def vis_call(model: ClusterPolicyModel) -> None:
