@@ -18,6 +18,7 @@ import numpy as np
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agents import SPEARHEAD, Application, KnowledgeInstitution
 from clusterpolicy.model.compiled import compiled
+from clusterpolicy.model.kernels import pairwise_sum
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -31,8 +32,11 @@ _EPS = 1e-6
 
 
 def rank_order(score: np.ndarray) -> np.ndarray:
-    """Indices by descending score; ties broken by the lower index (deterministic)."""
-    return np.lexsort((np.arange(len(score)), -np.asarray(score, dtype=float)))
+    """Indices by descending score; ties broken by the lower index (deterministic).
+
+    A stable sort of the negated scores (equal scores keep their order).
+    """
+    return np.argsort(-np.asarray(score, dtype=float), kind="stable")
 
 
 def fund_in_rank_order(score: np.ndarray, request: np.ndarray, pot: float) -> np.ndarray:
@@ -51,15 +55,33 @@ def fund_in_rank_order(score: np.ndarray, request: np.ndarray, pot: float) -> np
         Boolean mask of funded proposals.
     """
     request = np.asarray(request, dtype=float)
-    funded = np.zeros(len(request), dtype=bool)
     if len(request) == 0 or pot <= 0:
+        return np.zeros(len(request), dtype=bool)
+    return fund_in_order(rank_order(score), request, float(pot), _EPS)
+
+
+@compiled
+def fund_in_order(order: np.ndarray, request: np.ndarray, pot: float, eps: float) -> np.ndarray:
+    """:func:`fund_in_rank_order` of the proposals ``order`` (indices into ``request``, in rank order).
+
+    Returns a mask over ``request`` (the proposals not in ``order`` are not funded; none when ``pot`` is
+    not positive). The prefix that
+    fits as a block (within ``eps``) is funded (:func:`block_that_fits`), then one by one, skipping what
+    does not fit (:func:`fund_the_rest`), from the money the block leaves (its requests summed as
+    ``numpy.sum`` sums them, :func:`~clusterpolicy.model.kernels.pairwise_sum`).
+    """
+    funded = np.zeros(len(request), dtype=np.bool_)
+    if len(order) == 0 or pot <= 0:
         return funded
-    order = rank_order(score)
-    req = request[order]
-    # the prefix that fits as a block, then one by one (skipping what does not fit)
-    k = block_that_fits(req, pot + _EPS)
-    left = pot - float(req[:k].sum())
-    funded[order] = fund_the_rest(req, k, left, _EPS)
+    req = np.empty(len(order))
+    for j in range(len(order)):
+        req[j] = request[order[j]]
+    k = block_that_fits(req, pot + eps)
+    left = pot - pairwise_sum(req[:k])
+    take = fund_the_rest(req, k, left, eps)
+    for j in range(len(order)):
+        if take[j]:
+            funded[order[j]] = True
     return funded
 
 
@@ -275,9 +297,9 @@ def project_call(
     n = len(kind)
     privileged = float(min(max(privileged, 0.0), envelope))
     cluster = eligible & (kind == CLUSTER)
-    priv = np.zeros(n, dtype=bool)
-    opn = np.zeros(n, dtype=bool)
     idle = released = 0.0
+    # each pot ranks its candidates as all proposals are ranked (a subset keeps the order, ties too)
+    order = rank_order(score)
     if mode == "bonus":
         cand = np.flatnonzero(eligible)
         adjusted = score[cand] + bonus * (kind[cand] == CLUSTER)
@@ -286,8 +308,7 @@ def project_call(
         priv = won & cluster
         opn = won & ~cluster
     else:
-        cand = np.flatnonzero(cluster)
-        priv[cand] = fund_in_rank_order(score[cand], request[cand], privileged)
+        priv = fund_in_order(order[cluster[order]], request, privileged, _EPS)
         spent = float(request[priv].sum())
         if mode == "reserve":
             open_pot = envelope - privileged
@@ -297,13 +318,10 @@ def project_call(
             released = privileged - spent
         else:  # priority: the rest of one pot
             open_pot = envelope - spent
-        cand = np.flatnonzero(eligible & ~priv)
-        opn[cand] = fund_in_rank_order(score[cand], request[cand], open_pot)
+        opn = fund_in_order(order[(eligible & ~priv)[order]], request, float(open_pot), _EPS)
     funded = priv | opn
     rejected = eligible & ~funded
-    merged = np.zeros(n, dtype=bool)
-    cand = np.flatnonzero(eligible)
-    merged[cand] = fund_in_rank_order(score[cand], request[cand], envelope)
+    merged = fund_in_order(order[eligible[order]], request, float(envelope), _EPS)
     crowded = rejected & (kind != CLUSTER) & merged
     return CallOutcome(funded, priv, opn, rejected, crowded, idle, released)
 

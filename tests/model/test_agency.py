@@ -9,8 +9,10 @@ from clusterpolicy.model.agency import (
     CLUSTER,
     IBN_PROJECT,
     INDIVIDUAL,
+    fund_in_order,
     fund_in_rank_order,
     project_call,
+    rank_order,
     select,
 )
 from clusterpolicy.model.agents import Application
@@ -43,6 +45,28 @@ def test_a_smaller_proposal_below_one_that_does_not_fit_is_funded():
 def test_ties_are_broken_by_the_lower_index():
     funded = fund_in_rank_order(np.array([1.0, 1.0, 1.0]), np.array([1.0, 1.0, 1.0]), pot=2.0)
     assert funded.tolist() == [True, True, False]
+
+
+def test_rank_order_is_by_descending_score_then_index():
+    score = np.array([0.5, 0.9, 0.5, np.nan, 0.9, 0.1])
+    assert rank_order(score).tolist() == [1, 4, 0, 2, 5, 3]  # a missing score ranks last
+    key = sorted(range(6), key=lambda i: (-score[i] if score[i] == score[i] else np.inf, i))
+    assert rank_order(score).tolist() == key
+
+
+def test_funding_a_subset_in_order_is_funding_it_alone():
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        n = int(rng.integers(1, 40))
+        score, request = np.round(rng.random(n), 1), rng.uniform(1.0, 10.0, n)
+        subset = rng.random(n) < 0.6
+        order = rank_order(score)
+        pot = float(rng.uniform(0.0, 60.0))
+        got = fund_in_order(order[subset[order]], request, pot, 1e-6)
+        alone = np.zeros(n, dtype=bool)
+        alone[subset] = fund_in_rank_order(score[subset], request[subset], pot)
+        assert got.tolist() == alone.tolist()
+    assert not fund_in_order(np.arange(3), np.ones(3), 0.0, 1e-6).any()
 
 
 KIND4 = np.array([CLUSTER, CLUSTER, INDIVIDUAL, IBN_PROJECT])

@@ -178,3 +178,179 @@ def test_the_neighbours_of_a_node_are_its_links_other_ends():
     got = {(int(o), int(p)) for o, p in zip(owner, partner, strict=True)}
     assert got == {(0, 0), (0, 1), (0, 9), (2, 3), (2, 9)}
     assert adj.indptr[-1] == 2 * len(pairs)
+
+
+def test_add_links_merges_the_new_codes_once_and_keeps_the_array_when_none_is_new():
+    rng = np.random.default_rng(3)
+    codes = np.unique(rng.integers(0, 500, size=200))
+    new = rng.integers(0, 600, size=300)  # repeats, and codes there already
+    assert np.array_equal(projects.add_links(codes, new), np.union1d(codes, new))
+    assert projects.add_links(codes, codes[:5][::-1]) is codes
+    assert projects.add_links(codes, np.empty(0, dtype=np.int64)) is codes
+    assert np.array_equal(projects.add_links(np.empty(0, dtype=np.int64), new), np.unique(new))
+
+
+def test_the_member_pool_is_each_organisations_rows_in_order():
+    member_org = np.array([2, 0, 2, 5, 0, 2, 3], dtype=np.int64)
+    take, start = projects.member_pool(member_org, np.array([2, 4, 0], dtype=np.int64))
+    assert take.tolist() == [0, 2, 5, 1, 4]
+    assert start.tolist() == [0, 3, 3, 5]
+
+
+def test_leads_are_drawn_by_weight_in_their_segment_and_grouped():
+    rng = np.random.default_rng(4)
+    w = rng.random(12) + 0.5
+    lo = np.array([0, 0, 5, 5, 5, 9], dtype=np.int64)
+    hi = np.array([5, 5, 9, 9, 9, 12], dtype=np.int64)
+    owner = np.array([0, 0, 1, 1, 1, 2], dtype=np.int64)
+    u = rng.random(6)
+    lead, group, leads, lead_owner = projects.draw_leads(w, lo, hi, owner, u)
+    cw = np.cumsum(w)
+    below = np.where(lo > 0, cw[np.maximum(lo - 1, 0)], 0.0)
+    expected = np.clip(np.searchsorted(cw, below + u * (cw[hi - 1] - below), side="right"), lo, hi - 1)
+    assert lead.tolist() == expected.tolist()
+    unique, inverse = np.unique(expected, return_inverse=True)
+    assert leads.tolist() == unique.tolist() and group.tolist() == inverse.tolist()
+    assert lead_owner.tolist() == [int(owner[lead == j][0]) for j in unique]
+
+
+def test_past_partners_are_the_leads_partners_in_its_organisation():
+    slot = np.full((3, 6), -1, dtype=np.int32)
+    slot[1, [0, 2, 4]] = [0, 1, 2]  # organisation 1: firms 0, 2, 4 (membership rows 0, 1, 2)
+    slot[2, [1, 2]] = [3, 4]  # organisation 2: firms 1, 2
+    take = np.array([3, 4, 0, 1, 2], dtype=np.int64)  # the pool: organisation 2, then 1
+    of_lead = np.array([0, 0, 0, 1, 1], dtype=np.int64)
+    partner = np.array([2, 4, 9, 1, 2], dtype=np.int64)  # firm 9 is outside the table
+    lead_org = np.array([1, 2], dtype=np.int64)
+    owner, position = projects.past_partners(of_lead, partner, lead_org, slot, take, 5)
+    assert owner.tolist() == [0, 0, 1, 1]
+    assert position.tolist() == [3, 4, 0, 1]
+
+
+def test_consortium_sums_are_numpys_row_sums():
+    rng = np.random.default_rng(6)
+    pool = rng.integers(0, 50, size=40)
+    w = rng.lognormal(0.0, 2.0, 40)
+    cap, know, rd = rng.random(50), rng.lognormal(0.0, 3.0, 50), rng.lognormal(10.0, 2.0, 50)
+    sizes = rng.integers(1, 13, size=30)
+    picks = np.full((30, 12), -1, dtype=np.int64)
+    for i, k in enumerate(sizes):
+        picks[i, :k] = rng.choice(40, size=k, replace=False)
+    rows, shares, start, c, kn, capacity = projects.consortium_sums(picks, sizes, pool, w, cap, know, rd, 0.7)
+    inside = picks >= 0
+    firms = pool[np.maximum(picks, 0)]
+    share_w = np.where(inside, w[np.maximum(picks, 0)], 0.0)
+    assert np.array_equal(rows, firms[inside])
+    assert np.array_equal(shares, (share_w / share_w.sum(axis=1)[:, None])[inside])
+    assert np.array_equal(start, np.concatenate(([0], np.cumsum(sizes))))
+    assert np.array_equal(c, np.where(inside, cap[firms], 0.0).sum(axis=1) / sizes)
+    assert np.array_equal(kn, np.where(inside, know[firms], 0.0).sum(axis=1) / sizes)
+    assert np.array_equal(capacity, np.where(inside, 0.7 * rd[firms], 0.0).sum(axis=1))
+
+
+def test_row_sum_is_numpys_sum():
+    rng = np.random.default_rng(8)
+    for n in (0, 1, 7, 8, 9, 100, 128, 129, 1000):
+        a = rng.lognormal(0.0, 3.0, n) * rng.choice([-1.0, 1.0], n)
+        assert projects.row_sum(a) == a.sum()
+    assert not np.signbit(projects.row_sum(np.full(9, -0.0)))
+
+
+def test_individual_proposals_follow_the_grant_rules():
+    rng = np.random.default_rng(9)
+    n = 2000
+    u, noise = rng.random(n), rng.standard_normal(n)
+    sme, follower = rng.random(n) < 0.8, rng.random(n) < 0.3
+    rd, capability, knowledge = rng.lognormal(12.0, 2.0, n), rng.random(n), rng.random(n)
+    rules = projects.IndividualRules(0.3, 0.6, 0.5, 0.4, 0.45, 0.25, 2e6, 2.5e4, 0.1, 0.2, 0.45, 0.9)
+    rows, request, quality, eligible, private = projects.individual_proposals(
+        u, noise, sme, follower, rd, capability, knowledge, rules
+    )
+    p = np.where(sme, 0.3, 0.6)
+    p = np.where(follower, p * 0.5, p)
+    cost = 0.4 * rd
+    grant = np.minimum(np.where(sme, 0.45, 0.25) * cost, 2e6)
+    expected = np.flatnonzero((u < p) & (grant >= 2.5e4) & (grant > 0))
+    q = capability[expected] + 0.1 * knowledge[expected] + 0.2 * noise[expected]
+    assert np.array_equal(rows, expected) and np.array_equal(request, grant[expected])
+    assert np.array_equal(quality, q)
+    assert np.array_equal(private, cost[expected] - grant[expected])
+    assert np.array_equal(eligible, (q >= 0.45) & (cost[expected] - grant[expected] <= 0.9 * rd[expected]))
+    assert 0 < eligible.sum() < len(rows) < n
+
+
+def test_successes_credit_each_firm_once_per_successful_project():
+    rows = np.array([3, 1, 3, 0, 3], dtype=np.int64)
+    won = np.array([True, True, True, False, False])
+    innovations = np.zeros(5, dtype=np.int64)
+    knowledge = np.array([0.5, 0.25, 0.0, 1.0, 2.0])
+    sme = np.array([True, False, True, True, False])
+    follower = np.array([False, False, False, True, False])
+    counts = projects.credit_successes(rows, won, innovations, knowledge, sme, follower, 0.1)
+    assert innovations.tolist() == [0, 1, 0, 2, 0]
+    assert knowledge.tolist() == [0.5, 0.25 + 0.1 * 1, 0.0, 1.0 + 0.1 * 2, 2.0]
+    assert tuple(counts) == (2, 2)
+
+
+def test_org_results_count_each_organisations_projects_and_successes():
+    org = np.array([-1, 4, 1, 4, 4, -1], dtype=np.int64)
+    success = np.array([True, True, False, False, True, True])
+    ended, finished, succeeded = projects.org_results(org, success, 6)
+    assert ended.tolist() == [1, 4] and finished.tolist() == [1, 3] and succeeded.tolist() == [0, 2]
+
+
+def test_firm_payments_list_the_individual_firms_then_the_consortia():
+    individual_rows = np.array([10, 11, 12], dtype=np.int64)
+    request = np.array([1.0, 2.0, 3.0, 9.0, 9.0])  # three individual proposals, two consortia
+    start = np.array([0, 2, 5], dtype=np.int64)
+    rows = np.array([20, 21, 30, 31, 32], dtype=np.int64)
+    shares = np.array([0.75, 0.25, 0.5, 0.25, 0.25])
+    out_rows, amounts, project, out_start = projects.firm_payments(
+        individual_rows,
+        request,
+        np.array([0, 2], dtype=np.int64),
+        start,
+        rows,
+        shares,
+        np.array([1], dtype=np.int64),
+        np.array([8.0]),
+    )
+    assert out_rows.tolist() == [10, 12, 30, 31, 32]
+    assert amounts.tolist() == [1.0, 3.0, 4.0, 2.0, 2.0]
+    assert project.tolist() == [0, 1, 2, 2, 2]
+    assert out_start.tolist() == [0, 3]
+
+
+def test_the_call_tally_is_the_masked_sums_and_counts():
+    from clusterpolicy.model.agency import CLUSTER, IBN_PROJECT, INDIVIDUAL, project_call
+
+    rng = np.random.default_rng(10)
+    n = 400
+    kind = rng.choice([INDIVIDUAL, CLUSTER, IBN_PROJECT], size=n)
+    request = rng.lognormal(12.0, 1.0, n)
+    out = project_call(kind, request, rng.random(n), rng.random(n) < 0.8, 0.3 * request.sum(), 5e6, "reserve")
+    spend, counts, funded = projects.call_tally(
+        kind,
+        request,
+        out.funded,
+        out.funded_privileged,
+        out.funded_open,
+        out.rejected_budget,
+        out.crowded_out,
+    )
+    cluster = kind == CLUSTER
+    assert spend.tolist() == [
+        request[out.funded_privileged].sum(),
+        request[out.funded & cluster].sum(),
+        request[out.funded_open].sum(),
+    ]
+    assert counts.tolist() == [
+        out.funded_privileged.sum(),
+        (out.funded_open & cluster).sum(),
+        (out.funded & (kind == INDIVIDUAL)).sum(),
+        (out.funded & (kind == IBN_PROJECT)).sum(),
+        out.rejected_budget.sum(),
+        out.crowded_out.sum(),
+    ]
+    assert funded.tolist() == np.flatnonzero(out.funded).tolist()
+    assert min(counts[:5]) > 0

@@ -16,7 +16,7 @@ centres propose projects for groups of SMEs of a domain, followers included.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -28,10 +28,12 @@ from clusterpolicy.model.agency import (
     Consortia,
     Proposals,
     fund_in_rank_order,
+    positions_of,
     project_call,
 )
 from clusterpolicy.model.agents import IBN, KIND_CODE, ProjectBatch
 from clusterpolicy.model.compiled import compiled
+from clusterpolicy.model.kernels import _block_sum, pairwise_sum
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -77,19 +79,84 @@ def project_call_round(model: ClusterPolicyModel) -> None:
     a, c = model.agency, model.counters
     a.reserved_idle += out.idle
     a.reserved_idle_last_call = out.idle
-    kind = props.kind
     c.reserved_released += out.released
-    c.privileged_project_spend += float(props.request[out.funded_privileged].sum())
-    c.cluster_project_spend += float(props.request[out.funded & (kind == CLUSTER)].sum())
-    c.open_project_spend += float(props.request[out.funded_open].sum())
-    c.projects_privileged_funded += int(out.funded_privileged.sum())
-    c.projects_cluster_open_funded += int((out.funded_open & (kind == CLUSTER)).sum())
-    c.projects_individual_funded += int((out.funded & (kind == INDIVIDUAL)).sum())
-    c.projects_ibn_funded += int((out.funded & (kind == IBN_PROJECT)).sum())
-    c.proposals_rejected_budget += int(out.rejected_budget.sum())
-    c.proposals_crowded_out += int(out.crowded_out.sum())
-    model.firms_funded_last_call = int((out.funded & (kind == INDIVIDUAL)).sum())
-    fund(model, props, np.flatnonzero(out.funded))
+    spend, counts, funded = call_tally(
+        props.kind,
+        props.request,
+        out.funded,
+        out.funded_privileged,
+        out.funded_open,
+        out.rejected_budget,
+        out.crowded_out,
+    )
+    privileged_spend, cluster_spend, open_spend = spend.tolist()
+    c.privileged_project_spend += privileged_spend
+    c.cluster_project_spend += cluster_spend
+    c.open_project_spend += open_spend
+    privileged, cluster_open, individual, ibn, rejected, crowded = counts.tolist()
+    c.projects_privileged_funded += privileged
+    c.projects_cluster_open_funded += cluster_open
+    c.projects_individual_funded += individual
+    c.projects_ibn_funded += ibn
+    c.proposals_rejected_budget += rejected
+    c.proposals_crowded_out += crowded
+    model.firms_funded_last_call = individual
+    fund(model, props, funded)
+
+
+@compiled
+def call_tally(
+    kind: np.ndarray,
+    request: np.ndarray,
+    funded: np.ndarray,
+    privileged: np.ndarray,
+    open_pot: np.ndarray,
+    rejected: np.ndarray,
+    crowded: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What a project call funded (masks of :class:`~clusterpolicy.model.agency.CallOutcome`).
+
+    Returns ``(spend, counts, funded_at)``: ``spend`` is the grants of the proposals funded through the
+    privilege, of the spearhead-cluster proposals funded, and of those funded in open competition, each
+    summed as ``numpy.sum`` sums them (:func:`~clusterpolicy.model.kernels.pairwise_sum`); ``counts`` the
+    proposals funded through the privilege, spearhead-cluster proposals funded in open competition,
+    individual and IBN proposals funded, proposals rejected for lack of budget, and crowded out;
+    ``funded_at`` the funded proposals, ascending.
+    """
+    n = len(kind)
+    spent_p, spent_c, spent_o = np.empty(n), np.empty(n), np.empty(n)
+    funded_at = np.empty(n, dtype=np.int64)
+    counts = np.zeros(6, dtype=np.int64)
+    n_p = n_c = n_o = n_f = 0
+    for i in range(n):
+        if privileged[i]:
+            spent_p[n_p] = request[i]
+            n_p += 1
+        if funded[i] and kind[i] == CLUSTER:
+            spent_c[n_c] = request[i]
+            n_c += 1
+        if open_pot[i]:
+            spent_o[n_o] = request[i]
+            n_o += 1
+            if kind[i] == CLUSTER:
+                counts[1] += 1
+        if funded[i]:
+            funded_at[n_f] = i
+            n_f += 1
+            if kind[i] == INDIVIDUAL:
+                counts[2] += 1
+            elif kind[i] == IBN_PROJECT:
+                counts[3] += 1
+        if rejected[i]:
+            counts[4] += 1
+        if crowded[i]:
+            counts[5] += 1
+    counts[0] = n_p
+    spend = np.empty(3)
+    spend[0] = pairwise_sum(spent_p[:n_p])
+    spend[1] = pairwise_sum(spent_c[:n_c])
+    spend[2] = pairwise_sum(spent_o[:n_o])
+    return spend, counts, funded_at[:n_f]
 
 
 def proposals(model: ClusterPolicyModel) -> Proposals:
@@ -101,19 +168,30 @@ def proposals(model: ClusterPolicyModel) -> Proposals:
         ki.projects_this_year = 0
     u = rng.random(f.n)
     noise = rng.standard_normal(f.n)
-    p = np.where(f.is_sme, b.propose_prob_sme, b.propose_prob_large)
-    p = np.where(f.follower, p * b.follower_propose_factor, p)
-    cost_all = b.project_cost_share * f.own_rd
-    rate = np.where(f.is_sme, pol.grant_rate_sme, pol.grant_rate_large)
-    grant_all = np.minimum(rate * cost_all, pol.grant_max)
-    rows = np.flatnonzero((u < p) & (grant_all >= pol.grant_min) & (grant_all > 0))
-    request = grant_all[rows]
-    quality = (
-        f.capability[rows] + b.knowledge_quality_weight * f.knowledge[rows] + b.proposal_noise * noise[rows]
-    )
     years = b.project_quarters / 4.0
-    affordable = cost_all[rows] - request <= b.max_rd_share_private * years * f.own_rd[rows]
-    eligible = (quality >= b.min_proposal_quality) & affordable
+    rows, request, quality, eligible, private = individual_proposals(
+        u,
+        noise,
+        f.is_sme,
+        f.follower,
+        f.own_rd,
+        f.capability,
+        f.knowledge,
+        IndividualRules(
+            b.propose_prob_sme,
+            b.propose_prob_large,
+            b.follower_propose_factor,
+            b.project_cost_share,
+            pol.grant_rate_sme,
+            pol.grant_rate_large,
+            pol.grant_max,
+            pol.grant_min,
+            b.knowledge_quality_weight,
+            b.proposal_noise,
+            b.min_proposal_quality,
+            b.max_rd_share_private * years,
+        ),
+    )
     if model.policy_active:
         kinds, requested, scores, elig, consortia = consortium_proposals(model, rng)
     else:
@@ -131,8 +209,88 @@ def proposals(model: ClusterPolicyModel) -> Proposals:
         eligible=np.concatenate((eligible, elig)).astype(bool),
         individual_rows=rows,
         consortia=consortia,
-        private=np.concatenate((cost_all[rows] - request, pol.min_private_match * requested)),
+        private=np.concatenate((private, pol.min_private_match * requested)),
     )
+
+
+class IndividualRules(NamedTuple):
+    """The regular R&D grant's rules for individual proposals (see :func:`individual_proposals`).
+
+    Attributes:
+        prob_sme: chance that an SME proposes a project in a call (``propose_prob_sme``).
+        prob_large: the same for a large firm (``propose_prob_large``).
+        follower_factor: an innovation follower's chance as a multiple of an SME's.
+        cost_share: a project's cost as a share of the firm's yearly R&D.
+        rate_sme: grant rate of an SME's project.
+        rate_large: grant rate of a large firm's project.
+        grant_max: the largest grant (EUR).
+        grant_min: the smallest grant worth proposing (EUR).
+        knowledge_weight: weight of the firm's knowledge in a proposal's quality.
+        noise: weight of the assessment noise in a proposal's quality.
+        min_quality: the merit threshold.
+        private_years: years of own R&D that may pay the private part (``max_rd_share_private`` x the
+            project's years).
+    """
+
+    prob_sme: float
+    prob_large: float
+    follower_factor: float
+    cost_share: float
+    rate_sme: float
+    rate_large: float
+    grant_max: float
+    grant_min: float
+    knowledge_weight: float
+    noise: float
+    min_quality: float
+    private_years: float
+
+
+@compiled
+def individual_proposals(
+    u: np.ndarray,
+    noise: np.ndarray,
+    is_sme: np.ndarray,
+    follower: np.ndarray,
+    own_rd: np.ndarray,
+    capability: np.ndarray,
+    knowledge: np.ndarray,
+    rules: IndividualRules,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The individual proposals of a call: ``(rows, request, quality, eligible, private)``, firm after firm.
+
+    Firm ``i`` proposes when ``u[i]`` is below its chance (an SME's or a large firm's, times
+    ``follower_factor`` for a follower) and its grant -- its rate times the project's cost
+    (``cost_share`` x own R&D), at most ``grant_max`` -- is positive and at least ``grant_min``. The
+    proposal's quality is capability + ``knowledge_weight`` x knowledge + ``noise`` x ``noise[i]``; it is
+    eligible when that passes ``min_quality`` and its private part (cost less grant, also returned) is
+    at most ``private_years`` x own R&D.
+    """
+    n = len(u)
+    rows = np.empty(n, dtype=np.int64)
+    request = np.empty(n)
+    quality = np.empty(n)
+    eligible = np.empty(n, dtype=np.bool_)
+    private = np.empty(n)
+    k = 0
+    for i in range(n):
+        p = rules.prob_sme if is_sme[i] else rules.prob_large
+        if follower[i]:
+            p = p * rules.follower_factor
+        cost = rules.cost_share * own_rd[i]
+        grant = (rules.rate_sme if is_sme[i] else rules.rate_large) * cost
+        if grant > rules.grant_max:
+            grant = rules.grant_max
+        if not (u[i] < p and grant >= rules.grant_min and grant > 0):
+            continue
+        q = capability[i] + rules.knowledge_weight * knowledge[i] + rules.noise * noise[i]
+        rows[k] = i
+        request[k] = grant
+        quality[k] = q
+        private[k] = cost - grant
+        eligible[k] = q >= rules.min_quality and cost - grant <= rules.private_years * own_rd[i]
+        k += 1
+    return rows[:k], request[:k], quality[:k], eligible[:k], private[:k]
 
 
 def consortium_proposals(
@@ -192,52 +350,30 @@ def consortia(
         empty = np.empty(0)
         return Consortia.empty(), empty, empty, np.empty(0, dtype=bool)
     # the pool: the memberships of the proposing organisations, organisation after organisation
-    by_org = np.argsort(ms.org, kind="stable")
-    lo_o = np.searchsorted(ms.org[by_org], orgs)
-    hi_o = np.searchsorted(ms.org[by_org], orgs, side="right")
-    size_o = hi_o - lo_o
-    take = np.concatenate([by_org[a:z] for a, z in zip(lo_o, hi_o, strict=True)])
+    take, start_o = member_pool(ms.org, np.asarray(orgs, dtype=np.int64))
     pool = ms.firm[take]
-    start_o = np.concatenate(([0], np.cumsum(size_o)[:-1]))
     owner = np.repeat(np.arange(len(orgs)), counts)  # proposal -> position in orgs
-    lo, m = start_o[owner], size_o[owner]
-    hi = lo + m
+    lo, hi = start_o[owner], start_o[owner + 1]
     w = f.own_rd[pool] + 1.0
-    cw = np.cumsum(w)
-    below = np.where(lo > 0, cw[np.maximum(lo - 1, 0)], 0.0)
-    sizes = np.minimum(m, b.consortium_min_firms + rng.poisson(b.consortium_extra_firms, size=total))
-    lead = np.clip(
-        np.searchsorted(cw, below + rng.random(total) * (cw[hi - 1] - below), side="right"), lo, hi - 1
-    )
+    sizes = np.minimum(hi - lo, b.consortium_min_firms + rng.poisson(b.consortium_extra_firms, size=total))
     # the lead's past partners among the organisation's members: their weight is raised (one list per
     # lead, which leads several proposals of an organisation; a pool position is one organisation's)
-    is_lead = np.zeros(len(pool), dtype=bool)
-    is_lead[lead] = True
-    leads = np.flatnonzero(is_lead)  # np.unique(lead, return_inverse=True), for positions in the pool
-    group = (np.cumsum(is_lead) - 1)[lead]
+    lead, group, leads, lead_owner = draw_leads(w, lo, hi, owner, rng.random(total))
     known_owner = known_pos = np.empty(0, dtype=np.int64)
     if b.relational_weight > 0 and len(model.links):
         of_lead, partner = kernels.adjacency(model).pairs(pool[leads])
-        lead_org = np.repeat(orgs, size_o)[leads]
-        row = ms.index_of(partner, lead_org[of_lead])
-        at = np.full(len(ms), -1, dtype=np.int64)
-        at[take] = np.arange(len(take))
-        found = row >= 0
-        known_owner, known_pos = of_lead[found], at[row[found]]
+        known_owner, known_pos = past_partners(of_lead, partner, orgs[lead_owner], ms.slot, take, len(ms))
     picks = kernels.successive_sample(
         rng, w, lo, hi, lead, sizes, group, known_owner, known_pos, b.relational_weight
     )
-    in_cons = picks >= 0
-    safe = np.maximum(picks, 0)
-    firms = pool[safe]
     sigma = b.request_sigma
     requests = mean_grant[owner] * np.exp(sigma * rng.standard_normal(total) - sigma**2 / 2.0)
     noise = rng.standard_normal(total)
     u_ki, u_pick = rng.random(total), rng.random(total)
     rd_years = b.max_rd_share_private * b.project_quarters / 4.0
-    cap = np.where(in_cons, f.capability[firms], 0.0).sum(axis=1) / sizes
-    know = np.where(in_cons, f.knowledge[firms], 0.0).sum(axis=1) / sizes
-    capacity = np.where(in_cons, rd_years * f.own_rd[firms], 0.0).sum(axis=1)
+    rows, shares, start, cap, know, capacity = consortium_sums(
+        picks, sizes, pool, w, f.capability, f.knowledge, f.own_rd, rd_years
+    )
     t = model.org_table
     excellence = t.excellence[orgs][owner]
     quality = (
@@ -251,17 +387,191 @@ def consortia(
     if with_ki.any():
         ki_excellence = np.array([i.excellence for i in model.kis])
         quality[with_ki] += b.ki_quality_bonus * ki_excellence[ki[with_ki]]
-    share_w = np.where(in_cons, w[safe], 0.0)
-    shares = (share_w / share_w.sum(axis=1)[:, None])[in_cons]
-    cons = Consortia(
-        rows=firms[in_cons],
-        start=np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
-        shares=shares,
-        ki=ki,
-        org=orgs[owner].astype(np.int64),
-    )
+    cons = Consortia(rows=rows, start=start, shares=shares, ki=ki, org=orgs[owner].astype(np.int64))
     eligible = (capacity >= pol.min_private_match * requests) & (quality >= b.min_proposal_quality)
     return cons, requests, quality, eligible
+
+
+@compiled
+def member_pool(member_org: np.ndarray, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The membership rows of organisations ``orgs``, organisation after organisation, each in row order.
+
+    Returns ``(take, start)``: organisation ``orgs[j]``'s rows are ``take[start[j]:start[j + 1]]``
+    (``member_org`` is the organisation of each membership row).
+    """
+    n_orgs = 0
+    for r in range(len(member_org)):
+        n_orgs = max(n_orgs, member_org[r] + 1)
+    for j in range(len(orgs)):
+        n_orgs = max(n_orgs, orgs[j] + 1)
+    at = np.full(n_orgs, -1, dtype=np.int64)
+    for j in range(len(orgs)):
+        at[orgs[j]] = j
+    start = np.zeros(len(orgs) + 1, dtype=np.int64)
+    for r in range(len(member_org)):
+        j = at[member_org[r]]
+        if j >= 0:
+            start[j + 1] += 1
+    for j in range(len(orgs)):
+        start[j + 1] += start[j]
+    fill = start[:-1].copy()
+    take = np.empty(start[len(orgs)], dtype=np.int64)
+    for r in range(len(member_org)):
+        j = at[member_org[r]]
+        if j >= 0:
+            take[fill[j]] = r
+            fill[j] += 1
+    return take, start
+
+
+@compiled
+def draw_leads(
+    weights: np.ndarray, lo: np.ndarray, hi: np.ndarray, owner: np.ndarray, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each proposal's lead, drawn by weight in its segment ``weights[lo[i]:hi[i]]`` with ``u[i]``.
+
+    The lead is the position whose interval of the cumulative weights (summed from the first on) holds
+    the point the segment's start + ``u[i]`` x the segment's total. Returns ``(lead, group, leads,
+    lead_owner)``: the distinct leads ascending (``leads``), the index in them of each proposal's lead
+    (``group``) and, of each distinct lead, the ``owner`` of its proposals.
+    """
+    n_w, n = len(weights), len(lo)
+    cw = np.empty(n_w)
+    acc = 0.0
+    for j in range(n_w):
+        acc = acc + weights[j] if j else weights[j]
+        cw[j] = acc
+    lead = np.empty(n, dtype=np.int64)
+    is_lead = np.zeros(n_w, dtype=np.bool_)
+    for i in range(n):
+        below = cw[lo[i] - 1] if lo[i] > 0 else 0.0
+        x = below + u[i] * (cw[hi[i] - 1] - below)
+        a, z = 0, n_w  # the first position whose cumulative weight is above x
+        while a < z:
+            mid = (a + z) // 2
+            if x < cw[mid]:
+                z = mid
+            else:
+                a = mid + 1
+        lead[i] = min(max(a, lo[i]), hi[i] - 1)
+        is_lead[lead[i]] = True
+    rank = np.empty(n_w, dtype=np.int64)
+    count = 0
+    for j in range(n_w):
+        rank[j] = count
+        if is_lead[j]:
+            count += 1
+    leads = np.empty(count, dtype=np.int64)
+    lead_owner = np.empty(count, dtype=np.int64)
+    group = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        g = rank[lead[i]]
+        group[i] = g
+        leads[g] = lead[i]
+        lead_owner[g] = owner[i]
+    return lead, group, leads, lead_owner
+
+
+@compiled
+def past_partners(
+    of_lead: np.ndarray,
+    partner: np.ndarray,
+    lead_org: np.ndarray,
+    slot: np.ndarray,
+    take: np.ndarray,
+    n_members: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The past partners of each lead that are members of its organisation, as positions in the pool.
+
+    ``partner[e]`` is a past partner of lead ``of_lead[e]``, whose organisation is
+    ``lead_org[of_lead[e]]``; ``slot[org, firm]`` is a membership's row (-1: none; outside the table:
+    none) and the pool holds the rows ``take``. Returns ``(owner, position)`` of the partners that are
+    members, in the order of ``partner``.
+    """
+    at = np.full(n_members, -1, dtype=np.int64)
+    for p in range(len(take)):
+        at[take[p]] = p
+    rows, cols = slot.shape
+    owner = np.empty(len(partner), dtype=np.int64)
+    position = np.empty(len(partner), dtype=np.int64)
+    k = 0
+    for e in range(len(partner)):
+        org, firm = lead_org[of_lead[e]], partner[e]
+        row = slot[org, firm] if org < rows and firm < cols else -1
+        if row >= 0:
+            owner[k] = of_lead[e]
+            position[k] = at[row]
+            k += 1
+    return owner[:k], position[:k]
+
+
+@compiled
+def row_sum(a: np.ndarray) -> float:
+    """``a.sum()``: :func:`~clusterpolicy.model.kernels.pairwise_sum`, without its stack up to 128 values.
+
+    NumPy adds at most 128 values as one block (eight running sums), so this is that block's sum.
+    """
+    if len(a) <= 128:
+        return 0.0 + _block_sum(a, 0, len(a))
+    return pairwise_sum(a)
+
+
+@compiled
+def consortium_sums(
+    picks: np.ndarray,
+    sizes: np.ndarray,
+    pool: np.ndarray,
+    weights: np.ndarray,
+    capability: np.ndarray,
+    knowledge: np.ndarray,
+    own_rd: np.ndarray,
+    rd_years: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What the consortia ``picks`` bring: ``(rows, shares, start, cap, know, capacity)``.
+
+    ``picks`` are pool positions, -1 pads. ``rows``, ``shares`` (by ``weights``) and ``start`` are
+    :class:`Consortia`'s; ``cap`` and ``know`` are the partners' mean capability and knowledge (over
+    ``sizes``), ``capacity`` their ``rd_years`` x own R&D. Each consortium's sums are over its row of
+    ``picks``, pads as zeros, added as ``numpy.sum`` adds a row (:func:`row_sum`).
+    """
+    n, k = picks.shape
+    start = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        start[i + 1] = start[i] + sizes[i]
+    count = 0
+    for i in range(n):
+        for c in range(k):
+            if picks[i, c] >= 0:
+                count += 1
+    rows = np.empty(count, dtype=np.int64)
+    shares = np.empty(count)
+    cap, know, capacity = np.empty(n), np.empty(n), np.empty(n)
+    a, b, d, e = np.empty(k), np.empty(k), np.empty(k), np.empty(k)
+    at = 0
+    for i in range(n):
+        for c in range(k):
+            p = picks[i, c]
+            if p >= 0:
+                firm = pool[p]
+                a[c], b[c], d[c], e[c] = (
+                    capability[firm],
+                    knowledge[firm],
+                    rd_years * own_rd[firm],
+                    weights[p],
+                )
+            else:
+                a[c] = b[c] = d[c] = e[c] = 0.0
+        s_a, s_b, s_d, s_e = row_sum(a), row_sum(b), row_sum(d), row_sum(e)
+        cap[i] = s_a / sizes[i]
+        know[i] = s_b / sizes[i]
+        capacity[i] = s_d
+        for c in range(k):
+            p = picks[i, c]
+            if p >= 0:
+                rows[at] = pool[p]
+                shares[at] = e[c] / s_e
+                at += 1
+    return rows, shares, start, cap, know, capacity
 
 
 def choose_institutions(
@@ -363,16 +673,21 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     ki = cons.ki[chosen]
     ki_amount = np.where(ki >= 0, grant * b.ki_grant_share, 0.0)
     model.agency.pay_institutions(ki[ki >= 0], ki_amount[ki >= 0])
-    sizes = cons.sizes[chosen]
-    at = cons.members_of(chosen)
-    rows_a = np.concatenate((props.individual_rows[ind], cons.rows[at]))
-    amounts_a = np.concatenate((props.request[ind], np.repeat(grant - ki_amount, sizes) * cons.shares[at]))
+    rows_a, amounts_a, project_of, start = firm_payments(
+        props.individual_rows,
+        props.request,
+        ind,
+        cons.start,
+        cons.rows,
+        cons.shares,
+        chosen,
+        grant - ki_amount,
+    )
     org = cons.org[chosen]
     count = np.bincount(org, minlength=len(model.orgs))
     by_org = np.flatnonzero(count)
     for j, n in zip(by_org.tolist(), count[by_org].tolist(), strict=True):
         model.orgs[j].projects_funded += n
-    project_of = np.repeat(np.arange(len(funded)), np.concatenate((np.ones(len(ind), dtype=np.int64), sizes)))
     model.agency.pay_firms(rows_a, amounts_a)
     c = model.counters
     c.sme_participations += int(np.count_nonzero(f.is_sme[rows_a]))
@@ -382,9 +697,8 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
     if len(chosen):
         # every pair of a funded consortium, its institution included, is a collaboration link
         ki_node = np.array([i.node for i in model.kis] + [-1], dtype=np.int64)  # ki -1: the last, no node
-        start = np.concatenate(([0], np.cumsum(sizes)))
-        codes = kernels.group_pair_codes(cons.rows[at], start, ki_node[ki], model.n_nodes)
-        model.links = kernels.merge_sorted(model.links, codes)
+        codes = kernels.group_pair_codes(rows_a[len(ind) :], start, ki_node[ki], model.n_nodes)
+        model.links = add_links(model.links, codes)
     if len(funded):
         model.pending.append(
             ProjectBatch(
@@ -395,6 +709,93 @@ def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> Non
                 project_of=project_of,
             )
         )
+
+
+@compiled
+def firm_payments(
+    individual_rows: np.ndarray,
+    request: np.ndarray,
+    ind: np.ndarray,
+    start: np.ndarray,
+    rows: np.ndarray,
+    shares: np.ndarray,
+    chosen: np.ndarray,
+    firm_part: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The firms paid for the funded projects, what each is paid, and its project: one entry per firm.
+
+    First the individual proposals ``ind`` (firm ``individual_rows[p]``, paid its ``request[p]``), then
+    the firms of the consortia ``chosen`` (:class:`~clusterpolicy.model.agency.Consortia` ``start``,
+    ``rows``, ``shares``), each paid its share of its consortium's ``firm_part``. Returns ``(rows,
+    amounts, project, start)``: ``project`` numbers the funded projects in that order, and the chosen
+    consortia's firms are ``rows[len(ind) + start[c]:len(ind) + start[c + 1]]``.
+    """
+    at = positions_of(start, chosen)
+    n_ind = len(ind)
+    out_rows = np.empty(n_ind + len(at), dtype=np.int64)
+    amounts = np.empty(n_ind + len(at))
+    project = np.empty(n_ind + len(at), dtype=np.int64)
+    for j in range(n_ind):
+        out_rows[j] = individual_rows[ind[j]]
+        amounts[j] = request[ind[j]]
+        project[j] = j
+    out_start = np.zeros(len(chosen) + 1, dtype=np.int64)
+    k = 0
+    for c in range(len(chosen)):
+        out_start[c + 1] = out_start[c] + start[chosen[c] + 1] - start[chosen[c]]
+        while k < out_start[c + 1]:
+            p = at[k]
+            out_rows[n_ind + k] = rows[p]
+            amounts[n_ind + k] = firm_part[c] * shares[p]
+            project[n_ind + k] = n_ind + c
+            k += 1
+    return out_rows, amounts, project, out_start
+
+
+def add_links(links: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``np.union1d(links, codes)`` for sorted unique ``links``; ``links`` itself when no code is new.
+
+    Only the new codes are sorted; the merge is one pass (:func:`merge_new_codes`).
+    """
+    merged, n_new = merge_new_codes(np.asarray(links, dtype=np.int64), np.sort(codes))
+    return merged if n_new else links
+
+
+@compiled
+def merge_new_codes(links: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, int]:
+    """The sorted union of sorted unique ``links`` and sorted ``new`` (repeats allowed), and how many it adds.
+
+    When nothing is added the first result is a copy of ``links``.
+    """
+    n_links, n_codes = len(links), len(new)
+    count = 0
+    i = 0
+    for j in range(n_codes):
+        v = new[j]
+        if j > 0 and new[j - 1] == v:
+            continue
+        while i < n_links and links[i] < v:
+            i += 1
+        if i == n_links or links[i] != v:
+            count += 1
+    out = np.empty(n_links + count, dtype=np.int64)
+    i = at = 0
+    for j in range(n_codes):
+        v = new[j]
+        if j > 0 and new[j - 1] == v:
+            continue
+        while i < n_links and links[i] < v:
+            out[at] = links[i]
+            at += 1
+            i += 1
+        if i == n_links or links[i] != v:
+            out[at] = v
+            at += 1
+    while i < n_links:
+        out[at] = links[i]
+        at += 1
+        i += 1
+    return out, count
 
 
 def add_subsidy(
@@ -424,23 +825,81 @@ def resolve_projects(model: ClusterPolicyModel) -> None:
         p_success = 1.0 - np.exp(-b.project_success_rate * np.maximum(batch.quality, 0.0))
         success = rng.random(len(batch.quality)) < p_success
         batch.succeeded = success
-        won = batch.firm_rows[success[batch.project_of]]
-        times = np.bincount(won, minlength=f.n)
-        f.innovations += times
-        c.innovations_sme += int(times[f.is_sme].sum())
-        c.innovations_follower += int(times[f.follower].sum())
-        f.knowledge += b.knowledge_gain_project * times
-        by_org = batch.org >= 0
-        orgs = batch.org[by_org]
-        finished = np.bincount(orgs, minlength=len(model.orgs))
-        succeeded = np.bincount(orgs, weights=success[by_org], minlength=len(model.orgs))
-        ended = np.flatnonzero(finished)
-        for j, n, won in zip(
-            ended.tolist(), finished[ended].tolist(), succeeded[ended].tolist(), strict=True
-        ):
+        sme, follower = credit_successes(
+            batch.firm_rows,
+            success[batch.project_of],
+            f.innovations,
+            f.knowledge,
+            f.is_sme,
+            f.follower,
+            b.knowledge_gain_project,
+        )
+        c.innovations_sme += int(sme)
+        c.innovations_follower += int(follower)
+        ended, finished, succeeded = org_results(batch.org, success, len(model.orgs))
+        for j, n, won in zip(ended.tolist(), finished.tolist(), succeeded.tolist(), strict=True):
             org = model.orgs[j]
             org.projects_finished += n
-            org.projects_succeeded += int(won)
+            org.projects_succeeded += won
+
+
+@compiled
+def credit_successes(
+    rows: np.ndarray,
+    won: np.ndarray,
+    innovations: np.ndarray,
+    knowledge: np.ndarray,
+    is_sme: np.ndarray,
+    follower: np.ndarray,
+    gain: float,
+) -> tuple[int, int]:
+    """Credit the firms ``rows[won]`` (a firm once per project) with an innovation and ``gain`` knowledge.
+
+    Every firm's knowledge grows by ``gain`` x its successful projects (zero for most); returns the
+    innovations of SMEs and of followers.
+    """
+    n = len(innovations)
+    times = np.zeros(n, dtype=np.int64)
+    for p in range(len(rows)):
+        if won[p]:
+            times[rows[p]] += 1
+    sme = fol = 0
+    for i in range(n):
+        innovations[i] += times[i]
+        if is_sme[i]:
+            sme += times[i]
+        if follower[i]:
+            fol += times[i]
+        knowledge[i] += gain * times[i]
+    return sme, fol
+
+
+@compiled
+def org_results(
+    org: np.ndarray, success: np.ndarray, n_orgs: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The organisations of the projects ``org`` (-1: none), ascending, their projects and the successes.
+
+    Returns ``(ended, finished, succeeded)``; ``success`` is each project's outcome.
+    """
+    finished = np.zeros(n_orgs, dtype=np.int64)
+    succeeded = np.zeros(n_orgs, dtype=np.int64)
+    for p in range(len(org)):
+        if org[p] >= 0:
+            finished[org[p]] += 1
+            if success[p]:
+                succeeded[org[p]] += 1
+    count = 0
+    for j in range(n_orgs):
+        if finished[j] > 0:
+            count += 1
+    ended = np.empty(count, dtype=np.int64)
+    k = 0
+    for j in range(n_orgs):
+        if finished[j] > 0:
+            ended[k] = j
+            k += 1
+    return ended, finished[ended], succeeded[ended]
 
 
 def vis_call(model: ClusterPolicyModel) -> None:
