@@ -499,15 +499,6 @@ def add_in_order(total: float, values: np.ndarray) -> float:
     return float(np.cumsum(np.concatenate(([total], values)))[-1])
 
 
-def merge_sorted(codes: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """``np.union1d(codes, new)`` for sorted unique ``codes``: only the new values are sorted."""
-    new = np.unique(new)
-    if len(codes):
-        at = np.minimum(np.searchsorted(codes, new), len(codes) - 1)
-        new = new[codes[at] != new]
-    return np.insert(codes, np.searchsorted(codes, new), new) if len(new) else codes
-
-
 @compiled
 def _block_sum(a: np.ndarray, lo: int, n: int) -> float:
     """NumPy's sum of ``a[lo:lo + n]``, n <= 128: eight running sums (left to right below 8)."""
@@ -547,6 +538,8 @@ def pairwise_sum(a: np.ndarray) -> float:
     cache does not keep recursive functions). ``tests/model/test_compiled.py`` checks this against
     ``numpy.sum`` for many lengths.
     """
+    if len(a) <= 128:  # one block: no stack needed
+        return 0.0 + _block_sum(a, 0, len(a))
     depth = 2 * 64 + 2  # each split halves the length
     lo_s = np.empty(depth, dtype=np.int64)
     n_s = np.empty(depth, dtype=np.int64)

@@ -140,15 +140,15 @@ def test_adding_in_order_rounds_as_a_loop_does_not_as_a_pairwise_sum():
 
 
 def test_new_links_are_merged_into_the_sorted_codes_once():
-    from clusterpolicy.model.kernels import merge_sorted
+    from clusterpolicy.model.phases.projects import add_links
 
     rng = np.random.default_rng(3)
     codes = np.unique(rng.integers(0, 500, size=200))
     new = rng.integers(0, 600, size=300)  # repeats, and codes there already
-    merged = merge_sorted(codes, new)
+    merged = add_links(codes, new)
     assert np.array_equal(merged, np.union1d(codes, new))
-    assert merge_sorted(codes, codes[:5]) is codes
-    assert np.array_equal(merge_sorted(np.empty(0, dtype=np.int64), new), np.unique(new))
+    assert add_links(codes, codes[:5]) is codes  # nothing new: the same array (the network stays cached)
+    assert np.array_equal(add_links(np.empty(0, dtype=np.int64), new), np.unique(new))
 
 
 def test_pair_codes_of_groups_are_every_pair_once_per_group():
