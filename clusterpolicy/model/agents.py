@@ -114,12 +114,13 @@ class OrgTable:
         ledger_*: the columns of its :class:`OrgLedger`.
     """
 
+    # the columns by type besides kind, domain, anchor and niche (the agent's attribute is mirrored here,
+    # see _MIRRORED, or a view of this column, OrgColumn)
     BOOL = ("alive", "recognised", "supported", "societal", "ever_recognised")
     FLOAT = ("excellence", "excellence_base", "activity", "unit_fee", "budget_target")
     INT = ("unviable_years", "created_at")
-    # quarters, NEVER for none
-    QUARTERS = ("pact_until", "deposit_deadline", "support_until", "recognised_at")
-    # held in the table only: the agent's attribute is a view (OrgColumn)
+    QUARTERS = ("pact_until", "deposit_deadline", "support_until", "recognised_at")  # NEVER for none
+    # money, held in the table only (OrgColumn)
     MONEY = (
         "cash",
         "grant_annual",

@@ -165,7 +165,7 @@ def test_moved_excellence_is_the_numpy_formula() -> None:
     assert np.array_equal(want, got)
 
 
-def test_year_starts_deadlines_and_sunsets_are_found_as_numpy_finds_them() -> None:
+def test_year_starts_deposits_and_sunsets_are_found_as_numpy_finds_them() -> None:
     m = ClusterPolicyModel(small(), rng=2)
     for _ in range(9):
         m.step()
@@ -177,8 +177,14 @@ def test_year_starts_deadlines_and_sunsets_are_found_as_numpy_finds_them() -> No
         assert np.array_equal(starting, want)
         for k, j in enumerate(want):
             assert np.array_equal(rows[bounds[k] : bounds[k + 1]], np.flatnonzero(ms.org == j))
-        due = cofinancing.deposits_due(t.alive[:n], t.deposit_deadline[:n], now)
-        assert np.array_equal(due, np.flatnonzero(t.alive[:n] & (t.deposit_deadline[:n] == now)))
+        deadline = t.deposit_deadline[:n].copy()
+        cash = (t.reserves_at_year_start[:n], t.year_cash_fees[:n], t.deposit_required[:n])
+        short = cofinancing.deposits_checked(t.alive[:n], deadline, now, *cash, 0.9)
+        due = t.alive[:n] & (t.deposit_deadline[:n] == now)
+        deposited = t.reserves_at_year_start[:n] + t.year_cash_fees[:n]
+        want = due & (deposited < 0.9 * t.deposit_required[:n] - 1e-6)
+        assert np.array_equal(short, np.flatnonzero(want))
+        assert (deadline[due] == NEVER).all() and np.array_equal(deadline[~due], t.deposit_deadline[:n][~due])
         orgs = np.arange(n)
         ending = cofinancing.support_ending(orgs, t.supported, t.support_until, now)
         until = t.support_until[:n]

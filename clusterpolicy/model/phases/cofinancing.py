@@ -41,6 +41,8 @@ from clusterpolicy.model.compiled import compiled
 
 #: EUR: rounding slack when a sum of dues is compared with a firm's cash (numerical, not behaviour)
 CASH_SLACK = 1e-9
+#: EUR: rounding slack when a deposit is compared with the deposit required (numerical, not behaviour)
+DEPOSIT_SLACK = 1e-6
 
 SPEARHEAD_CODE = KIND_CODE[SPEARHEAD]
 LEGACY_CODE = KIND_CODE[LEGACY]
@@ -326,8 +328,10 @@ def run(model: ClusterPolicyModel) -> None:
         c.private_in_kind_cofinancing,
     )
     c.private_cash_cofinancing, c.private_in_kind_cofinancing = float(private[0]), float(private[1])
-    for j in deposits_due(t.alive[: t.n], t.deposit_deadline[: t.n], model.t).tolist():
-        check_deposit(model, model.orgs[j])
+    due = (t.alive[: t.n], t.deposit_deadline[: t.n], model.t)
+    cash = (t.reserves_at_year_start, t.year_cash_fees, t.deposit_required)
+    for j in deposits_checked(*due, *cash, deposit_factor(model)).tolist():
+        lapse(model, model.orgs[j])
 
 
 @compiled
@@ -348,18 +352,6 @@ def year_starts(
             k += 1
     rows, bounds = rows_by_org(org, orgs[:k], len(alive))
     return orgs[:k], rows, bounds
-
-
-@compiled
-def deposits_due(alive: np.ndarray, deadline: np.ndarray, now: int) -> np.ndarray:
-    """The alive organisations whose deposit deadline is quarter ``now`` (in their order)."""
-    out = np.empty(len(alive), dtype=np.int64)
-    k = 0
-    for j in range(len(alive)):
-        if alive[j] and deadline[j] == now:
-            out[k] = j
-            k += 1
-    return out[:k]
 
 
 @compiled
@@ -883,21 +875,70 @@ def sunset(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
             org.sunset = SunsetRecord(ended=model.t, members=n, budget=last_budget, followup={})
 
 
-def check_deposit(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
-    """At the deadline: a deposit short of the requirement makes the grant lapse (``lapse_rule``)."""
+def deposit_factor(model: ClusterPolicyModel) -> float:
+    """The share of the required deposit that must be there: 1, or 1 - ``lapse_tolerance`` (discretionary)."""
     pol = model.p.policy
-    deposited = org.reserves_at_year_start + org.year_cash_fees
-    short = deposited < org.deposit_required - 1e-6
-    if pol.lapse_rule == "discretionary":
-        short = deposited < (1.0 - pol.lapse_tolerance) * org.deposit_required - 1e-6
+    return 1.0 - pol.lapse_tolerance if pol.lapse_rule == "discretionary" else 1.0
+
+
+@compiled
+def deposit_short(reserves: float, cash_fees: float, required: float, factor: float) -> bool:
+    """Whether a deposit is short of ``factor`` times the ``required`` one (:func:`deposit_factor`).
+
+    The deposit is the reserves at the year start plus the year's cash fees; short means below
+    ``factor x required`` less :data:`DEPOSIT_SLACK`.
+    """
+    return reserves + cash_fees < factor * required - DEPOSIT_SLACK
+
+
+@compiled
+def deposits_checked(
+    alive: np.ndarray,
+    deadline: np.ndarray,
+    now: int,
+    reserves: np.ndarray,
+    cash_fees: np.ndarray,
+    required: np.ndarray,
+    factor: float,
+) -> np.ndarray:
+    """The deposits due in quarter ``now`` are checked; returns the organisations whose deposit is short.
+
+    The alive organisations whose ``deadline`` is ``now`` have it cleared (:data:`NEVER`); those of
+    them whose deposit is short (:func:`deposit_short`) are returned, in their order.
+    """
+    short = np.empty(len(alive), dtype=np.int64)
+    k = 0
+    for j in range(len(alive)):
+        if alive[j] and deadline[j] == now:
+            deadline[j] = NEVER
+            if deposit_short(reserves[j], cash_fees[j], required[j], factor):
+                short[k] = j
+                k += 1
+    return short[:k]
+
+
+def check_deposit(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
+    """At the deadline: a deposit short of the requirement makes the grant lapse (``lapse_rule``).
+
+    (:func:`run` checks all deposits due at once, with :func:`deposits_checked`.)
+    """
+    t = model.org_table
+    j = org.index
     org.deposit_deadline = None
-    if short:
-        org.recognised = False
-        org.supported = False
-        org.lapsed = True
-        org.grant_annual = 0.0
-        model.counters.grants_lapsed += 1
-        org.note("grant lapsed: deposit short")
+    if deposit_short(
+        t.reserves_at_year_start[j], t.year_cash_fees[j], t.deposit_required[j], deposit_factor(model)
+    ):
+        lapse(model, org)
+
+
+def lapse(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
+    """The grant of ``org`` lapses: its deposit was short."""
+    org.recognised = False
+    org.supported = False
+    org.lapsed = True
+    org.grant_annual = 0.0
+    model.counters.grants_lapsed += 1
+    org.note("grant lapsed: deposit short")
 
 
 def end_organisation(
