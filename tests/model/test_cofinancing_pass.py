@@ -57,9 +57,10 @@ def reference_start(model, orgs, rows, bounds, drop):
     weight = np.array([weight_all[a:z].sum() for a, z in zip(starts, ends, strict=True)])
     share = np.array([cofinancing.year_share(model, org) for org in objs], dtype=float)
     kinds = cofinancing.kind_terms(model)
-    target, unit, money, grant, activity = cofinancing.plan_budgets(
-        code, count.astype(float), weight, share, *kinds
-    )
+    plans = [
+        cofinancing.plan_of(*x, *kinds) for x in zip(code, count.astype(float), weight, share, strict=True)
+    ]
+    target, unit, money, grant, activity = np.array(plans, dtype=float).T
     viable = money + grant >= kinds[0][code]
     going = np.ones(len(orgs), dtype=bool)
     for i, org in enumerate(objs):

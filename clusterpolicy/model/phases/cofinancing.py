@@ -195,48 +195,21 @@ def plan_budget(
     fees raise the rest in proportion to their fee weight (:func:`kernels.fee_weight`), up to the kind's
     highest fee. The grant is then the public share of what is actually raised (``share / (1 - share)``
     x member money, capped): members bring at least the rest, as the rule of co-financing says. What is
-    not raised is cut from the organisation's activity. (:func:`plan_budgets` for many.)
+    not raised is cut from the organisation's activity. (:func:`plan_of`, with the kinds' terms.)
     """
-    plans = plan_budgets(
-        np.array([KIND_CODE[kind]]),
-        np.array([n_members], dtype=float),
-        np.array([weight], dtype=float),
-        np.array([share], dtype=float),
-        *kind_terms(model),
+    rules = year_rules(model)
+    plan = plan_of(
+        KIND_CODE[kind],
+        float(n_members),
+        float(weight),
+        float(share),
+        rules.core,
+        rules.per_member,
+        rules.grant_cap,
+        rules.fee_cap,
     )
-    target, unit, money, grant, activity = (float(x[0]) for x in plans)
+    target, unit, money, grant, activity = (float(x) for x in plan)
     return YearPlan(target=target, unit_fee=unit, member_money=money, grant=grant, activity=activity)
-
-
-@compiled
-def plan_budgets(
-    code: np.ndarray,
-    n_members: np.ndarray,
-    weight: np.ndarray,
-    share: np.ndarray,
-    core: np.ndarray,
-    per_member: np.ndarray,
-    cap: np.ndarray,
-    fee_cap: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`plan_budget` of organisations of kind codes ``code`` (the kinds' terms from :func:`kind_terms`).
-
-    ``n_members``, ``weight`` and ``share`` are per organisation (``n_members`` as a float array).
-
-    Returns per organisation the budget at full activity, the unit fee, the member money, the grant and
-    the activity (the fields of :class:`YearPlan`).
-    """
-    n = len(code)
-    target = np.empty(n)
-    unit = np.empty(n)
-    money = np.empty(n)
-    grant = np.empty(n)
-    activity = np.empty(n)
-    for i in range(n):
-        target[i], unit[i], money[i], grant[i], activity[i] = plan_of(
-            code[i], n_members[i], weight[i], share[i], core, per_member, cap, fee_cap
-        )
-    return target, unit, money, grant, activity
 
 
 @compiled
@@ -250,7 +223,11 @@ def plan_of(
     cap: np.ndarray,
     fee_cap: np.ndarray,
 ) -> tuple[float, float, float, float, float]:
-    """:func:`plan_budget` of one organisation of kind code ``k`` (see :func:`plan_budgets`)."""
+    """:func:`plan_budget` of one organisation of kind code ``k`` (the kinds' terms from :func:`kind_terms`).
+
+    Returns the budget at full activity, the unit fee, the member money, the grant and the activity
+    (the fields of :class:`YearPlan`).
+    """
     target = core[k] + per_member[k] * n_members
     public = share * target
     if cap[k] < public:
