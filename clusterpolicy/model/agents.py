@@ -101,22 +101,26 @@ class OrgTable:
         kind: kind code (:data:`KIND_CODE`: 0 spearhead, 1 IBN, 2 legacy).
         domain: the organisation's domain.
         alive, recognised, supported, societal: as on :class:`ClusterOrganisation`.
-        excellence: excellence (not yet times ``societal_value_factor``).
-        activity: how fully it runs its services this year, in [0, 1].
-        unit_fee: this year's fee of an SME member (EUR/yr).
         anchor: quarter of the current agreement's start (project years run from it).
         pact_until: first quarter of privileged access (:data:`NEVER` for none).
         niche: ``niche[j, i]``: organisation ``j`` serves firm ``i``.
-        cash, grant_annual, cash_plan, credit_plan, member_money_plan, year_grants, year_cash_fees,
-            year_member_money, last_year_grants, last_year_member_money, deposit_deadline and
-            support_until (:data:`NEVER` for none), ever_recognised: the organisation's money and plans,
-            held here only (the agent's attributes read and write this row, see :class:`OrgColumn`).
+        excellence (not yet times ``societal_value_factor``), excellence_base, activity, unit_fee,
+            budget_target, unviable_years, created_at, recognised_at, cash, grant_annual, cash_plan,
+            credit_plan, member_money_plan, year_grants, year_cash_fees, year_member_money,
+            last_year_grants, last_year_member_money, reserves_at_year_start, deposit_required,
+            deposit_deadline and support_until (quarters: :data:`NEVER` for none), ever_recognised: as
+            on :class:`ClusterOrganisation`, held here only (the agent's attributes read and write this
+            row, see :class:`OrgColumn`).
         ledger_*: the columns of its :class:`OrgLedger`.
     """
 
+    # the columns by type besides kind, domain, anchor and niche (the agent's attribute is mirrored here,
+    # see _MIRRORED, or a view of this column, OrgColumn)
     BOOL = ("alive", "recognised", "supported", "societal", "ever_recognised")
-    FLOAT = ("excellence", "activity", "unit_fee")
-    # held in the table only: the agent's attribute is a view (OrgColumn)
+    FLOAT = ("excellence", "excellence_base", "activity", "unit_fee", "budget_target")
+    INT = ("unviable_years", "created_at")
+    QUARTERS = ("pact_until", "deposit_deadline", "support_until", "recognised_at")  # NEVER for none
+    # money, held in the table only (OrgColumn)
     MONEY = (
         "cash",
         "grant_annual",
@@ -128,6 +132,8 @@ class OrgTable:
         "year_member_money",
         "last_year_grants",
         "last_year_member_money",
+        "reserves_at_year_start",
+        "deposit_required",
     )
     LEDGER = tuple(f"ledger_{name}" for name in LEDGER_FIELDS)
 
@@ -140,16 +146,21 @@ class OrgTable:
         self.recognised = np.zeros(capacity, dtype=bool)
         self.supported = np.zeros(capacity, dtype=bool)
         self.societal = np.zeros(capacity, dtype=bool)
-        self.excellence = np.zeros(capacity, dtype=np.float64)
-        self.activity = np.zeros(capacity, dtype=np.float64)
-        self.unit_fee = np.zeros(capacity, dtype=np.float64)
-        self.anchor = np.zeros(capacity, dtype=np.int64)
-        self.pact_until = np.full(capacity, NEVER, dtype=np.int64)
-        self.niche = np.zeros((capacity, n_firms), dtype=bool)
         self.ever_recognised = np.zeros(capacity, dtype=bool)
+        self.anchor = np.zeros(capacity, dtype=np.int64)
+        self.unviable_years = np.zeros(capacity, dtype=np.int64)
+        self.created_at = np.zeros(capacity, dtype=np.int64)
+        self.pact_until = np.full(capacity, NEVER, dtype=np.int64)
         self.deposit_deadline = np.full(capacity, NEVER, dtype=np.int64)
         self.support_until = np.full(capacity, NEVER, dtype=np.int64)
+        self.recognised_at = np.full(capacity, NEVER, dtype=np.int64)
+        self.niche = np.zeros((capacity, n_firms), dtype=bool)
         zeros = np.zeros(capacity, dtype=np.float64)
+        self.excellence = zeros.copy()
+        self.excellence_base = zeros.copy()
+        self.activity = zeros.copy()
+        self.unit_fee = zeros.copy()
+        self.budget_target = zeros.copy()
         self.cash = zeros.copy()
         self.grant_annual = zeros.copy()
         self.cash_plan = zeros.copy()
@@ -160,6 +171,8 @@ class OrgTable:
         self.year_member_money = zeros.copy()
         self.last_year_grants = zeros.copy()
         self.last_year_member_money = zeros.copy()
+        self.reserves_at_year_start = zeros.copy()
+        self.deposit_required = zeros.copy()
         self.ledger_opening_cash = zeros.copy()
         self.ledger_grants = zeros.copy()
         self.ledger_cash_fees = zeros.copy()
@@ -176,12 +189,11 @@ class OrgTable:
         return self.n - 1
 
     def _grow(self, capacity: int) -> None:
-        quarters = ("anchor", "pact_until", "deposit_deadline", "support_until")
-        columns = ("kind", "domain", *self.BOOL, *self.FLOAT, *quarters)
+        columns = ("kind", "domain", "anchor", *self.BOOL, *self.INT, *self.QUARTERS, *self.FLOAT)
         for name in (*columns, *self.MONEY, *self.LEDGER, "niche"):
             old = getattr(self, name)
             new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
-            if name in quarters[1:]:
+            if name in self.QUARTERS:
                 new[:] = NEVER
             new[: len(old)] = old
             setattr(self, name, new)
@@ -370,9 +382,6 @@ _MIRRORED: dict[str, tuple[dict[str, int] | None, int | None]] = {
     "recognised": (None, None),
     "supported": (None, None),
     "societal": (None, None),
-    "excellence": (None, None),
-    "activity": (None, None),
-    "unit_fee": (None, None),
     "anchor": (None, None),
     "pact_until": (None, NEVER),
 }
@@ -417,6 +426,16 @@ class ClusterOrganisation(mesa.Agent):
     deposit_deadline = OrgColumn(int, none=NEVER)
     support_until = OrgColumn(int, none=NEVER)
     ever_recognised = OrgColumn(bool)
+    excellence = OrgColumn(float)
+    excellence_base = OrgColumn(float)
+    activity = OrgColumn(float)
+    unit_fee = OrgColumn(float)
+    budget_target = OrgColumn(float)
+    unviable_years = OrgColumn(int)
+    created_at = OrgColumn(int)
+    recognised_at = OrgColumn(int, none=NEVER)
+    reserves_at_year_start = OrgColumn(float)
+    deposit_required = OrgColumn(float)
 
     def __setattr__(self, name: str, value: object) -> None:
         """Set an attribute; one of :data:`_MIRRORED` is also written to the organisation's row of OrgTable.
@@ -457,7 +476,7 @@ class ClusterOrganisation(mesa.Agent):
         self.ended_at: int | None = None
         self.anchor = model.t
         self.created_at = model.t
-        self.recognised_at: int | None = None
+        self.recognised_at = None
         self.support_until = None
         self.pact_until: int | None = None
         self.unviable_years = 0

@@ -21,7 +21,7 @@ credited, and at the deadline a deposit short of what is required makes the gran
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -38,10 +38,14 @@ from clusterpolicy.model.agents import (
     core_cost_of,
 )
 from clusterpolicy.model.compiled import compiled
-from clusterpolicy.model.phases.membership import in_kind_table
 
 #: EUR: rounding slack when a sum of dues is compared with a firm's cash (numerical, not behaviour)
 CASH_SLACK = 1e-9
+#: EUR: rounding slack when a deposit is compared with the deposit required (numerical, not behaviour)
+DEPOSIT_SLACK = 1e-6
+
+SPEARHEAD_CODE = KIND_CODE[SPEARHEAD]
+LEGACY_CODE = KIND_CODE[LEGACY]
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -89,16 +93,64 @@ def fee_cap_unit(model: ClusterPolicyModel, kind: str) -> float:
     return b.fee_max_large_ibn / b.fee_ratio_large_ibn
 
 
+class ShareRules(NamedTuple):
+    """The terms of the public share of a budget (:func:`share_of`), from the policy now."""
+
+    active: bool  # the policy is in force
+    share: float  # operating_grant_share
+    degressive: bool  # support_path == "degressive"
+    final_factor: float  # degressive_final_factor
+    years_spearhead: int  # support_years_spearhead
+    years_ibn: int  # support_years_ibn
+    legacy_share: float  # legacy_grant_share
+
+
+def share_rules(model: ClusterPolicyModel) -> ShareRules:
+    """The :class:`ShareRules` of ``model`` now."""
+    pol = model.p.policy
+    return ShareRules(
+        model.policy_active,
+        pol.operating_grant_share,
+        pol.support_path == "degressive",
+        pol.degressive_final_factor,
+        pol.support_years_spearhead,
+        pol.support_years_ibn,
+        pol.legacy_grant_share,
+    )
+
+
 def grant_share(model: ClusterPolicyModel, org: ClusterOrganisation) -> float:
     """Public share of the budget in the organisation's current support year (flat or degressive)."""
-    pol = model.p.policy
-    share = pol.operating_grant_share
-    if pol.support_path == "degressive" and org.recognised_at is not None:
-        years = pol.support_years_spearhead if org.kind == SPEARHEAD else pol.support_years_ibn
-        y = (model.t - org.recognised_at) // 4
+    t = model.org_table
+    code, recognised_at = int(t.kind[org.index]), int(t.recognised_at[org.index])
+    return float(grant_share_of(code, recognised_at, model.t, share_rules(model)))
+
+
+@compiled
+def grant_share_of(code: int, recognised_at: int, now: int, rules: ShareRules) -> float:
+    """:func:`grant_share` of an organisation of kind code ``code`` recognised in ``recognised_at``.
+
+    The share is ``operating_grant_share``; on the degressive path it falls linearly from it in the
+    first support year to ``degressive_final_factor`` times it in the last (``recognised_at``
+    :data:`NEVER`: not recognised, the flat share).
+    """
+    share = rules.share
+    if rules.degressive and recognised_at != NEVER:
+        years = rules.years_spearhead if code == SPEARHEAD_CODE else rules.years_ibn
+        y = (now - recognised_at) // 4
         if years > 1:
-            share *= 1.0 - (1.0 - pol.degressive_final_factor) * min(y, years - 1) / (years - 1)
+            share *= 1.0 - (1.0 - rules.final_factor) * min(y, years - 1) / (years - 1)
     return share
+
+
+@compiled
+def share_of(supported: bool, code: int, recognised_at: int, now: int, rules: ShareRules) -> float:
+    """:func:`year_share` of an organisation (its support, kind code and quarter of recognition)."""
+    if not supported:
+        return 0.0
+    if code == LEGACY_CODE:
+        return rules.legacy_share
+    return grant_share_of(code, recognised_at, now, rules) if rules.active else 0.0
 
 
 def grant_cap(model: ClusterPolicyModel, kind: str) -> float:
@@ -143,66 +195,60 @@ def plan_budget(
     fees raise the rest in proportion to their fee weight (:func:`kernels.fee_weight`), up to the kind's
     highest fee. The grant is then the public share of what is actually raised (``share / (1 - share)``
     x member money, capped): members bring at least the rest, as the rule of co-financing says. What is
-    not raised is cut from the organisation's activity. (:func:`plan_budgets` for many.)
+    not raised is cut from the organisation's activity. (:func:`plan_of`, with the kinds' terms.)
     """
-    plans = plan_budgets(
-        np.array([KIND_CODE[kind]]),
-        np.array([n_members], dtype=float),
-        np.array([weight], dtype=float),
-        np.array([share], dtype=float),
-        *kind_terms(model),
+    rules = year_rules(model)
+    plan = plan_of(
+        KIND_CODE[kind],
+        float(n_members),
+        float(weight),
+        float(share),
+        rules.core,
+        rules.per_member,
+        rules.grant_cap,
+        rules.fee_cap,
     )
-    target, unit, money, grant, activity = (float(x[0]) for x in plans)
+    target, unit, money, grant, activity = (float(x) for x in plan)
     return YearPlan(target=target, unit_fee=unit, member_money=money, grant=grant, activity=activity)
 
 
 @compiled
-def plan_budgets(
-    code: np.ndarray,
-    n_members: np.ndarray,
-    weight: np.ndarray,
-    share: np.ndarray,
+def plan_of(
+    k: int,
+    n_members: float,
+    weight: float,
+    share: float,
     core: np.ndarray,
     per_member: np.ndarray,
     cap: np.ndarray,
     fee_cap: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`plan_budget` of organisations of kind codes ``code`` (the kinds' terms from :func:`kind_terms`).
+) -> tuple[float, float, float, float, float]:
+    """:func:`plan_budget` of one organisation of kind code ``k`` (the kinds' terms from :func:`kind_terms`).
 
-    ``n_members``, ``weight`` and ``share`` are per organisation (``n_members`` as a float array).
-
-    Returns per organisation the budget at full activity, the unit fee, the member money, the grant and
-    the activity (the fields of :class:`YearPlan`).
+    Returns the budget at full activity, the unit fee, the member money, the grant and the activity
+    (the fields of :class:`YearPlan`).
     """
-    n = len(code)
-    target = np.empty(n)
-    unit = np.empty(n)
-    money = np.empty(n)
-    grant = np.empty(n)
-    activity = np.empty(n)
-    for i in range(n):
-        k = code[i]
-        target[i] = core[k] + per_member[k] * n_members[i]
-        public = share[i] * target[i]
-        if cap[k] < public:
-            public = cap[k]
-        need = target[i] - public
-        if need < 0.0:
-            need = 0.0
-        unit[i] = 0.0
-        if weight[i] > 0:
-            unit[i] = need / weight[i]
-            if fee_cap[k] < unit[i]:
-                unit[i] = fee_cap[k]
-        money[i] = unit[i] * weight[i]
-        grant[i] = share[i] / (1.0 - share[i]) * money[i]
-        if cap[k] < grant[i]:
-            grant[i] = cap[k]
-        activity[i] = 1.0
-        if target[i] > 0:
-            raised = (money[i] + grant[i]) / target[i]
-            if raised < 1.0:
-                activity[i] = raised
+    target = core[k] + per_member[k] * n_members
+    public = share * target
+    if cap[k] < public:
+        public = cap[k]
+    need = target - public
+    if need < 0.0:
+        need = 0.0
+    unit = 0.0
+    if weight > 0:
+        unit = need / weight
+        if fee_cap[k] < unit:
+            unit = fee_cap[k]
+    money = unit * weight
+    grant = share / (1.0 - share) * money
+    if cap[k] < grant:
+        grant = cap[k]
+    activity = 1.0
+    if target > 0:
+        raised = (money + grant) / target
+        if raised < 1.0:
+            activity = raised
     return target, unit, money, grant, activity
 
 
@@ -217,11 +263,10 @@ def year_share(model: ClusterPolicyModel, org: ClusterOrganisation) -> float:
     The share is the policy's (flat or degressive) for a supported spearhead or IBN while the policy is in
     force, ``legacy_grant_share`` for a legacy structure during its transitional support, and 0 otherwise.
     """
-    if not org.supported:
-        return 0.0
-    if org.kind == LEGACY:
-        return model.p.policy.legacy_grant_share
-    return grant_share(model, org) if model.policy_active else 0.0
+    t = model.org_table
+    j = org.index
+    rules = share_rules(model)
+    return float(share_of(bool(t.supported[j]), int(t.kind[j]), int(t.recognised_at[j]), model.t, rules))
 
 
 def run(model: ClusterPolicyModel) -> None:
@@ -229,15 +274,15 @@ def run(model: ClusterPolicyModel) -> None:
     f = model.firms
     u = model.streams["payments"].random(f.n)
     t = model.org_table
-    starting = np.flatnonzero(t.alive[: t.n] & ((model.t - t.anchor[: t.n]) % 4 == 0))
+    ms = model.memberships
+    starting, rows, bounds = year_starts(t.alive[: t.n], t.anchor[: t.n], model.t, ms.org)
     if len(starting):
         # in the order of the organisations; the memberships that end are removed once, after all of
         # them (each organisation's year depends on its own memberships only)
-        ms = model.memberships
         drop = np.zeros(len(ms), dtype=bool)
-        rows, bounds = rows_by_org(ms.org, starting, t.n)
         start_project_years(model, starting, rows, bounds, drop)
-        ms.remove(drop)
+        if drop.any():
+            ms.remove(drop)
     ms = model.memberships
     pays = paying_in_order(ms.firm, ms.dues, f.cash, u, model.pay_probability)
     c = model.counters
@@ -260,8 +305,30 @@ def run(model: ClusterPolicyModel) -> None:
         c.private_in_kind_cofinancing,
     )
     c.private_cash_cofinancing, c.private_in_kind_cofinancing = float(private[0]), float(private[1])
-    for j in np.flatnonzero(t.alive[: t.n] & (t.deposit_deadline[: t.n] == model.t)):
-        check_deposit(model, model.orgs[int(j)])
+    due = (t.alive[: t.n], t.deposit_deadline[: t.n], model.t)
+    cash = (t.reserves_at_year_start, t.year_cash_fees, t.deposit_required)
+    for j in deposits_checked(*due, *cash, deposit_factor(model)).tolist():
+        lapse(model, model.orgs[j])
+
+
+@compiled
+def year_starts(
+    alive: np.ndarray, anchor: np.ndarray, now: int, org: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The alive organisations whose project year starts in quarter ``now``, and their membership rows.
+
+    A project year starts where ``now - anchor`` is a multiple of 4. ``org`` is the organisation of
+    every membership. Returns the organisations (in their order) and their rows, grouped as by
+    :func:`rows_by_org`.
+    """
+    orgs = np.empty(len(alive), dtype=np.int64)
+    k = 0
+    for j in range(len(alive)):
+        if alive[j] and (now - anchor[j]) % 4 == 0:
+            orgs[k] = j
+            k += 1
+    rows, bounds = rows_by_org(org, orgs[:k], len(alive))
+    return orgs[:k], rows, bounds
 
 
 @compiled
@@ -420,6 +487,69 @@ def start_project_year(
         ms.remove(mask)
 
 
+class YearRules(NamedTuple):
+    """The terms of a project year's plan, from the parameters and the policy now (:func:`year_rules`).
+
+    Passed to :func:`open_years` field by field (a compiled function takes plain values faster than a
+    tuple of them).
+    """
+
+    core: np.ndarray  # per kind code: core cost (EUR/yr)
+    per_member: np.ndarray  # per kind code: cost per member (EUR/yr)
+    grant_cap: np.ndarray  # per kind code: cap on the grant (EUR/yr)
+    fee_cap: np.ndarray  # per kind code: highest unit fee (EUR/yr)
+    ratio_spearhead: float  # the fee rules (kernels.FeeRules)
+    ratio_other: float
+    share_max: float
+    valuation: float
+    active: bool  # the share rules (ShareRules)
+    share: float
+    degressive: bool
+    final_factor: float
+    years_spearhead: int
+    years_ibn: int
+    legacy_share: float
+    gain_max: float  # excellence_gain_max
+    adjust: float  # excellence_adjust
+    unviable_years_max: int
+    in_kind: bool  # in-kind fees may count (policy in force, in_kind_share_max > 0)
+    deposits: bool  # deposits are checked (policy in force, lapse_rule not "none")
+    deposit_share: float
+    deposit_window: int  # deposit_window_quarters
+
+
+#: the last :func:`year_rules` computed, with the parameters and policy state it is for
+_last_rules: tuple[object, bool, YearRules] | None = None
+
+
+def year_rules(model: ClusterPolicyModel) -> YearRules:
+    """The :class:`YearRules` of ``model`` now.
+
+    Computed again only when the parameters or ``policy_active`` differ from the last call's.
+    """
+    global _last_rules
+    last = _last_rules
+    if last is not None and last[0] is model.p and last[1] == model.policy_active:
+        return last[2]
+    pol, b = model.p.policy, model.p.behaviour
+    rules = YearRules._make(
+        (
+            *kind_terms(model),
+            *kernels.fee_rules(model),
+            *share_rules(model),
+            b.excellence_gain_max,
+            b.excellence_adjust,
+            b.unviable_years_max,
+            model.policy_active and pol.in_kind_share_max > 0,
+            model.policy_active and pol.lapse_rule != "none",
+            pol.deposit_share,
+            pol.deposit_window_quarters,
+        )
+    )
+    _last_rules = (model.p, model.policy_active, rules)
+    return rules
+
+
 def start_project_years(
     model: ClusterPolicyModel, orgs: np.ndarray, rows: np.ndarray, bounds: np.ndarray, drop: np.ndarray
 ) -> None:
@@ -427,86 +557,256 @@ def start_project_years(
 
     ``rows[bounds[i]:bounds[i + 1]]``: the membership rows of ``orgs[i]`` (in table order); the
     memberships that end are marked in ``drop`` (a mask over the membership table) for the caller to
-    remove. Each organisation's year depends on its own state and memberships only, so the steps are
-    taken for all of them at once; the sums over an organisation's members are each taken alone (as
-    NumPy sums them), and the organisations that end do so in their order.
+    remove. Each organisation's year depends on its own state and memberships only: the support that
+    ends does (:func:`sunset`), then :func:`open_years` takes steps 2-5 for all of them, and the
+    organisations that cannot go on end, in their order (:func:`end_organisation`).
     """
-    pol, b = model.p.policy, model.p.behaviour
     f = model.firms
     ms = model.memberships
     t = model.org_table
-    objs = [model.orgs[j] for j in orgs.tolist()]
-    until = t.support_until[orgs]
-    for k in np.flatnonzero(t.supported[orgs] & (until != NEVER) & (model.t >= until)).tolist():
-        sunset(model, objs[k])
-    seg = np.repeat(np.arange(len(orgs)), np.diff(bounds))
-    # members that left last year's dues unpaid are expelled (not in the first year of an agreement)
-    old = model.t > t.anchor[orgs]
-    unpaid = old[seg] & (ms.dues[rows] > 0)
-    model.counters.members_expelled += int(np.count_nonzero(unpaid))
-    drop[rows[unpaid]] = True
-    rows_all, seg = rows[~unpaid], seg[~unpaid]
-    update_excellences(model, [objs[k] for k in np.flatnonzero(old).tolist()])
-    t.last_year_grants[orgs] = t.year_grants[orgs]
-    t.year_grants[orgs] = 0.0
-    t.last_year_member_money[orgs] = t.year_member_money[orgs]
-    t.year_member_money[orgs] = 0.0
-    t.year_cash_fees[orgs] = 0.0
-    t.deposit_deadline[orgs] = NEVER
-    for org, cash in zip(objs, t.cash[orgs].tolist(), strict=True):
-        org.reserves_at_year_start = cash
-    firms = ms.firm[rows_all]
-    sme = f.is_sme[firms]
-    code = t.kind[orgs].astype(np.int64)
-    weight_all = kernels.fee_weight(model, sme, code[seg])
-    count = np.bincount(seg, minlength=len(orgs))
-    ends = np.cumsum(count)
-    starts = ends - count
-    weight = np.array([weight_all[a:z].sum() for a, z in zip(starts.tolist(), ends.tolist(), strict=True)])
-    share = np.array([year_share(model, org) for org in objs], dtype=float)
-    kinds = kind_terms(model)
-    target, unit, money, grant, activity = plan_budgets(code, count.astype(float), weight, share, *kinds)
-    viable = (money + grant >= kinds[0][code]).tolist()
-    going = np.ones(len(orgs), dtype=bool)
-    for i, org in enumerate(objs):
-        if viable[i]:
-            org.unviable_years = 0
+    for j in support_ending(orgs, t.supported, t.support_until, model.t).tolist():
+        sunset(model, model.orgs[j])
+    expelled, ending, kept, kept_bounds = open_years(
+        orgs,
+        rows,
+        bounds,
+        model.t,
+        learnt(model, orgs),
+        t.kind,
+        t.supported,
+        t.recognised,
+        t.anchor,
+        t.recognised_at,
+        t.excellence,
+        t.excellence_base,
+        t.activity,
+        t.unviable_years,
+        t.cash,
+        t.year_grants,
+        t.last_year_grants,
+        t.year_member_money,
+        t.last_year_member_money,
+        t.year_cash_fees,
+        t.reserves_at_year_start,
+        t.deposit_deadline,
+        t.budget_target,
+        t.unit_fee,
+        t.grant_annual,
+        t.cash_plan,
+        t.credit_plan,
+        t.member_money_plan,
+        t.deposit_required,
+        ms.firm,
+        ms.dues,
+        ms.fee_cash,
+        ms.fee_credit,
+        ms.fee_time,
+        ms.dues_paid_year,
+        drop,
+        f.is_sme,
+        *year_rules(model),
+    )
+    model.counters.members_expelled += int(expelled)
+    for k in ending.tolist():
+        end_organisation(model, model.orgs[int(orgs[k])], kept[kept_bounds[k] : kept_bounds[k + 1]], drop)
+
+
+@compiled
+def open_years(
+    orgs: np.ndarray,
+    rows: np.ndarray,
+    bounds: np.ndarray,
+    now: int,
+    learnt: np.ndarray,
+    kind: np.ndarray,
+    supported: np.ndarray,
+    recognised: np.ndarray,
+    anchor: np.ndarray,
+    recognised_at: np.ndarray,
+    excellence: np.ndarray,
+    excellence_base: np.ndarray,
+    activity: np.ndarray,
+    unviable_years: np.ndarray,
+    cash: np.ndarray,
+    year_grants: np.ndarray,
+    last_year_grants: np.ndarray,
+    year_member_money: np.ndarray,
+    last_year_member_money: np.ndarray,
+    year_cash_fees: np.ndarray,
+    reserves_at_year_start: np.ndarray,
+    deposit_deadline: np.ndarray,
+    budget_target: np.ndarray,
+    unit_fee: np.ndarray,
+    grant_annual: np.ndarray,
+    cash_plan: np.ndarray,
+    credit_plan: np.ndarray,
+    member_money_plan: np.ndarray,
+    deposit_required: np.ndarray,
+    firm: np.ndarray,
+    dues: np.ndarray,
+    fee_cash: np.ndarray,
+    fee_credit: np.ndarray,
+    fee_time: np.ndarray,
+    dues_paid_year: np.ndarray,
+    drop: np.ndarray,
+    is_sme: np.ndarray,
+    core: np.ndarray,
+    per_member: np.ndarray,
+    grant_cap: np.ndarray,
+    fee_cap: np.ndarray,
+    ratio_spearhead: float,
+    ratio_other: float,
+    share_max: float,
+    valuation: float,
+    active: bool,
+    share: float,
+    degressive: bool,
+    final_factor: float,
+    years_spearhead: int,
+    years_ibn: int,
+    legacy_share: float,
+    gain_max: float,
+    adjust: float,
+    unviable_years_max: int,
+    in_kind: bool,
+    deposits: bool,
+    deposit_share: float,
+    deposit_window: int,
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Steps 2-5 of the module docstring for the organisations ``orgs`` (after step 1, the sunset).
+
+    ``orgs``, ``rows`` and ``bounds`` as in :func:`start_project_years`; ``learnt`` per organisation
+    of ``orgs``: :func:`learnt`. The columns from ``kind`` to ``deposit_required`` are those of
+    ``OrgTable`` (index = ``org.index``), from ``firm`` to ``dues_paid_year`` those of the membership
+    table; ``is_sme`` is per firm; the rest are the fields of :class:`YearRules`. For each
+    organisation, in turn:
+
+    2. past the first year of its agreement, the memberships with dues still unpaid are marked in
+       ``drop`` (expelled);
+    3. past the first year, its excellence moves (:func:`moved_excellence`, with last year's activity);
+       the year's grants, member money and cash fees become last year's (cash fees: zero), no deposit
+       is due, and its cash is its reserves at the year start;
+    4. the year is planned (:func:`plan_of`, at :func:`share_of`) for the members that stay, their fee
+       weights (:func:`kernels.fee_weight_of`) summed as NumPy sums them; below its core cost it has
+       one more unviable year (else none), and at ``unviable_years_max`` of them it is marked as ending
+       and planned no further;
+    5. otherwise its budget target, unit fee, activity and grant are set, and each member's fee
+       (:func:`kernels.fee_of`) and dues (all of the cash fee, none paid yet); the cash and credit
+       plans are their sums (as NumPy sums them); a recognised and supported spearhead or IBN must
+       deposit ``deposit_share`` of its cash plan within ``deposit_window`` quarters, when
+       ``deposits``.
+
+    Returns the number of expelled members, the positions in ``orgs`` of the organisations that end,
+    and the rows of the members that stay, ``kept[kept_bounds[i]:kept_bounds[i + 1]]`` for ``orgs[i]``.
+    """
+    fees = kernels.FeeRules(ratio_spearhead, ratio_other, share_max, valuation)
+    shares = ShareRules(active, share, degressive, final_factor, years_spearhead, years_ibn, legacy_share)
+    n = len(orgs)
+    kept = np.empty(len(rows), dtype=np.int64)
+    kept_bounds = np.zeros(n + 1, dtype=np.int64)
+    ending = np.empty(n, dtype=np.int64)
+    n_ending = 0
+    first = np.empty(len(rows))
+    second = np.empty(len(rows))
+    expelled = 0
+    m = 0
+    for i in range(n):
+        j = orgs[i]
+        old = now > anchor[j]
+        start = m
+        for q in range(bounds[i], bounds[i + 1]):
+            r = rows[q]
+            if old and dues[r] > 0:
+                drop[r] = True
+                expelled += 1
+            else:
+                kept[m] = r
+                m += 1
+        kept_bounds[i + 1] = m
+        size = m - start
+        if old:
+            excellence[j] = moved_excellence(
+                excellence[j], excellence_base[j], learnt[i], activity[j], gain_max, adjust
+            )
+        last_year_grants[j] = year_grants[j]
+        year_grants[j] = 0.0
+        last_year_member_money[j] = year_member_money[j]
+        year_member_money[j] = 0.0
+        year_cash_fees[j] = 0.0
+        deposit_deadline[j] = NEVER
+        reserves_at_year_start[j] = cash[j]
+        code = kind[j]
+        spearhead = code == SPEARHEAD_CODE
+        for q in range(size):
+            first[q] = kernels.fee_weight_of(is_sme[firm[kept[start + q]]], spearhead, fees)
+        weight = kernels.pairwise_sum(first[:size])
+        public = share_of(supported[j], code, recognised_at[j], now, shares)
+        target, unit, money, grant, act = plan_of(
+            code, float(size), weight, public, core, per_member, grant_cap, fee_cap
+        )
+        if money + grant >= core[code]:
+            unviable_years[j] = 0
         else:
-            org.unviable_years += 1
-            if org.unviable_years >= b.unviable_years_max:
-                end_organisation(model, org, rows_all[starts[i] : ends[i]], drop)
-                going[i] = False
-    on = np.flatnonzero(going)
-    plans = zip(on.tolist(), target[on].tolist(), unit[on].tolist(), activity[on].tolist(), strict=True)
-    for k, target_k, unit_k, activity_k in plans:
-        org = objs[k]
-        org.budget_target = target_k
-        org.unit_fee = unit_k
-        org.activity = activity_k
-    t.grant_annual[orgs[on]] = grant[on]
-    member_on = going[seg]
-    rows, seg_on = rows_all[member_on], seg[member_on]
-    allowed = in_kind_table(model)[orgs]
-    cash, time, credit = kernels.fee_split(model, sme[member_on], code[seg_on], unit[seg_on], allowed[seg_on])
-    ms.fee_cash[rows] = cash
-    ms.fee_credit[rows] = credit
-    ms.fee_time[rows] = time
-    ms.dues[rows] = cash
-    ms.dues_paid_year[rows] = 0.0
-    count = np.bincount(seg_on, minlength=len(orgs))
-    ends = np.cumsum(count)
-    starts = ends - count
-    spans = list(zip(starts[on].tolist(), ends[on].tolist(), strict=True))
-    cash_plan = np.array([cash[a:z].sum() for a, z in spans], dtype=float)
-    credit_plan = np.array([credit[a:z].sum() for a, z in spans], dtype=float)
-    t.cash_plan[orgs[on]] = cash_plan
-    t.credit_plan[orgs[on]] = credit_plan
-    t.member_money_plan[orgs[on]] = cash_plan + credit_plan
-    if model.policy_active and pol.lapse_rule != "none":
-        deposit = (t.recognised[orgs] & t.supported[orgs] & (code != KIND_CODE[LEGACY]))[on]
-        for k, cash_k in zip(on[deposit].tolist(), cash_plan[deposit].tolist(), strict=True):
-            objs[k].deposit_required = pol.deposit_share * cash_k
-        t.deposit_deadline[orgs[on][deposit]] = model.t + pol.deposit_window_quarters - 1
+            unviable_years[j] += 1
+            if unviable_years[j] >= unviable_years_max:
+                ending[n_ending] = i
+                n_ending += 1
+                continue
+        budget_target[j] = target
+        unit_fee[j] = unit
+        activity[j] = act
+        grant_annual[j] = grant
+        counts_in_kind = recognised[j] and supported[j] and in_kind
+        for q in range(size):
+            r = kept[start + q]
+            fee, time, credit = kernels.fee_of(is_sme[firm[r]], spearhead, unit, counts_in_kind, fees)
+            fee_cash[r] = fee
+            fee_credit[r] = credit
+            fee_time[r] = time
+            dues[r] = fee
+            dues_paid_year[r] = 0.0
+            first[q] = fee
+            second[q] = credit
+        planned_cash = kernels.pairwise_sum(first[:size])
+        planned_credit = kernels.pairwise_sum(second[:size])
+        cash_plan[j] = planned_cash
+        credit_plan[j] = planned_credit
+        member_money_plan[j] = planned_cash + planned_credit
+        if deposits and recognised[j] and supported[j] and code != LEGACY_CODE:
+            deposit_required[j] = deposit_share * planned_cash
+            deposit_deadline[j] = now + deposit_window - 1
+    return expelled, ending[:n_ending], kept[:m], kept_bounds
+
+
+@compiled
+def support_ending(
+    orgs: np.ndarray, supported: np.ndarray, support_until: np.ndarray, now: int
+) -> np.ndarray:
+    """Those of the organisations ``orgs`` whose support ends now: supported, ``support_until`` passed."""
+    out = np.empty(len(orgs), dtype=np.int64)
+    k = 0
+    for j in orgs:
+        if supported[j] and support_until[j] != NEVER and now >= support_until[j]:
+            out[k] = j
+            k += 1
+    return out[:k]
+
+
+def learnt(model: ClusterPolicyModel, orgs: np.ndarray) -> np.ndarray:
+    """Per organisation of ``orgs``: 1 - exp(-age / ``excellence_learning_years``), age in years."""
+    age = (model.t - model.org_table.created_at[orgs]) / 4.0
+    return 1.0 - np.exp(-age / model.p.behaviour.excellence_learning_years)
+
+
+@compiled
+def moved_excellence(
+    excellence: float, base: float, learnt: float, activity: float, gain_max: float, adjust: float
+) -> float:
+    """An organisation's excellence after a year (:func:`update_excellence`; ``learnt``: :func:`learnt`)."""
+    attainable = base + gain_max * learnt * activity
+    if attainable > 1.0:
+        attainable = 1.0
+    return excellence + adjust * (attainable - excellence)
 
 
 def update_excellence(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
@@ -514,27 +814,27 @@ def update_excellence(model: ClusterPolicyModel, org: ClusterOrganisation) -> No
 
     Attainable excellence = initial excellence + ``excellence_gain_max`` x (1 - exp(-age /
     ``excellence_learning_years``)) x last year's activity (the share of its planned management and
-    services the organisation could fund); each year the organisation closes ``excellence_adjust`` of the
-    gap. A well-funded organisation learns; one that cuts its activity loses some of what it learnt.
+    services the organisation could fund), at most 1; each year the organisation closes
+    ``excellence_adjust`` of the gap. A well-funded organisation learns; one that cuts its activity
+    loses some of what it learnt. (:func:`open_years` does this at each project-year start.)
     """
     update_excellences(model, [org])
 
 
 def update_excellences(model: ClusterPolicyModel, orgs: list[ClusterOrganisation]) -> None:
     """:func:`update_excellence` of each of ``orgs``."""
-    if not orgs:
-        return
     b = model.p.behaviour
     t = model.org_table
-    index = np.array([org.index for org in orgs])
-    age = (model.t - np.array([org.created_at for org in orgs])) / 4.0
-    learnt = 1.0 - np.exp(-age / b.excellence_learning_years)
-    base = np.array([org.excellence_base for org in orgs], dtype=float)
-    attainable = np.minimum(1.0, base + b.excellence_gain_max * learnt * t.activity[index])
-    excellence = t.excellence[index]
-    excellence += b.excellence_adjust * (attainable - excellence)
-    for org, value in zip(orgs, excellence.tolist(), strict=True):
-        org.excellence = value
+    index = np.array([org.index for org in orgs], dtype=np.int64)
+    for j, learnt_j in zip(index.tolist(), learnt(model, index).tolist(), strict=True):
+        t.excellence[j] = moved_excellence(
+            t.excellence[j],
+            t.excellence_base[j],
+            learnt_j,
+            t.activity[j],
+            b.excellence_gain_max,
+            b.excellence_adjust,
+        )
 
 
 def sunset(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
@@ -552,21 +852,70 @@ def sunset(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
             org.sunset = SunsetRecord(ended=model.t, members=n, budget=last_budget, followup={})
 
 
-def check_deposit(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
-    """At the deadline: a deposit short of the requirement makes the grant lapse (``lapse_rule``)."""
+def deposit_factor(model: ClusterPolicyModel) -> float:
+    """The share of the required deposit that must be there: 1, or 1 - ``lapse_tolerance`` (discretionary)."""
     pol = model.p.policy
-    deposited = org.reserves_at_year_start + org.year_cash_fees
-    short = deposited < org.deposit_required - 1e-6
-    if pol.lapse_rule == "discretionary":
-        short = deposited < (1.0 - pol.lapse_tolerance) * org.deposit_required - 1e-6
+    return 1.0 - pol.lapse_tolerance if pol.lapse_rule == "discretionary" else 1.0
+
+
+@compiled
+def deposit_short(reserves: float, cash_fees: float, required: float, factor: float) -> bool:
+    """Whether a deposit is short of ``factor`` times the ``required`` one (:func:`deposit_factor`).
+
+    The deposit is the reserves at the year start plus the year's cash fees; short means below
+    ``factor x required`` less :data:`DEPOSIT_SLACK`.
+    """
+    return reserves + cash_fees < factor * required - DEPOSIT_SLACK
+
+
+@compiled
+def deposits_checked(
+    alive: np.ndarray,
+    deadline: np.ndarray,
+    now: int,
+    reserves: np.ndarray,
+    cash_fees: np.ndarray,
+    required: np.ndarray,
+    factor: float,
+) -> np.ndarray:
+    """The deposits due in quarter ``now`` are checked; returns the organisations whose deposit is short.
+
+    The alive organisations whose ``deadline`` is ``now`` have it cleared (:data:`NEVER`); those of
+    them whose deposit is short (:func:`deposit_short`) are returned, in their order.
+    """
+    short = np.empty(len(alive), dtype=np.int64)
+    k = 0
+    for j in range(len(alive)):
+        if alive[j] and deadline[j] == now:
+            deadline[j] = NEVER
+            if deposit_short(reserves[j], cash_fees[j], required[j], factor):
+                short[k] = j
+                k += 1
+    return short[:k]
+
+
+def check_deposit(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
+    """At the deadline: a deposit short of the requirement makes the grant lapse (``lapse_rule``).
+
+    (:func:`run` checks all deposits due at once, with :func:`deposits_checked`.)
+    """
+    t = model.org_table
+    j = org.index
     org.deposit_deadline = None
-    if short:
-        org.recognised = False
-        org.supported = False
-        org.lapsed = True
-        org.grant_annual = 0.0
-        model.counters.grants_lapsed += 1
-        org.note("grant lapsed: deposit short")
+    if deposit_short(
+        t.reserves_at_year_start[j], t.year_cash_fees[j], t.deposit_required[j], deposit_factor(model)
+    ):
+        lapse(model, org)
+
+
+def lapse(model: ClusterPolicyModel, org: ClusterOrganisation) -> None:
+    """The grant of ``org`` lapses: its deposit was short."""
+    org.recognised = False
+    org.supported = False
+    org.lapsed = True
+    org.grant_annual = 0.0
+    model.counters.grants_lapsed += 1
+    org.note("grant lapsed: deposit short")
 
 
 def end_organisation(
