@@ -39,12 +39,10 @@ def run(model: ClusterPolicyModel) -> None:
                 up = org.alive
                 record.followup[lag] = (up, int(members[org.index]) if up else 0, org.member_money_plan)
     alive = t.alive[:n]
-    until = t.support_until[:n]
-    for j in np.flatnonzero(alive & t.supported[:n] & (until != NEVER) & (model.t >= until)):
+    for j in sunset_due(alive, t.supported, t.support_until, model.t, NEVER):
         sunset(model, model.orgs[int(j)])
-    paid = np.flatnonzero(alive & t.supported[:n] & (t.grant_annual[:n] > 0))
-    legacy = t.kind[paid] == KIND_CODE[LEGACY]
-    model.agency.pay_operating_grants(paid, t.grant_annual[paid] / 4.0, legacy)
+    paid, amounts, legacy = grants_due(alive, t.supported, t.grant_annual, t.kind, KIND_CODE[LEGACY])
+    model.agency.pay_operating_grants(paid, amounts, legacy)
     c = model.counters
     c.member_quarters_policy = float(
         spend(
@@ -58,6 +56,45 @@ def run(model: ClusterPolicyModel) -> None:
             c.member_quarters_policy,
         )
     )
+
+
+@compiled
+def sunset_due(
+    alive: np.ndarray, supported: np.ndarray, support_until: np.ndarray, now: int, never: int
+) -> np.ndarray:
+    """The alive, supported organisations whose support ends by ``now``.
+
+    Support ends at ``support_until`` (``never``: no end set).
+    """
+    due = np.empty(len(alive), dtype=np.int64)
+    k = 0
+    for j in range(len(alive)):
+        if alive[j] and supported[j] and support_until[j] != never and now >= support_until[j]:
+            due[k] = j
+            k += 1
+    return due[:k].copy()
+
+
+@compiled
+def grants_due(
+    alive: np.ndarray, supported: np.ndarray, grant_annual: np.ndarray, kind: np.ndarray, legacy_code: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The alive, supported organisations with a grant, and for each a quarter of its yearly grant.
+
+    Returns the organisations, the amounts, and which of them are legacy structures (``legacy_code``).
+    """
+    n = len(alive)
+    orgs = np.empty(n, dtype=np.int64)
+    amounts = np.empty(n)
+    legacy = np.empty(n, dtype=np.bool_)
+    k = 0
+    for j in range(n):
+        if alive[j] and supported[j] and grant_annual[j] > 0:
+            orgs[k] = j
+            amounts[k] = grant_annual[j] / 4.0
+            legacy[k] = kind[j] == legacy_code
+            k += 1
+    return orgs[:k].copy(), amounts[:k].copy(), legacy[:k].copy()
 
 
 @compiled
