@@ -485,13 +485,6 @@ def rd_trend(p: Params, quarter: int) -> float:
     return (intensity(year0 + quarter / 4.0) - public) / (intensity(year0) - public) * gdp_ratio
 
 
-def rd_own(model: ClusterPolicyModel) -> np.ndarray:
-    """Own R&D (EUR/yr): start level x the trend without the policy x (1 + knowledge effect)."""
-    b = model.p.behaviour
-    f = model.firms
-    return f.base_rd * model.trend(model.t) * (1.0 + b.knowledge_rd_effect * f.knowledge)
-
-
 def add_in_order(total: float, values: np.ndarray) -> float:
     """``total`` plus each of ``values`` in turn, rounded as a loop of ``+=`` rounds (not summed in pairs)."""
     if len(values) == 0:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from helpers import MAIN_SCENARIOS, small
 
-from clusterpolicy.model import ClusterPolicyModel, kernels
+from clusterpolicy.model import ClusterPolicyModel
 from clusterpolicy.model.agency import fund_in_rank_order
 from clusterpolicy.model.phases import innovation
 from clusterpolicy.model.phases.projects import add_subsidy
@@ -75,7 +75,7 @@ def reference_run(model: ClusterPolicyModel) -> None:
     help_ = reference_help(model)
     f.knowledge *= 1.0 - b.knowledge_decay / 4.0
     f.knowledge += b.knowledge_gain_membership / 4.0 * help_
-    f.own_rd[:] = kernels.rd_own(model)
+    f.own_rd[:] = f.base_rd * model.trend(model.t) * (1.0 + b.knowledge_rd_effect * f.knowledge)
     reference_eu_money(model, help_)
     rd_m = f.rd(b.subsidy_pass_through) / 1e6
     p_innov = 1.0 - np.exp(-b.innovation_rate * rd_m * (1.0 + f.knowledge))

@@ -173,8 +173,8 @@ def learn(
 
     A subsidy below 0 (what rounding may leave of ended ones) is 0. Knowledge is ``keep`` (1 -
     ``knowledge_decay`` / 4) times itself plus ``gain`` (``knowledge_gain_membership`` / 4) times the
-    firm's help; own R&D is :func:`~clusterpolicy.model.kernels.rd_own`'s, base R&D x ``trend`` x (1 +
-    ``rd_effect`` x knowledge).
+    firm's help; own R&D is base R&D x ``trend`` (the trend without the policy) x (1 + ``rd_effect`` x
+    knowledge).
     """
     for i in range(len(knowledge)):
         if subsidy_project[i] <= 0.0:  # as np.maximum(x, 0.0): -0 too becomes 0; NaN stays
