@@ -7,6 +7,12 @@ Shares of nothing (e.g. the SME share of members when there are no members) are 
 Every outcome is *declared* once in :data:`OUTCOMES` (name, label, unit, kind, group, meaning), the way
 ``params.py`` declares parameters (EMA Workbench's outcomes): reports, tables and figures read the
 declarations and never guess a unit from a name.
+
+What the reporters count and add up over the firms, memberships and organisations is computed in one
+compiled pass a quarter (:func:`tally`, marked ``@compiled``, see :mod:`clusterpolicy.model.compiled`),
+which adds in the order the plain definitions add: a NumPy sum in NumPy's pairwise order
+(:func:`~clusterpolicy.model.kernels.pairwise_sum`), a Python ``sum`` of a list as Python adds it
+(:func:`python_sum`).
 """
 
 from __future__ import annotations
@@ -14,111 +20,372 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from clusterpolicy.model.agents import IBN, KIND_CODE, SPEARHEAD
-from clusterpolicy.model.kernels import gini, split_sums
+from clusterpolicy.model.agents import IBN, KIND_CODE, SPEARHEAD, ClusterOrganisation, SunsetRecord
+from clusterpolicy.model.compiled import compiled
+from clusterpolicy.model.kernels import gini, pairwise_sum, split_sums
 from clusterpolicy.model.phases.projects import envelope
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
 
 NAN = float("nan")
+SPEARHEAD_CODE = KIND_CODE[SPEARHEAD]
+IBN_CODE = KIND_CODE[IBN]
 
 
 def _ratio(num: float, den: float) -> float:
     return float(num / den) if den > 0 else NAN
 
 
+class Tally(NamedTuple):
+    """What the outcomes count and add up in one quarter (:func:`tally`).
+
+    Organisations ("recognised" means: recognised and alive; sums are Python's ``sum`` of the values in
+    the order of ``model.orgs``, spearheads before IBNs where both are added):
+        alive: organisations that exist.
+        policy_alive: organisations ever recognised under the policy that exist.
+        spearheads, ibns: recognised spearhead clusters, recognised IBNs.
+        self_sustaining: see :func:`clusters_self_sustaining`.
+        grants_planned: this project year's operating grants of the organisations that exist (EUR/yr).
+        budgets_planned: their planned budgets, members' money plus grant (EUR/yr).
+        spearhead_member_money, spearhead_grants: members' money and grants of the recognised
+            spearheads' last project year, of those that had any (EUR).
+        excellence: the recognised spearheads' and IBNs' excellence, added.
+        spearhead_size_median, spearhead_size_max: members of the median and the largest recognised
+            spearhead cluster (NaN without one).
+
+    Memberships and firms (sums are NumPy's, in its pairwise order; "members" have a membership):
+        memberships_spearhead: memberships of recognised spearheads.
+        members, members_multi: firms with one membership or more, with two or more.
+        members_sme, smes: SMEs that are members, all SMEs.
+        members_eu: members with an EU-funded project running.
+        spearhead_firms, spearhead_smes: firms (SMEs) that are members of a recognised spearhead.
+        ibn_firms: firms that are members of a recognised IBN.
+        own_rd_members, own_rd_others: own R&D of the members and of the other firms (EUR/yr).
+        subsidies_members, subsidies_others: the subsidies (project plus EU) they spend on R&D (EUR/yr).
+        own_rd, subsidies, subsidy_project, subsidy_eu: the same over all firms, and its two parts.
+        innovations: innovations so far.
+        followers, follower_knowledge: innovation followers, and their knowledge added.
+        grants, grants_sme: project grants received so far by all firms, by SMEs (EUR).
+        granted: the positive project grants so far, in firm order (EUR).
+    """
+
+    alive: int
+    policy_alive: int
+    spearheads: int
+    ibns: int
+    self_sustaining: int
+    grants_planned: float
+    budgets_planned: float
+    spearhead_member_money: float
+    spearhead_grants: float
+    excellence: float
+    spearhead_size_median: float
+    spearhead_size_max: float
+    memberships_spearhead: int
+    members: int
+    members_multi: int
+    members_sme: int
+    smes: int
+    members_eu: int
+    spearhead_firms: int
+    spearhead_smes: int
+    ibn_firms: int
+    own_rd_members: float
+    own_rd_others: float
+    subsidies_members: float
+    subsidies_others: float
+    own_rd: float
+    subsidies: float
+    subsidy_project: float
+    subsidy_eu: float
+    innovations: int
+    followers: int
+    follower_knowledge: float
+    grants: float
+    grants_sme: float
+    granted: np.ndarray
+
+
+@compiled
+def python_sum(values: np.ndarray, n: int) -> float:
+    """``sum(values[:n].tolist())``: Python's ``sum`` of floats, which compensates (Neumaier) since 3.12.
+
+    Python adds each number to a running total and keeps, in a second number, what that addition
+    rounded off; the second is added to the total at the end if it is finite and not zero. The first
+    number is added to the integer 0 (so -0.0 becomes 0.0); no numbers give 0.
+    """
+    if n == 0:
+        return 0.0
+    total = 0.0 + values[0]
+    comp = 0.0
+    for i in range(1, n):
+        x = values[i]
+        t = total + x
+        if abs(total) >= abs(x):
+            comp += (total - t) + x
+        else:
+            comp += (x - t) + total
+        total = t
+    if comp != 0.0 and comp - comp == 0.0:  # non-zero and finite
+        total += comp
+    return total
+
+
+@compiled
+def tally(
+    n_orgs: int,
+    alive: np.ndarray,
+    recognised: np.ndarray,
+    kind: np.ndarray,
+    ever_recognised: np.ndarray,
+    supported: np.ndarray,
+    activity: np.ndarray,
+    excellence: np.ndarray,
+    grant_annual: np.ndarray,
+    member_money_plan: np.ndarray,
+    year_grants: np.ndarray,
+    last_year_grants: np.ndarray,
+    last_year_member_money: np.ndarray,
+    ms_firm: np.ndarray,
+    ms_org: np.ndarray,
+    is_sme: np.ndarray,
+    follower: np.ndarray,
+    own_rd: np.ndarray,
+    subsidy_project: np.ndarray,
+    subsidy_eu: np.ndarray,
+    knowledge: np.ndarray,
+    project_grants: np.ndarray,
+    innovations: np.ndarray,
+) -> Tally:
+    """The :class:`Tally` of one quarter, in one pass over organisations, memberships and firms.
+
+    Reads organisation columns of ``OrgTable`` (their first ``n_orgs`` rows), the membership table's
+    ``firm`` and ``org``, and firm columns of ``FirmTable``.
+    """
+    # organisations: 1 recognised spearhead, 2 recognised IBN, 0 any other
+    group = np.zeros(n_orgs, dtype=np.int8)
+    grants = np.empty(n_orgs)
+    budgets = np.empty(n_orgs)
+    money = np.empty(n_orgs)
+    paid = np.empty(n_orgs)
+    exc = np.empty(n_orgs)
+    n_alive = n_policy = n_spear = n_ibn = n_sustaining = n_paid = 0
+    for j in range(n_orgs):
+        if not alive[j]:
+            continue
+        grants[n_alive] = grant_annual[j]
+        budgets[n_alive] = member_money_plan[j] + grant_annual[j]
+        n_alive += 1
+        if ever_recognised[j]:
+            n_policy += 1
+            if not supported[j] and activity[j] >= 1.0 and last_year_grants[j] == 0 and year_grants[j] == 0:
+                n_sustaining += 1
+        if recognised[j] and kind[j] == SPEARHEAD_CODE:
+            group[j] = 1
+            exc[n_spear] = excellence[j]
+            n_spear += 1
+            if last_year_member_money[j] + last_year_grants[j] > 0:
+                money[n_paid] = last_year_member_money[j]
+                paid[n_paid] = last_year_grants[j]
+                n_paid += 1
+        elif recognised[j] and kind[j] == IBN_CODE:
+            group[j] = 2
+            n_ibn += 1
+    k = n_spear
+    for j in range(n_orgs):  # the IBNs' excellence after the spearheads'
+        if group[j] == 2:
+            exc[k] = excellence[j]
+            k += 1
+
+    # memberships
+    n_firms = len(is_sme)
+    per_firm = np.zeros(n_firms, dtype=np.int64)
+    member = np.zeros(n_firms, dtype=np.bool_)
+    per_org = np.zeros(n_orgs, dtype=np.int64)
+    in_group = np.zeros(n_firms, dtype=np.int8)  # bit 1: in a recognised spearhead, bit 2: in an IBN
+    n_ms_spear = 0
+    for r in range(len(ms_firm)):
+        i, j = ms_firm[r], ms_org[r]
+        per_firm[i] += 1
+        member[i] = True
+        per_org[j] += 1
+        if group[j] == 1:
+            n_ms_spear += 1
+            in_group[i] |= 1
+        elif group[j] == 2:
+            in_group[i] |= 2
+    sizes = np.empty(n_spear, dtype=np.int64)
+    k = 0
+    for j in range(n_orgs):
+        if group[j] == 1:
+            sizes[k] = per_org[j]
+            k += 1
+    median = largest = np.nan
+    if n_spear > 0:
+        sizes = np.sort(sizes)
+        mid = n_spear // 2
+        median = float(sizes[mid]) if n_spear % 2 else (sizes[mid - 1] + sizes[mid]) / 2
+        largest = float(sizes[n_spear - 1])
+
+    # firms: the values each sum adds, in firm order. Written without branches (a firm's value goes to
+    # the next position of the list it may belong to, and only if it belongs does the list's count
+    # move on, so that the next firm of the list writes over it otherwise), because which firms belong
+    # is too irregular for the processor to guess.
+    sub_all = np.empty(n_firms)
+    know, sme_grants, granted = np.empty(n_firms), np.empty(n_firms), np.empty(n_firms)
+    n_mem = n_multi = n_mem_sme = n_sme = n_eu = n_sp = n_sp_sme = n_ib = n_fol = n_pos = 0
+    n_innov = 0
+    for i in range(n_firms):
+        grant = project_grants[i]
+        mem, sme = int(member[i]), int(is_sme[i])
+        sp, ib = int(in_group[i] & 1), int(in_group[i] >> 1)
+        sub_all[i] = subsidy_project[i] + subsidy_eu[i]
+        n_mem += mem
+        n_multi += int(per_firm[i] > 1)
+        n_mem_sme += mem & sme
+        n_eu += mem & int(subsidy_eu[i] > 0)
+        n_sp += sp
+        n_sp_sme += sp & sme
+        n_ib += ib
+        sme_grants[n_sme] = grant
+        n_sme += sme
+        know[n_fol] = knowledge[i]
+        n_fol += int(follower[i])
+        granted[n_pos] = grant
+        n_pos += int(grant > 0)
+        n_innov += innovations[i]
+    own_in, own_out = split_sums(own_rd, member)
+    sub_in, sub_out = split_sums(sub_all, member)
+    return Tally(
+        n_alive,
+        n_policy,
+        n_spear,
+        n_ibn,
+        n_sustaining,
+        python_sum(grants, n_alive),
+        python_sum(budgets, n_alive),
+        python_sum(money, n_paid),
+        python_sum(paid, n_paid),
+        python_sum(exc, n_spear + n_ibn),
+        median,
+        largest,
+        n_ms_spear,
+        n_mem,
+        n_multi,
+        n_mem_sme,
+        n_sme,
+        n_eu,
+        n_sp,
+        n_sp_sme,
+        n_ib,
+        own_in,
+        own_out,
+        sub_in,
+        sub_out,
+        pairwise_sum(own_rd),
+        pairwise_sum(sub_all),
+        pairwise_sum(subsidy_project),
+        pairwise_sum(subsidy_eu),
+        n_innov,
+        n_fol,
+        pairwise_sum(know[:n_fol]),
+        pairwise_sum(project_grants),
+        pairwise_sum(sme_grants[:n_sme]),
+        granted[:n_pos],
+    )
+
+
 class Observation:
     """The model as the outcomes see it in one quarter: what several of them share, computed once.
 
-    Reads every other attribute from the model. :class:`OutcomeCollector` makes one per quarter and
-    passes it to every reporter, so that the member mask, the counts per firm and organisation and the
-    recognised organisations are computed once; a reporter called on the model itself makes its own.
+    :class:`OutcomeCollector` makes one per quarter and passes it to every reporter, so that the
+    quarter's :class:`Tally` is computed once, by one call of :func:`tally`; a reporter called on the
+    model itself makes its own. The model's attributes that reporters read are taken when the
+    observation is made; any other attribute is read from the model.
     """
 
     def __init__(self, model: ClusterPolicyModel):
         self.model = model
+        self.p = model.p
+        self.t = model.t
+        self.counters = model.counters
+        self.agency = model.agency
+        self.firms = model.firms
+        self.memberships = model.memberships
+        self.past_sunset = model.past_sunset
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.model, name)
 
     @cached_property
-    def member_mask(self) -> np.ndarray:
-        """Firms with at least one membership."""
-        return self.model.memberships.member_mask(self.model.firms.n)
-
-    @cached_property
-    def per_firm(self) -> np.ndarray:
-        """Memberships of every firm."""
-        return self.model.memberships.per_firm(self.model.firms.n)
-
-    @cached_property
-    def per_org(self) -> np.ndarray:
-        """Members of every organisation."""
-        return self.model.memberships.per_org(len(self.model.orgs))
-
-    @cached_property
-    def alive(self) -> np.ndarray:
-        """Per organisation: it exists."""
-        t = self.model.org_table
-        return t.alive[: t.n]
-
-    def _recognised(self, kind: str) -> np.ndarray:
-        t = self.model.org_table
-        return np.flatnonzero(self.alive & t.recognised[: t.n] & (t.kind[: t.n] == KIND_CODE[kind]))
-
-    @cached_property
-    def spearheads(self) -> np.ndarray:
-        """Recognised spearhead clusters that exist (indices, in the order of ``model.orgs``)."""
-        return self._recognised(SPEARHEAD)
-
-    @cached_property
-    def ibns(self) -> np.ndarray:
-        """Recognised IBNs that exist (indices)."""
-        return self._recognised(IBN)
-
-    @cached_property
-    def spearhead_firms(self) -> np.ndarray:
-        """Member firms of the recognised spearhead clusters, each once."""
-        return _firms_in(self.model, self.spearheads)
-
-    @cached_property
-    def n_members(self) -> int:
-        """Firms with at least one membership."""
-        return int(np.count_nonzero(self.member_mask))
-
-    @cached_property
-    def subsidy_rate(self) -> np.ndarray:
-        """Every firm's subsidies being spent on R&D (EUR/yr)."""
-        return self.model.firms.subsidy_rate
-
-    @cached_property
-    def rd_of_members(self) -> tuple[float, float, float, float]:
-        """Own R&D of the member firms and of the others, then the subsidies they spend on R&D (EUR/yr)."""
-        f = self.model.firms
-        own_in, own_out = split_sums(f.own_rd, self.member_mask)
-        sub_in, sub_out = split_sums(self.subsidy_rate, self.member_mask)
-        return own_in, own_out, sub_in, sub_out
-
-    @cached_property
-    def business_rd_nonmembers(self) -> float:
-        """Business R&D of the firms that are not members (EUR/yr)."""
-        _, own, _, sub = self.rd_of_members
-        return float(own + self.model.p.behaviour.subsidy_pass_through * sub)
+    def tally(self) -> Tally:
+        """The counts and sums of this quarter (:func:`tally`)."""
+        t, ms, f = self.model.org_table, self.memberships, self.firms
+        return tally(
+            t.n,
+            t.alive,
+            t.recognised,
+            t.kind,
+            t.ever_recognised,
+            t.supported,
+            t.activity,
+            t.excellence,
+            t.grant_annual,
+            t.member_money_plan,
+            t.year_grants,
+            t.last_year_grants,
+            t.last_year_member_money,
+            ms.firm,
+            ms.org,
+            f.is_sme,
+            f.follower,
+            f.own_rd,
+            f.subsidy_project,
+            f.subsidy_eu,
+            f.knowledge,
+            f.project_grants,
+            f.innovations,
+        )
 
     @cached_property
     def business_rd(self) -> float:
         """Business R&D (EUR/yr): own R&D plus passed-through subsidies."""
-        f = self.model.firms
-        return float(f.own_rd.sum() + self.model.p.behaviour.subsidy_pass_through * self.subsidy_rate.sum())
+        s = self.tally
+        return float(s.own_rd + self.p.behaviour.subsidy_pass_through * s.subsidies)
+
+    @cached_property
+    def rd_intensity(self) -> float:
+        """Total R&D (business + public, the public part growing with GDP) over GDP."""
+        pop = self.p.population
+        public = pop.public_rd_share / (1.0 - pop.public_rd_share) * self.model.business_rd_start
+        g = gdp(self)
+        return (self.business_rd + public * g / pop.gdp) / g
+
+    @cached_property
+    def business_rd_nonmembers(self) -> float:
+        """Business R&D of the firms that are not members (EUR/yr)."""
+        s = self.tally
+        return float(s.own_rd_others + self.p.behaviour.subsidy_pass_through * s.subsidies_others)
+
+    @cached_property
+    def sunset_followed(self) -> dict[int, list[SunsetRecord]]:
+        """The sunset records followed for 4 and for 8 quarters (by lag), in the order of ``model.orgs``."""
+        orgs = sorted(self.past_sunset, key=_index)
+        records = [o.sunset for o in orgs if o.sunset is not None]
+        return {lag: [r for r in records if lag in r.followup] for lag in (4, 8)}
 
 
 Observed = Union["ClusterPolicyModel", Observation]
+
+
+def _index(org: ClusterOrganisation) -> int:
+    return org.index
 
 
 def observe(m: Observed) -> Observation:
@@ -142,35 +409,10 @@ class OutcomeCollector(DataCollector):
             self.model_vars[name].append(reporter(obs))
 
 
-def _member_mask(m: Observed) -> np.ndarray:
-    return observe(m).member_mask
-
-
-def _firms_in(m: ClusterPolicyModel, orgs: np.ndarray) -> np.ndarray:
-    """Member firms of the given organisations (indices), each once."""
-    ms = m.memberships
-    chosen = np.zeros(len(m.orgs), dtype=bool)
-    chosen[orgs] = True
-    mask = np.zeros(m.firms.n, dtype=bool)
-    mask[ms.firm[chosen[ms.org]]] = True
-    return np.flatnonzero(mask)
-
-
-def _recognised(m: Observed, kind: str) -> np.ndarray:
-    """Indices of the recognised organisations of ``kind`` that exist, in the order of ``model.orgs``."""
-    obs = observe(m)
-    return obs.spearheads if kind == SPEARHEAD else obs.ibns
-
-
-def _column(m: Observed, name: str, orgs: np.ndarray) -> list[float]:
-    """An OrgTable column at ``orgs`` as Python numbers (so that ``sum`` adds them as it adds floats)."""
-    return getattr(m.org_table, name)[orgs].tolist()
-
-
 # ---------------------------------------------------------------- participation
 def members(m: Observed) -> int:
     """Firms that are members of at least one cluster organisation (each firm counted once)."""
-    return observe(m).n_members
+    return int(observe(m).tally.members)
 
 
 def memberships(m: Observed) -> int:
@@ -180,13 +422,13 @@ def memberships(m: Observed) -> int:
 
 def members_multi_share(m: Observed) -> float:
     """Share of member firms that are members of more than one organisation."""
-    per = observe(m).per_firm
-    return _ratio(float(np.count_nonzero(per > 1)), float(np.count_nonzero(per > 0)))
+    s = observe(m).tally
+    return _ratio(float(s.members_multi), float(s.members))
 
 
 def members_sme(m: Observed) -> int:
     """SMEs that are members of at least one cluster organisation."""
-    return int(np.count_nonzero(_member_mask(m) & m.firms.is_sme))
+    return int(observe(m).tally.members_sme)
 
 
 def sme_member_share(m: Observed) -> float:
@@ -196,39 +438,33 @@ def sme_member_share(m: Observed) -> float:
 
 def sme_participation_rate(m: Observed) -> float:
     """Share of all SMEs that are a member of some cluster organisation."""
-    return _ratio(members_sme(m), float(np.count_nonzero(m.firms.is_sme)))
+    return _ratio(members_sme(m), float(observe(m).tally.smes))
 
 
 def members_spearhead(m: Observed) -> int:
     """Firms that are members of a recognised spearhead cluster (each firm counted once)."""
-    return len(observe(m).spearhead_firms)
+    return int(observe(m).tally.spearhead_firms)
 
 
 def memberships_spearhead(m: Observed) -> int:
     """Memberships of recognised spearhead clusters (a firm in two spearheads counts twice)."""
-    orgs = _recognised(m, SPEARHEAD)
-    if not len(orgs):
-        return 0
-    chosen = np.zeros(len(m.orgs), dtype=bool)
-    chosen[orgs] = True
-    return int(np.count_nonzero(chosen[m.memberships.org]))
+    return int(observe(m).tally.memberships_spearhead)
 
 
 def members_ibn(m: Observed) -> int:
     """Firms that are members of a recognised innovative business network (each firm counted once)."""
-    obs = observe(m)
-    return len(_firms_in(obs.model, obs.ibns))
+    return int(observe(m).tally.ibn_firms)
 
 
 def sme_share_spearhead_members(m: Observed) -> float:
     """Share of SMEs among the member firms of recognised spearhead clusters."""
-    rows = observe(m).spearhead_firms
-    return _ratio(float(np.count_nonzero(m.firms.is_sme[rows])), len(rows))
+    s = observe(m).tally
+    return _ratio(float(s.spearhead_smes), int(s.spearhead_firms))
 
 
 def members_in_eu_projects(m: Observed) -> int:
     """Member firms with an EU-funded project running (their international activity)."""
-    return int(np.count_nonzero(_member_mask(m) & (m.firms.subsidy_eu > 0)))
+    return int(observe(m).tally.members_eu)
 
 
 def members_expelled_total(m: Observed) -> int:
@@ -239,42 +475,32 @@ def members_expelled_total(m: Observed) -> int:
 # ---------------------------------------------------------------- organisations
 def spearheads_active(m: Observed) -> int:
     """Recognised spearhead clusters that exist."""
-    return len(_recognised(m, SPEARHEAD))
+    return int(observe(m).tally.spearheads)
 
 
 def ibns_active(m: Observed) -> int:
     """Recognised innovative business networks that exist."""
-    return len(_recognised(m, IBN))
+    return int(observe(m).tally.ibns)
 
 
 def organisations_alive(m: Observed) -> int:
     """Cluster organisations of any kind that exist (incl. legacy structures)."""
-    return int(np.count_nonzero(observe(m).alive))
+    return int(observe(m).tally.alive)
 
 
 def cluster_orgs_alive(m: Observed) -> int:
     """Organisations ever recognised under the policy (spearheads, IBNs) that exist, supported or not."""
-    t = m.org_table
-    return int(np.count_nonzero(observe(m).alive & t.ever_recognised[: t.n]))
+    return int(observe(m).tally.policy_alive)
 
 
 def spearhead_size_median(m: Observed) -> float:
     """Median number of members of the recognised spearhead clusters."""
-    orgs = _recognised(m, SPEARHEAD)
-    if not len(orgs):
-        return NAN
-    sizes = sorted(observe(m).per_org[orgs].tolist())
-    mid = len(sizes) // 2
-    # the median of whole numbers (what np.median gives, without its cost on a handful of numbers)
-    return float(sizes[mid]) if len(sizes) % 2 else (sizes[mid - 1] + sizes[mid]) / 2
+    return float(observe(m).tally.spearhead_size_median)
 
 
 def spearhead_size_max(m: Observed) -> float:
     """Members of the largest recognised spearhead cluster."""
-    orgs = _recognised(m, SPEARHEAD)
-    if not len(orgs):
-        return NAN
-    return float(observe(m).per_org[orgs].max())
+    return float(observe(m).tally.spearhead_size_max)
 
 
 def spearheads_recognised_total(m: Observed) -> int:
@@ -318,24 +544,12 @@ def clusters_self_sustaining(m: Observed) -> int:
     Counted: organisations recognised under the policy, alive, without an operating grant in this and
     the last project year, whose members' money covers their whole planned budget.
     """
-    t = m.org_table
-    n = t.n
-    return int(
-        np.count_nonzero(
-            observe(m).alive
-            & t.ever_recognised[:n]
-            & ~t.supported[:n]
-            & (t.activity[:n] >= 1.0)
-            & (t.last_year_grants[:n] == 0)
-            & (t.year_grants[:n] == 0)
-        )
-    )
+    return int(observe(m).tally.self_sustaining)
 
 
 def _past_sunset(m: Observed, lag: int) -> list:
     """The sunset records followed for ``lag`` quarters, in the order of ``model.orgs``."""
-    orgs = sorted(m.past_sunset, key=lambda o: o.index)
-    return [o.sunset for o in orgs if o.sunset is not None and lag in o.sunset.followup]
+    return observe(m).sunset_followed[lag]
 
 
 def orgs_past_sunset_total(m: Observed) -> int:
@@ -384,26 +598,22 @@ def mean_selected_quality(m: Observed) -> float:
 
 def mean_excellence(m: Observed) -> float:
     """Mean excellence of the recognised spearhead clusters and IBNs."""
-    orgs = np.concatenate((_recognised(m, SPEARHEAD), _recognised(m, IBN)))
-    return _ratio(sum(_column(m, "excellence", orgs)), len(orgs))
+    s = observe(m).tally
+    return _ratio(float(s.excellence), int(s.spearheads + s.ibns))
 
 
 # ---------------------------------------------------------------- money
 def public_share_cluster_budgets(m: Observed) -> float:
     """Public share of the planned budgets of all existing organisations this project year."""
-    alive = np.flatnonzero(observe(m).alive)
-    t = m.org_table
-    budget = (t.member_money_plan[alive] + t.grant_annual[alive]).tolist()  # ClusterOrganisation.budget_plan
-    return _ratio(sum(_column(m, "grant_annual", alive)), sum(budget))
+    s = observe(m).tally  # a budget is ClusterOrganisation.budget_plan: members' money plus grant
+    return _ratio(float(s.grants_planned), float(s.budgets_planned))
 
 
 def self_financing_spearheads(m: Observed) -> float:
     """Share of the recognised spearhead organisations' budgets (last project year) that members paid."""
-    t = m.org_table
-    orgs = _recognised(m, SPEARHEAD)
-    orgs = orgs[t.last_year_member_money[orgs] + t.last_year_grants[orgs] > 0]
-    money = sum(_column(m, "last_year_member_money", orgs))
-    return _ratio(money, money + sum(_column(m, "last_year_grants", orgs)))
+    s = observe(m).tally
+    money = float(s.spearhead_member_money)
+    return _ratio(money, money + float(s.spearhead_grants))
 
 
 def public_operating_spend_total(m: Observed) -> float:
@@ -500,8 +710,7 @@ def eu_funding_members_total(m: Observed) -> float:
 
 def funding_gini(m: Observed) -> float:
     """Gini coefficient of project grants among the firms that received any."""
-    g = m.firms.project_grants
-    return gini(g[g > 0])
+    return gini(observe(m).tally.granted)
 
 
 # ---------------------------------------------------------------- projects
@@ -537,8 +746,8 @@ def proposals_crowded_out_total(m: Observed) -> int:
 
 def sme_share_project_funding(m: Observed) -> float:
     """Share of firms' project grants so far that went to SMEs."""
-    g = m.firms.project_grants
-    return _ratio(float(split_sums(g, m.firms.is_sme)[0]), float(g.sum()))
+    s = observe(m).tally
+    return _ratio(float(s.grants_sme), float(s.grants))
 
 
 def firms_funded_last_call(m: Observed) -> int:
@@ -569,17 +778,17 @@ def business_rd(m: Observed) -> float:
 
 def business_rd_own(m: Observed) -> float:
     """Business R&D from firms' own money (EUR/yr), incl. what knowledge adds to it."""
-    return float(m.firms.own_rd.sum())
+    return float(observe(m).tally.own_rd)
 
 
 def business_rd_project_subsidy(m: Observed) -> float:
     """Business R&D from regional project grants (EUR/yr): pass-through x project subsidies."""
-    return float(m.p.behaviour.subsidy_pass_through * m.firms.subsidy_project.sum())
+    return float(m.p.behaviour.subsidy_pass_through * observe(m).tally.subsidy_project)
 
 
 def business_rd_eu(m: Observed) -> float:
     """Business R&D from EU grants (EUR/yr): pass-through x EU subsidies."""
-    return float(m.p.behaviour.subsidy_pass_through * m.firms.subsidy_eu.sum())
+    return float(m.p.behaviour.subsidy_pass_through * observe(m).tally.subsidy_eu)
 
 
 def business_rd_nonmembers(m: Observed) -> float:
@@ -589,15 +798,15 @@ def business_rd_nonmembers(m: Observed) -> float:
 
 def rd_per_member_firm(m: Observed) -> float:
     """Mean business R&D of a member firm (EUR/yr)."""
-    obs = observe(m)
-    own, _, sub, _ = obs.rd_of_members
-    return _ratio(float(own + obs.p.behaviour.subsidy_pass_through * sub), obs.n_members)
+    s = observe(m).tally
+    rd = s.own_rd_members + m.p.behaviour.subsidy_pass_through * s.subsidies_members
+    return _ratio(float(rd), s.members)
 
 
 def rd_per_nonmember_firm(m: Observed) -> float:
     """Mean business R&D of a firm that is not a member (EUR/yr)."""
     obs = observe(m)
-    return _ratio(obs.business_rd_nonmembers, obs.firms.n - obs.n_members)
+    return _ratio(obs.business_rd_nonmembers, obs.firms.n - int(obs.tally.members))
 
 
 def gdp(m: Observed) -> float:
@@ -608,10 +817,7 @@ def gdp(m: Observed) -> float:
 
 def rd_intensity(m: Observed) -> float:
     """Total R&D (business + public, the public part growing with GDP) over GDP."""
-    pop = m.p.population
-    public = pop.public_rd_share / (1.0 - pop.public_rd_share) * m.business_rd_start
-    g = gdp(m)
-    return (business_rd(m) + public * g / pop.gdp) / g
+    return observe(m).rd_intensity
 
 
 def rd_gap_to_norm(m: Observed) -> float:
@@ -621,7 +827,7 @@ def rd_gap_to_norm(m: Observed) -> float:
 
 def innovations_total(m: Observed) -> int:
     """Innovations by firms since the start."""
-    return int(m.firms.innovations.sum())
+    return int(observe(m).tally.innovations)
 
 
 def innovations_sme_total(m: Observed) -> int:
@@ -636,8 +842,8 @@ def innovations_follower_total(m: Observed) -> int:
 
 def knowledge_followers(m: Observed) -> float:
     """Mean knowledge stock of the innovation followers."""
-    f = m.firms
-    return _ratio(float(split_sums(f.knowledge, f.follower)[0]), float(np.count_nonzero(f.follower)))
+    s = observe(m).tally
+    return _ratio(float(s.follower_knowledge), float(s.followers))
 
 
 def collaboration_links(m: Observed) -> int:
