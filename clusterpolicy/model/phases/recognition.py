@@ -30,7 +30,8 @@ import numpy as np
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agency import select
 from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD, Application, ClusterOrganisation
-from clusterpolicy.model.phases.cofinancing import grant_cap, plan_budget
+from clusterpolicy.model.compiled import compiled
+from clusterpolicy.model.phases.cofinancing import grant_cap, kind_terms, plan_budget, plan_budgets
 from clusterpolicy.model.phases.membership import join
 
 if TYPE_CHECKING:
@@ -176,11 +177,9 @@ def call_applications(model: ClusterPolicyModel, kind: str) -> list[Application]
     for d in range(n_dom):
         for k in range(min(int(new[d]), k_max)):
             candidates.append((d, float(exc[d, k]), None, float(reach[d, k])))
-    apps = [
-        application(model, kind, d, e, o, r, min_members)
-        for d, e, o, r in candidates
-        if not (kind == SPEARHEAD and d in spear_domains)
-    ]
+    apps = applications(
+        model, kind, [c for c in candidates if not (kind == SPEARHEAD and c[0] in spear_domains)], min_members
+    )
     sel = model.streams["selection"]
     noise = sel.standard_normal(len(apps))
     arrival = sel.random(len(apps))
@@ -198,87 +197,208 @@ def jury_score(model: ClusterPolicyModel, app: Application, z: float) -> float:
     return float(np.dot(w, crit) / sum(w) + pol.jury_noise * z)
 
 
-def application(
+def applications(
     model: ClusterPolicyModel,
     kind: str,
-    domain: int,
-    excellence: float,
-    org: ClusterOrganisation | None,
-    reach: float,
+    candidates: list[tuple[int, float, ClusterOrganisation | None, float]],
     min_members: int,
-) -> Application:
-    """Build an application: who would commit, and the three criteria.
+) -> list[Application]:
+    """Build the applications of ``candidates`` (domain, excellence, org, reach), in their order.
 
-    The firms that may commit are the applicant's own members and the firms active in its domain (as
-    their main or second domain) that it reaches -- its niche -- whatever their other memberships;
-    those for which one more membership would pay
-    (:func:`clusterpolicy.model.kernels.pair_utility`, with the fees the organisation would set
-    at the minimum size and the first year's grant share) commit.
+    For each: who would commit, and the three criteria. The firms that may commit are the applicant's
+    own members and the firms active in its domain (as their main or second domain) that it reaches --
+    its niche -- whatever their other memberships; those for which one more membership would pay
+    (:func:`clusterpolicy.model.kernels.pair_utility`, with the fees the organisation would set at the
+    minimum size and the first year's grant share) commit. The memberships are those of now, the same
+    for every candidate (none joins before all are built); which firms each reaches is drawn in the
+    candidates' order. The fees and utilities of all of them are one compiled loop (:func:`assess`).
     """
+    if not candidates:
+        return []
     pol, b = model.p.policy, model.p.behaviour
     f = model.firms
-    ms = model.memberships
     rng = model.streams["formation"]
-    firms = model.active_rows[domain]
-    reached = rng.random(len(firms)) < reach  # the domain's firms do not depend on the policy (CRN)
-    own_rows = org.members if org is not None else np.empty(0, dtype=np.int64)
-    niche = np.zeros(f.n, dtype=bool)
-    niche[own_rows] = True
-    niche[firms[reached]] = True
-    pool = np.flatnonzero(niche)
-    n_pool = len(pool)
-    n_expected = max(len(own_rows), min_members)
     spearhead = kind == SPEARHEAD
-    weights = kernels.fee_weights(f.is_sme[pool], np.full(n_pool, spearhead), kernels.fee_rules(model))
-    mean_weight = float(weights.mean()) if n_pool else 1.0
-    plan = plan_budget(model, kind, n_expected, n_expected * mean_weight, pol.operating_grant_share)
-    societal = org.societal if org is not None else False
-    others = ms.per_firm(f.n)[pool]
-    if org is not None:
-        others = others - ms.contains(pool, np.full(n_pool, org.index))
-    relevance = np.where(f.domain[pool] == domain, 1.0, b.second_domain_relevance)
-    u = kernels.org_utilities(
-        pool,
+    per_firm = model.memberships.per_firm(f.n)
+    pools: list[np.ndarray] = []
+    others: list[np.ndarray] = []
+    niches: list[np.ndarray] = []
+    n_expected = np.empty(len(candidates))
+    excellence = np.empty(len(candidates))
+    network = np.empty(len(candidates))
+    for a, (domain, exc, org, reach) in enumerate(candidates):
+        firms = model.active_rows[domain]
+        reached = rng.random(len(firms)) < reach  # the domain's firms do not depend on the policy (CRN)
+        niche = np.zeros(f.n, dtype=bool)
+        if org is None:
+            pool = firms[reached]  # active_rows are sorted and distinct
+            niche[pool] = True
+            pools.append(pool)
+            others.append(per_firm[pool])
+            n_own = 0
+        else:
+            own_rows = org.members
+            niche[own_rows] = True
+            own = niche.copy()
+            niche[firms[reached]] = True
+            pool = np.flatnonzero(niche)
+            pools.append(pool)
+            others.append(per_firm[pool] - own[pool])  # memberships besides this one
+            n_own = len(own_rows)
+        niches.append(niche)
+        n = max(n_own, min_members)
+        n_expected[a] = n
+        societal = org.societal if org is not None else False
+        excellence[a] = exc * (b.societal_value_factor if societal else 1.0)
+        network[a] = float(kernels.network_value(model, float(n)))
+    bounds = np.zeros(len(candidates) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in pools], out=bounds[1:])
+    pool_all = np.concatenate(pools)
+    domains = np.array([c[0] for c in candidates], dtype=np.int64)
+    same_domain = f.domain[pool_all] == np.repeat(domains, np.diff(bounds))
+    relevance = np.where(same_domain, 1.0, b.second_domain_relevance)
+    decay = b.membership_overlap ** np.concatenate(others).astype(float)
+    committed_mask, n_committed, n_sme, capability_sum = assess(
+        pool_all,
+        bounds,
+        n_expected,
+        excellence,
+        network,
+        kernels.KIND_CODE[kind],
+        pol.operating_grant_share,
+        spearhead,
+        pol.in_kind_share_max > 0,
         f.is_sme,
         f.own_rd,
         f.taste,
-        spearhead,
-        excellence * (b.societal_value_factor if societal else 1.0),
-        float(plan.activity),
-        float(kernels.network_value(model, float(n_expected))),
-        float(plan.unit_fee),
-        pol.in_kind_share_max > 0,
-        spearhead,
-        b.membership_overlap ** np.asarray(others, dtype=float),
+        f.capability,
+        decay,
         relevance,
+        b.join_threshold,
+        *kind_terms(model),
         kernels.utility_rules(model),
     )
-    committed = pool[u > b.join_threshold]
-    n = len(committed)
-    sme_share = float(np.count_nonzero(f.is_sme[committed])) / n if n else 0.0
-    capability = float(f.capability[committed].mean()) if n else 0.0
-    vw = b.valorisation_domain_weight
-    valorisation = vw * float(model.domain_strength[domain]) + (1.0 - vw) * capability
-    sw = b.support_size_weight
-    support = sw * min(1.0, n / (b.support_full_multiple * min_members)) + (1.0 - sw) * sme_share
-    eligible = n >= min_members and sme_share >= pol.min_sme_share
-    if kind == SPEARHEAD:
-        eligible = eligible and any(
-            domain in ki.domains for ki in model.kis if ki.kind != "collective_centre"
+    ki_domains: set[int] | None = None
+    out = []
+    for a, (domain, exc, org, _) in enumerate(candidates):
+        lo, hi = bounds[a], bounds[a + 1]
+        committed = pools[a][committed_mask[lo:hi]]
+        n = int(n_committed[a])
+        sme_share = float(n_sme[a]) / n if n else 0.0
+        capability = float(capability_sum[a]) / n if n else 0.0
+        vw = b.valorisation_domain_weight
+        valorisation = vw * float(model.domain_strength[domain]) + (1.0 - vw) * capability
+        sw = b.support_size_weight
+        support = sw * min(1.0, n / (b.support_full_multiple * min_members)) + (1.0 - sw) * sme_share
+        eligible = n >= min_members and sme_share >= pol.min_sme_share
+        if spearhead and eligible:
+            if ki_domains is None:  # domains with a knowledge institution other than a collective centre
+                ki_domains = {d for ki in model.kis if ki.kind != "collective_centre" for d in ki.domains}
+            eligible = domain in ki_domains
+        out.append(
+            Application(
+                kind=kind,
+                domain=domain,
+                excellence=exc,
+                committed=committed,
+                valorisation=valorisation,
+                support=support,
+                org=org,
+                eligible=eligible,
+                societal=org.societal if org is not None else False,
+                sme_share=sme_share,
+                niche=niches[a],
+            )
         )
-    return Application(
-        kind=kind,
-        domain=domain,
-        excellence=excellence,
-        committed=committed,
-        valorisation=valorisation,
-        support=support,
-        org=org,
-        eligible=eligible,
-        societal=societal,
-        sme_share=sme_share,
-        niche=niche,
-    )
+    return out
+
+
+@compiled
+def assess(
+    pool: np.ndarray,
+    bounds: np.ndarray,
+    n_expected: np.ndarray,
+    excellence: np.ndarray,
+    network: np.ndarray,
+    code: int,
+    share: float,
+    spearhead: bool,
+    in_kind: bool,
+    is_sme: np.ndarray,
+    own_rd: np.ndarray,
+    taste: np.ndarray,
+    capability: np.ndarray,
+    decay: np.ndarray,
+    relevance: np.ndarray,
+    threshold: float,
+    core: np.ndarray,
+    per_member: np.ndarray,
+    cap: np.ndarray,
+    fee_cap: np.ndarray,
+    rules: kernels.UtilityRules,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Who would commit to each of a batch of applications of one kind (kind code ``code``).
+
+    Application ``a`` is to an organisation of excellence ``excellence[a]`` (as members experience it)
+    and network value ``network[a]`` that expects ``n_expected[a]`` members; the firms it may win are
+    ``pool[bounds[a]:bounds[a + 1]]``, with the ``decay`` and ``relevance`` of each. Its fees are those
+    of its year plan (:func:`~clusterpolicy.model.phases.cofinancing.plan_budgets`, grant share
+    ``share``, the kinds' terms ``core`` to ``fee_cap``) for ``n_expected[a]`` members of the pool's
+    mean fee weight (1 for an empty pool); a firm commits when its utility
+    (:func:`~clusterpolicy.model.kernels.org_utilities`) exceeds ``threshold``.
+
+    Returns:
+        per pool entry whether the firm commits; per application the number of committed firms, of
+        committed SMEs, and the sum of their capabilities (NumPy's sum, :func:`kernels.pairwise_sum`).
+    """
+    n_apps = len(bounds) - 1
+    weight = np.empty(n_apps)
+    for a in range(n_apps):
+        lo, hi = bounds[a], bounds[a + 1]
+        w = np.empty(hi - lo)
+        for i in range(lo, hi):
+            w[i - lo] = kernels.fee_weight_of(is_sme[pool[i]], spearhead, rules.fees)
+        mean_weight = kernels.pairwise_sum(w) / (hi - lo) if hi > lo else 1.0
+        weight[a] = n_expected[a] * mean_weight
+    codes = np.full(n_apps, code)
+    shares = np.full(n_apps, share)
+    plans = plan_budgets(codes, n_expected, weight, shares, core, per_member, cap, fee_cap)
+    unit_fee, activity = plans[1], plans[4]
+    committed = np.zeros(len(pool), dtype=np.bool_)
+    n_committed = np.zeros(n_apps, dtype=np.int64)
+    n_sme = np.zeros(n_apps, dtype=np.int64)
+    capability_sum = np.zeros(n_apps)
+    for a in range(n_apps):
+        lo, hi = bounds[a], bounds[a + 1]
+        u = kernels.org_utilities(
+            pool[lo:hi],
+            is_sme,
+            own_rd,
+            taste,
+            spearhead,
+            excellence[a],
+            activity[a],
+            network[a],
+            unit_fee[a],
+            in_kind,
+            spearhead,
+            decay[lo:hi],
+            relevance[lo:hi],
+            rules,
+        )
+        values = np.empty(hi - lo)
+        k = 0
+        for i in range(hi - lo):
+            if u[i] > threshold:
+                firm = pool[lo + i]
+                committed[lo + i] = True
+                values[k] = capability[firm]
+                k += 1
+                if is_sme[firm]:
+                    n_sme[a] += 1
+        n_committed[a] = k
+        capability_sum[a] = kernels.pairwise_sum(values[:k])
+    return committed, n_committed, n_sme, capability_sum
 
 
 def recognise(model: ClusterPolicyModel, app: Application) -> ClusterOrganisation:
@@ -358,12 +478,12 @@ def rolling(model: ClusterPolicyModel) -> None:
         if d not in busy and d not in spear_domains and u_start[d] < hazard[d]:
             start(d, float(exc[d]), float(reach[d]), None)
     # initiatives whose preparation is done apply
-    for ini in [i for i in model.initiatives if model.t >= i.ready_at]:
-        model.initiatives.remove(ini)
-        app = application(
-            model, SPEARHEAD, ini.domain, ini.excellence, ini.org, ini.reach, pol.spearhead_min_members
-        )
-        model.queue.append(Queued(app, model.t, ini))
+    ready = [i for i in model.initiatives if model.t >= i.ready_at]
+    if ready:
+        model.initiatives[:] = [i for i in model.initiatives if model.t < i.ready_at]
+        specs = [(i.domain, i.excellence, i.org, i.reach) for i in ready]
+        apps = applications(model, SPEARHEAD, specs, pol.spearhead_min_members)
+        model.queue.extend(Queued(app, model.t, ini) for app, ini in zip(apps, ready, strict=True))
     # the agency decides, in order of arrival
     decided = 0
     sel = model.streams["selection"]
