@@ -11,7 +11,7 @@ from helpers import small
 from clusterpolicy.model import ClusterPolicyModel, kernels
 from clusterpolicy.model.agents import IBN, SPEARHEAD, Application, ClusterOrganisation
 from clusterpolicy.model.phases import recognition
-from clusterpolicy.model.phases.cofinancing import plan_budget
+from clusterpolicy.model.phases.cofinancing import kind_terms, plan_budget
 
 
 def one_application(
@@ -114,3 +114,19 @@ def test_no_candidates_no_applications_and_no_draws() -> None:
     state = copy.deepcopy(m.streams["formation"].bit_generator.state)
     assert recognition.applications(m, SPEARHEAD, [], 5) == []
     assert m.streams["formation"].bit_generator.state == state
+
+
+@pytest.mark.parametrize("kind", [SPEARHEAD, IBN])
+def test_first_plan_is_the_plan_of_the_members_fee_weights(kind: str) -> None:
+    m = ClusterPolicyModel(small(), rng=2)
+    rng = np.random.default_rng(5)
+    share = m.p.policy.operating_grant_share
+    code = kernels.KIND_CODE[kind]
+    for n in (0, 1, 9, 130, 700):
+        rows = np.sort(rng.choice(m.firms.n, size=n, replace=False))
+        weight = float(kernels.fee_weight(m, m.firms.is_sme[rows], code).sum())
+        plan = plan_budget(m, kind, n, weight, share)
+        got = recognition.first_plan(
+            rows, m.firms.is_sme, kind == SPEARHEAD, code, share, *kind_terms(m), kernels.fee_rules(m)
+        )
+        assert got == (plan.target, plan.unit_fee, plan.activity), n

@@ -31,7 +31,7 @@ from clusterpolicy.model import kernels
 from clusterpolicy.model.agency import select
 from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD, Application, ClusterOrganisation
 from clusterpolicy.model.compiled import compiled
-from clusterpolicy.model.phases.cofinancing import grant_cap, kind_terms, plan_budget, plan_budgets
+from clusterpolicy.model.phases.cofinancing import grant_cap, kind_terms, plan_budgets
 from clusterpolicy.model.phases.membership import join
 
 if TYPE_CHECKING:
@@ -86,10 +86,12 @@ def active_spearheads(model: ClusterPolicyModel) -> list[ClusterOrganisation]:
 def slots(model: ClusterPolicyModel, kind: str) -> int:
     """How many more organisations of ``kind`` may be recognised now: the cap and the operating budget."""
     pol = model.p.policy
-    room = model.agency.operating_room(kind, grant_cap(model, kind))
     if kind == SPEARHEAD:
-        return min(pol.spearhead_cap - len(active_spearheads(model)), room)
-    return min(pol.ibn_max_per_call, room)
+        free = pol.spearhead_cap - len(active_spearheads(model))
+        if free <= 0:
+            return free  # the budget's room, never negative, does not matter then
+        return min(free, model.agency.operating_room(kind, grant_cap(model, kind)))
+    return min(pol.ibn_max_per_call, model.agency.operating_room(kind, grant_cap(model, kind)))
 
 
 def aims_high(model: ClusterPolicyModel, org: ClusterOrganisation, members: int) -> bool:
@@ -432,13 +434,59 @@ def recognise(model: ClusterPolicyModel, app: Application) -> ClusterOrganisatio
         c.ibns_recognised += 1
     c.selected_quality_sum += app.quality
     c.selected_count += 1
-    rows = np.union1d(org.members, app.committed)
-    code = kernels.KIND_CODE[org.kind]
-    weight = float(kernels.fee_weight(model, f.is_sme[rows], np.full(len(rows), code)).sum())
-    plan = plan_budget(model, org.kind, len(rows), weight, pol.operating_grant_share)
-    org.unit_fee, org.activity, org.budget_target = plan.unit_fee, plan.activity, plan.target
+    members = org.members if app.org is not None else None
+    # the committed firms are sorted and distinct (a part of the application's pool)
+    rows = np.union1d(members, app.committed) if members is not None and len(members) else app.committed
+    target, unit_fee, activity = first_plan(
+        rows,
+        f.is_sme,
+        org.kind == SPEARHEAD,
+        kernels.KIND_CODE[org.kind],
+        pol.operating_grant_share,
+        *kind_terms(model),
+        kernels.fee_rules(model),
+    )
+    org.unit_fee, org.activity, org.budget_target = float(unit_fee), float(activity), float(target)
     join(model, app.committed, org)
     return org
+
+
+@compiled
+def first_plan(
+    rows: np.ndarray,
+    is_sme: np.ndarray,
+    spearhead: bool,
+    code: int,
+    share: float,
+    core: np.ndarray,
+    per_member: np.ndarray,
+    cap: np.ndarray,
+    fee_cap: np.ndarray,
+    fees: kernels.FeeRules,
+) -> tuple[float, float, float]:
+    """The year plan of a newly recognised organisation (kind code ``code``) whose members are ``rows``.
+
+    :func:`~clusterpolicy.model.phases.cofinancing.plan_budgets` for ``len(rows)`` members of the total
+    fee weight of ``rows`` (:func:`~clusterpolicy.model.kernels.fee_weight_of`, added as NumPy adds),
+    grant share ``share`` and the kinds' terms ``core`` to ``fee_cap``.
+
+    Returns:
+        the budget at full activity, the unit fee and the activity.
+    """
+    weights = np.empty(len(rows))
+    for i in range(len(rows)):
+        weights[i] = kernels.fee_weight_of(is_sme[rows[i]], spearhead, fees)
+    target, unit, _, _, activity = plan_budgets(
+        np.full(1, code),
+        np.full(1, float(len(rows))),
+        np.full(1, kernels.pairwise_sum(weights)),
+        np.full(1, share),
+        core,
+        per_member,
+        cap,
+        fee_cap,
+    )
+    return target[0], unit[0], activity[0]
 
 
 # ---------------------------------------------------------------------------------------- rolling
@@ -455,27 +503,34 @@ def rolling(model: ClusterPolicyModel) -> None:
     reach = rng.uniform(b.reach_spearhead_min, b.reach_spearhead_max, size=n_dom)
     spear_domains = {o.domain for o in active_spearheads(model)}
     busy = {i.domain for i in model.initiatives} | {q.initiative.domain for q in model.queue}
-    counts = model.memberships.per_org(len(model.orgs))
 
     def start(domain: int, excellence: float, reach_: float, org: ClusterOrganisation | None) -> None:
         model.initiatives.append(Initiative(domain, excellence, reach_, org, model.t + int(prep[domain])))
         busy.add(domain)
 
-    # organisations that aim high: legacy structures (from the policy's start) and IBNs on the path
-    for o in sorted(
-        (o for o in model.orgs if o.alive and not (o.kind == SPEARHEAD and o.recognised)),
-        key=lambda o: (-int(counts[o.index]), o.index),
-    ):
-        if o.domain in busy or o.domain in spear_domains:
-            continue
-        size = int(counts[o.index])
-        legacy = o.kind == LEGACY and not o.recognised and aims_high(model, o, size)
-        if legacy or on_ibn_path(model, o, size):
-            start(o.domain, o.excellence, b.reach_legacy if legacy else 1.0, o)
+    # organisations that aim high, the larger first: legacy structures (from the policy's start) and
+    # IBNs on the path, in a domain without a spearhead or an initiative
+    free = [
+        o
+        for o in model.orgs
+        if o.alive
+        and (o.kind == IBN or (o.kind == LEGACY and not o.recognised))
+        and o.domain not in busy
+        and o.domain not in spear_domains
+    ]
+    if free:
+        counts = model.memberships.per_org(len(model.orgs))
+        for o in sorted(free, key=lambda o: (-int(counts[o.index]), o.index)):
+            if o.domain in busy:
+                continue  # a larger one started in its domain
+            size = int(counts[o.index])
+            legacy = o.kind == LEGACY and not o.recognised and aims_high(model, o, size)
+            if legacy or on_ibn_path(model, o, size):
+                start(o.domain, o.excellence, b.reach_legacy if legacy else 1.0, o)
     # new consortia
     hazard = np.minimum(1.0, b.initiative_hazard * n_dom * model.domain_weights)
-    for d in range(n_dom):
-        if d not in busy and d not in spear_domains and u_start[d] < hazard[d]:
+    for d in np.flatnonzero(u_start < hazard).tolist():
+        if d not in busy and d not in spear_domains:
             start(d, float(exc[d]), float(reach[d]), None)
     # initiatives whose preparation is done apply
     ready = [i for i in model.initiatives if model.t >= i.ready_at]
@@ -492,7 +547,7 @@ def rolling(model: ClusterPolicyModel) -> None:
             break
         if model.t - q.arrived < pol.decision_lag_quarters:
             continue
-        if q.app.domain in {o.domain for o in active_spearheads(model)}:
+        if q.app.domain in spear_domains:
             model.queue.remove(q)  # the domain has its spearhead now
             continue
         if q.app.org is not None and not q.app.org.alive:
@@ -505,6 +560,7 @@ def rolling(model: ClusterPolicyModel) -> None:
         q.app.jury_score = jury_score(model, q.app, float(sel.standard_normal()))
         if q.app.eligible and q.app.jury_score >= pol.spearhead_min_score:
             recognise(model, q.app)
+            spear_domains = {o.domain for o in active_spearheads(model)}
         else:
             ini = q.initiative
             model.initiatives.append(
