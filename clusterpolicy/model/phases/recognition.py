@@ -228,6 +228,7 @@ def applications(
     n_expected = np.empty(len(candidates))
     excellence = np.empty(len(candidates))
     network = np.empty(len(candidates))
+    network_of: dict[int, float] = {}  # the network value by the number of members expected
     for a, (domain, exc, org, reach) in enumerate(candidates):
         firms = model.active_rows[domain]
         reached = rng.random(len(firms)) < reach  # the domain's firms do not depend on the policy (CRN)
@@ -252,7 +253,9 @@ def applications(
         n_expected[a] = n
         societal = org.societal if org is not None else False
         excellence[a] = exc * (b.societal_value_factor if societal else 1.0)
-        network[a] = float(kernels.network_value(model, float(n)))
+        if n not in network_of:
+            network_of[n] = float(kernels.network_value(model, float(n)))
+        network[a] = network_of[n]
     bounds = np.zeros(len(candidates) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in pools], out=bounds[1:])
     pool_all = np.concatenate(pools)
