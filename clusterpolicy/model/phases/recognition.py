@@ -30,7 +30,8 @@ import numpy as np
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agency import select
 from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD, Application, ClusterOrganisation
-from clusterpolicy.model.phases.cofinancing import grant_cap, plan_budget
+from clusterpolicy.model.compiled import compiled
+from clusterpolicy.model.phases.cofinancing import grant_cap, kind_terms, plan_budgets
 from clusterpolicy.model.phases.membership import join
 
 if TYPE_CHECKING:
@@ -85,10 +86,12 @@ def active_spearheads(model: ClusterPolicyModel) -> list[ClusterOrganisation]:
 def slots(model: ClusterPolicyModel, kind: str) -> int:
     """How many more organisations of ``kind`` may be recognised now: the cap and the operating budget."""
     pol = model.p.policy
-    room = model.agency.operating_room(kind, grant_cap(model, kind))
     if kind == SPEARHEAD:
-        return min(pol.spearhead_cap - len(active_spearheads(model)), room)
-    return min(pol.ibn_max_per_call, room)
+        free = pol.spearhead_cap - len(active_spearheads(model))
+        if free <= 0:
+            return free  # the budget's room, never negative, does not matter then
+        return min(free, model.agency.operating_room(kind, grant_cap(model, kind)))
+    return min(pol.ibn_max_per_call, model.agency.operating_room(kind, grant_cap(model, kind)))
 
 
 def aims_high(model: ClusterPolicyModel, org: ClusterOrganisation, members: int) -> bool:
@@ -176,11 +179,9 @@ def call_applications(model: ClusterPolicyModel, kind: str) -> list[Application]
     for d in range(n_dom):
         for k in range(min(int(new[d]), k_max)):
             candidates.append((d, float(exc[d, k]), None, float(reach[d, k])))
-    apps = [
-        application(model, kind, d, e, o, r, min_members)
-        for d, e, o, r in candidates
-        if not (kind == SPEARHEAD and d in spear_domains)
-    ]
+    apps = applications(
+        model, kind, [c for c in candidates if not (kind == SPEARHEAD and c[0] in spear_domains)], min_members
+    )
     sel = model.streams["selection"]
     noise = sel.standard_normal(len(apps))
     arrival = sel.random(len(apps))
@@ -198,87 +199,211 @@ def jury_score(model: ClusterPolicyModel, app: Application, z: float) -> float:
     return float(np.dot(w, crit) / sum(w) + pol.jury_noise * z)
 
 
-def application(
+def applications(
     model: ClusterPolicyModel,
     kind: str,
-    domain: int,
-    excellence: float,
-    org: ClusterOrganisation | None,
-    reach: float,
+    candidates: list[tuple[int, float, ClusterOrganisation | None, float]],
     min_members: int,
-) -> Application:
-    """Build an application: who would commit, and the three criteria.
+) -> list[Application]:
+    """Build the applications of ``candidates`` (domain, excellence, org, reach), in their order.
 
-    The firms that may commit are the applicant's own members and the firms active in its domain (as
-    their main or second domain) that it reaches -- its niche -- whatever their other memberships;
-    those for which one more membership would pay
-    (:func:`clusterpolicy.model.kernels.pair_utility`, with the fees the organisation would set
-    at the minimum size and the first year's grant share) commit.
+    For each: who would commit, and the three criteria. The firms that may commit are the applicant's
+    own members and the firms active in its domain (as their main or second domain) that it reaches --
+    its niche -- whatever their other memberships; those for which one more membership would pay
+    (:func:`clusterpolicy.model.kernels.pair_utility`, with the fees the organisation would set at the
+    minimum size and the first year's grant share) commit. The memberships are those of now, the same
+    for every candidate (none joins before all are built); which firms each reaches is drawn in the
+    candidates' order. The fees and utilities of all of them are one compiled loop (:func:`assess`).
     """
+    if not candidates:
+        return []
     pol, b = model.p.policy, model.p.behaviour
     f = model.firms
-    ms = model.memberships
     rng = model.streams["formation"]
-    firms = model.active_rows[domain]
-    reached = rng.random(len(firms)) < reach  # the domain's firms do not depend on the policy (CRN)
-    own_rows = org.members if org is not None else np.empty(0, dtype=np.int64)
-    niche = np.zeros(f.n, dtype=bool)
-    niche[own_rows] = True
-    niche[firms[reached]] = True
-    pool = np.flatnonzero(niche)
-    n_pool = len(pool)
-    n_expected = max(len(own_rows), min_members)
     spearhead = kind == SPEARHEAD
-    weights = kernels.fee_weights(f.is_sme[pool], np.full(n_pool, spearhead), kernels.fee_rules(model))
-    mean_weight = float(weights.mean()) if n_pool else 1.0
-    plan = plan_budget(model, kind, n_expected, n_expected * mean_weight, pol.operating_grant_share)
-    societal = org.societal if org is not None else False
-    others = ms.per_firm(f.n)[pool]
-    if org is not None:
-        others = others - ms.contains(pool, np.full(n_pool, org.index))
-    relevance = np.where(f.domain[pool] == domain, 1.0, b.second_domain_relevance)
-    u = kernels.org_utilities(
-        pool,
+    per_firm = model.memberships.per_firm(f.n)
+    pools: list[np.ndarray] = []
+    others: list[np.ndarray] = []
+    niches: list[np.ndarray] = []
+    n_expected = np.empty(len(candidates))
+    excellence = np.empty(len(candidates))
+    network = np.empty(len(candidates))
+    network_of: dict[int, float] = {}  # the network value by the number of members expected
+    for a, (domain, exc, org, reach) in enumerate(candidates):
+        firms = model.active_rows[domain]
+        reached = rng.random(len(firms)) < reach  # the domain's firms do not depend on the policy (CRN)
+        niche = np.zeros(f.n, dtype=bool)
+        if org is None:
+            pool = firms[reached]  # active_rows are sorted and distinct
+            niche[pool] = True
+            pools.append(pool)
+            others.append(per_firm[pool])
+            n_own = 0
+        else:
+            own_rows = org.members
+            niche[own_rows] = True
+            own = niche.copy()
+            niche[firms[reached]] = True
+            pool = np.flatnonzero(niche)
+            pools.append(pool)
+            others.append(per_firm[pool] - own[pool])  # memberships besides this one
+            n_own = len(own_rows)
+        niches.append(niche)
+        n = max(n_own, min_members)
+        n_expected[a] = n
+        societal = org.societal if org is not None else False
+        excellence[a] = exc * (b.societal_value_factor if societal else 1.0)
+        if n not in network_of:
+            network_of[n] = float(kernels.network_value(model, float(n)))
+        network[a] = network_of[n]
+    bounds = np.zeros(len(candidates) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in pools], out=bounds[1:])
+    pool_all = np.concatenate(pools)
+    domains = np.array([c[0] for c in candidates], dtype=np.int64)
+    same_domain = f.domain[pool_all] == np.repeat(domains, np.diff(bounds))
+    relevance = np.where(same_domain, 1.0, b.second_domain_relevance)
+    decay = b.membership_overlap ** np.concatenate(others).astype(float)
+    committed_mask, n_committed, n_sme, capability_sum = assess(
+        pool_all,
+        bounds,
+        n_expected,
+        excellence,
+        network,
+        kernels.KIND_CODE[kind],
+        pol.operating_grant_share,
+        spearhead,
+        pol.in_kind_share_max > 0,
         f.is_sme,
         f.own_rd,
         f.taste,
-        spearhead,
-        excellence * (b.societal_value_factor if societal else 1.0),
-        float(plan.activity),
-        float(kernels.network_value(model, float(n_expected))),
-        float(plan.unit_fee),
-        pol.in_kind_share_max > 0,
-        spearhead,
-        b.membership_overlap ** np.asarray(others, dtype=float),
+        f.capability,
+        decay,
         relevance,
+        b.join_threshold,
+        *kind_terms(model),
         kernels.utility_rules(model),
     )
-    committed = pool[u > b.join_threshold]
-    n = len(committed)
-    sme_share = float(np.count_nonzero(f.is_sme[committed])) / n if n else 0.0
-    capability = float(f.capability[committed].mean()) if n else 0.0
-    vw = b.valorisation_domain_weight
-    valorisation = vw * float(model.domain_strength[domain]) + (1.0 - vw) * capability
-    sw = b.support_size_weight
-    support = sw * min(1.0, n / (b.support_full_multiple * min_members)) + (1.0 - sw) * sme_share
-    eligible = n >= min_members and sme_share >= pol.min_sme_share
-    if kind == SPEARHEAD:
-        eligible = eligible and any(
-            domain in ki.domains for ki in model.kis if ki.kind != "collective_centre"
+    ki_domains: set[int] | None = None
+    out = []
+    for a, (domain, exc, org, _) in enumerate(candidates):
+        lo, hi = bounds[a], bounds[a + 1]
+        committed = pools[a][committed_mask[lo:hi]]
+        n = int(n_committed[a])
+        sme_share = float(n_sme[a]) / n if n else 0.0
+        capability = float(capability_sum[a]) / n if n else 0.0
+        vw = b.valorisation_domain_weight
+        valorisation = vw * float(model.domain_strength[domain]) + (1.0 - vw) * capability
+        sw = b.support_size_weight
+        support = sw * min(1.0, n / (b.support_full_multiple * min_members)) + (1.0 - sw) * sme_share
+        eligible = n >= min_members and sme_share >= pol.min_sme_share
+        if spearhead and eligible:
+            if ki_domains is None:  # domains with a knowledge institution other than a collective centre
+                ki_domains = {d for ki in model.kis if ki.kind != "collective_centre" for d in ki.domains}
+            eligible = domain in ki_domains
+        out.append(
+            Application(
+                kind=kind,
+                domain=domain,
+                excellence=exc,
+                committed=committed,
+                valorisation=valorisation,
+                support=support,
+                org=org,
+                eligible=eligible,
+                societal=org.societal if org is not None else False,
+                sme_share=sme_share,
+                niche=niches[a],
+            )
         )
-    return Application(
-        kind=kind,
-        domain=domain,
-        excellence=excellence,
-        committed=committed,
-        valorisation=valorisation,
-        support=support,
-        org=org,
-        eligible=eligible,
-        societal=societal,
-        sme_share=sme_share,
-        niche=niche,
-    )
+    return out
+
+
+@compiled
+def assess(
+    pool: np.ndarray,
+    bounds: np.ndarray,
+    n_expected: np.ndarray,
+    excellence: np.ndarray,
+    network: np.ndarray,
+    code: int,
+    share: float,
+    spearhead: bool,
+    in_kind: bool,
+    is_sme: np.ndarray,
+    own_rd: np.ndarray,
+    taste: np.ndarray,
+    capability: np.ndarray,
+    decay: np.ndarray,
+    relevance: np.ndarray,
+    threshold: float,
+    core: np.ndarray,
+    per_member: np.ndarray,
+    cap: np.ndarray,
+    fee_cap: np.ndarray,
+    rules: kernels.UtilityRules,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Who would commit to each of a batch of applications of one kind (kind code ``code``).
+
+    Application ``a`` is to an organisation of excellence ``excellence[a]`` (as members experience it)
+    and network value ``network[a]`` that expects ``n_expected[a]`` members; the firms it may win are
+    ``pool[bounds[a]:bounds[a + 1]]``, with the ``decay`` and ``relevance`` of each. Its fees are those
+    of its year plan (:func:`~clusterpolicy.model.phases.cofinancing.plan_budgets`, grant share
+    ``share``, the kinds' terms ``core`` to ``fee_cap``) for ``n_expected[a]`` members of the pool's
+    mean fee weight (1 for an empty pool); a firm commits when its utility
+    (:func:`~clusterpolicy.model.kernels.org_utilities`) exceeds ``threshold``.
+
+    Returns:
+        per pool entry whether the firm commits; per application the number of committed firms, of
+        committed SMEs, and the sum of their capabilities (NumPy's sum, :func:`kernels.pairwise_sum`).
+    """
+    n_apps = len(bounds) - 1
+    weight = np.empty(n_apps)
+    for a in range(n_apps):
+        lo, hi = bounds[a], bounds[a + 1]
+        w = np.empty(hi - lo)
+        for i in range(lo, hi):
+            w[i - lo] = kernels.fee_weight_of(is_sme[pool[i]], spearhead, rules.fees)
+        mean_weight = kernels.pairwise_sum(w) / (hi - lo) if hi > lo else 1.0
+        weight[a] = n_expected[a] * mean_weight
+    codes = np.full(n_apps, code)
+    shares = np.full(n_apps, share)
+    plans = plan_budgets(codes, n_expected, weight, shares, core, per_member, cap, fee_cap)
+    unit_fee, activity = plans[1], plans[4]
+    committed = np.zeros(len(pool), dtype=np.bool_)
+    n_committed = np.zeros(n_apps, dtype=np.int64)
+    n_sme = np.zeros(n_apps, dtype=np.int64)
+    capability_sum = np.zeros(n_apps)
+    for a in range(n_apps):
+        lo, hi = bounds[a], bounds[a + 1]
+        u = kernels.org_utilities(
+            pool[lo:hi],
+            is_sme,
+            own_rd,
+            taste,
+            spearhead,
+            excellence[a],
+            activity[a],
+            network[a],
+            unit_fee[a],
+            in_kind,
+            spearhead,
+            decay[lo:hi],
+            relevance[lo:hi],
+            rules,
+        )
+        values = np.empty(hi - lo)
+        k = 0
+        for i in range(hi - lo):
+            if u[i] > threshold:
+                firm = pool[lo + i]
+                committed[lo + i] = True
+                values[k] = capability[firm]
+                k += 1
+                if is_sme[firm]:
+                    n_sme[a] += 1
+        n_committed[a] = k
+        capability_sum[a] = kernels.pairwise_sum(values[:k])
+    return committed, n_committed, n_sme, capability_sum
 
 
 def recognise(model: ClusterPolicyModel, app: Application) -> ClusterOrganisation:
@@ -312,13 +437,59 @@ def recognise(model: ClusterPolicyModel, app: Application) -> ClusterOrganisatio
         c.ibns_recognised += 1
     c.selected_quality_sum += app.quality
     c.selected_count += 1
-    rows = np.union1d(org.members, app.committed)
-    code = kernels.KIND_CODE[org.kind]
-    weight = float(kernels.fee_weight(model, f.is_sme[rows], np.full(len(rows), code)).sum())
-    plan = plan_budget(model, org.kind, len(rows), weight, pol.operating_grant_share)
-    org.unit_fee, org.activity, org.budget_target = plan.unit_fee, plan.activity, plan.target
+    members = org.members if app.org is not None else None
+    # the committed firms are sorted and distinct (a part of the application's pool)
+    rows = np.union1d(members, app.committed) if members is not None and len(members) else app.committed
+    target, unit_fee, activity = first_plan(
+        rows,
+        f.is_sme,
+        org.kind == SPEARHEAD,
+        kernels.KIND_CODE[org.kind],
+        pol.operating_grant_share,
+        *kind_terms(model),
+        kernels.fee_rules(model),
+    )
+    org.unit_fee, org.activity, org.budget_target = float(unit_fee), float(activity), float(target)
     join(model, app.committed, org)
     return org
+
+
+@compiled
+def first_plan(
+    rows: np.ndarray,
+    is_sme: np.ndarray,
+    spearhead: bool,
+    code: int,
+    share: float,
+    core: np.ndarray,
+    per_member: np.ndarray,
+    cap: np.ndarray,
+    fee_cap: np.ndarray,
+    fees: kernels.FeeRules,
+) -> tuple[float, float, float]:
+    """The year plan of a newly recognised organisation (kind code ``code``) whose members are ``rows``.
+
+    :func:`~clusterpolicy.model.phases.cofinancing.plan_budgets` for ``len(rows)`` members of the total
+    fee weight of ``rows`` (:func:`~clusterpolicy.model.kernels.fee_weight_of`, added as NumPy adds),
+    grant share ``share`` and the kinds' terms ``core`` to ``fee_cap``.
+
+    Returns:
+        the budget at full activity, the unit fee and the activity.
+    """
+    weights = np.empty(len(rows))
+    for i in range(len(rows)):
+        weights[i] = kernels.fee_weight_of(is_sme[rows[i]], spearhead, fees)
+    target, unit, _, _, activity = plan_budgets(
+        np.full(1, code),
+        np.full(1, float(len(rows))),
+        np.full(1, kernels.pairwise_sum(weights)),
+        np.full(1, share),
+        core,
+        per_member,
+        cap,
+        fee_cap,
+    )
+    return target[0], unit[0], activity[0]
 
 
 # ---------------------------------------------------------------------------------------- rolling
@@ -335,35 +506,42 @@ def rolling(model: ClusterPolicyModel) -> None:
     reach = rng.uniform(b.reach_spearhead_min, b.reach_spearhead_max, size=n_dom)
     spear_domains = {o.domain for o in active_spearheads(model)}
     busy = {i.domain for i in model.initiatives} | {q.initiative.domain for q in model.queue}
-    counts = model.memberships.per_org(len(model.orgs))
 
     def start(domain: int, excellence: float, reach_: float, org: ClusterOrganisation | None) -> None:
         model.initiatives.append(Initiative(domain, excellence, reach_, org, model.t + int(prep[domain])))
         busy.add(domain)
 
-    # organisations that aim high: legacy structures (from the policy's start) and IBNs on the path
-    for o in sorted(
-        (o for o in model.orgs if o.alive and not (o.kind == SPEARHEAD and o.recognised)),
-        key=lambda o: (-int(counts[o.index]), o.index),
-    ):
-        if o.domain in busy or o.domain in spear_domains:
-            continue
-        size = int(counts[o.index])
-        legacy = o.kind == LEGACY and not o.recognised and aims_high(model, o, size)
-        if legacy or on_ibn_path(model, o, size):
-            start(o.domain, o.excellence, b.reach_legacy if legacy else 1.0, o)
+    # organisations that aim high, the larger first: legacy structures (from the policy's start) and
+    # IBNs on the path, in a domain without a spearhead or an initiative
+    free = [
+        o
+        for o in model.orgs
+        if o.alive
+        and (o.kind == IBN or (o.kind == LEGACY and not o.recognised))
+        and o.domain not in busy
+        and o.domain not in spear_domains
+    ]
+    if free:
+        counts = model.memberships.per_org(len(model.orgs))
+        for o in sorted(free, key=lambda o: (-int(counts[o.index]), o.index)):
+            if o.domain in busy:
+                continue  # a larger one started in its domain
+            size = int(counts[o.index])
+            legacy = o.kind == LEGACY and not o.recognised and aims_high(model, o, size)
+            if legacy or on_ibn_path(model, o, size):
+                start(o.domain, o.excellence, b.reach_legacy if legacy else 1.0, o)
     # new consortia
     hazard = np.minimum(1.0, b.initiative_hazard * n_dom * model.domain_weights)
-    for d in range(n_dom):
-        if d not in busy and d not in spear_domains and u_start[d] < hazard[d]:
+    for d in np.flatnonzero(u_start < hazard).tolist():
+        if d not in busy and d not in spear_domains:
             start(d, float(exc[d]), float(reach[d]), None)
     # initiatives whose preparation is done apply
-    for ini in [i for i in model.initiatives if model.t >= i.ready_at]:
-        model.initiatives.remove(ini)
-        app = application(
-            model, SPEARHEAD, ini.domain, ini.excellence, ini.org, ini.reach, pol.spearhead_min_members
-        )
-        model.queue.append(Queued(app, model.t, ini))
+    ready = [i for i in model.initiatives if model.t >= i.ready_at]
+    if ready:
+        model.initiatives[:] = [i for i in model.initiatives if model.t < i.ready_at]
+        specs = [(i.domain, i.excellence, i.org, i.reach) for i in ready]
+        apps = applications(model, SPEARHEAD, specs, pol.spearhead_min_members)
+        model.queue.extend(Queued(app, model.t, ini) for app, ini in zip(apps, ready, strict=True))
     # the agency decides, in order of arrival
     decided = 0
     sel = model.streams["selection"]
@@ -372,7 +550,7 @@ def rolling(model: ClusterPolicyModel) -> None:
             break
         if model.t - q.arrived < pol.decision_lag_quarters:
             continue
-        if q.app.domain in {o.domain for o in active_spearheads(model)}:
+        if q.app.domain in spear_domains:
             model.queue.remove(q)  # the domain has its spearhead now
             continue
         if q.app.org is not None and not q.app.org.alive:
@@ -385,6 +563,7 @@ def rolling(model: ClusterPolicyModel) -> None:
         q.app.jury_score = jury_score(model, q.app, float(sel.standard_normal()))
         if q.app.eligible and q.app.jury_score >= pol.spearhead_min_score:
             recognise(model, q.app)
+            spear_domains = {o.domain for o in active_spearheads(model)}
         else:
             ini = q.initiative
             model.initiatives.append(

@@ -1,0 +1,132 @@
+"""Applications built in one pass (``recognition.applications``) are those built one by one."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from helpers import small
+
+from clusterpolicy.model import ClusterPolicyModel, kernels
+from clusterpolicy.model.agents import IBN, SPEARHEAD, Application, ClusterOrganisation
+from clusterpolicy.model.phases import recognition
+from clusterpolicy.model.phases.cofinancing import kind_terms, plan_budget
+
+
+def one_application(
+    model: ClusterPolicyModel,
+    kind: str,
+    domain: int,
+    excellence: float,
+    org: ClusterOrganisation | None,
+    reach: float,
+    min_members: int,
+) -> Application:
+    """One application, written out step by step with array calls (the mechanism of ODD 7.1)."""
+    pol, b = model.p.policy, model.p.behaviour
+    f = model.firms
+    ms = model.memberships
+    firms = model.active_rows[domain]
+    reached = model.streams["formation"].random(len(firms)) < reach
+    own_rows = org.members if org is not None else np.empty(0, dtype=np.int64)
+    niche = np.zeros(f.n, dtype=bool)
+    niche[own_rows] = True
+    niche[firms[reached]] = True
+    pool = np.flatnonzero(niche)
+    n_expected = max(len(own_rows), min_members)
+    spearhead = kind == SPEARHEAD
+    weights = kernels.fee_weight(model, f.is_sme[pool], kernels.KIND_CODE[kind])
+    mean_weight = float(weights.mean()) if len(pool) else 1.0
+    plan = plan_budget(model, kind, n_expected, n_expected * mean_weight, pol.operating_grant_share)
+    societal = org.societal if org is not None else False
+    others = ms.per_firm(f.n)[pool]
+    if org is not None:
+        others = others - ms.contains(pool, np.full(len(pool), org.index))
+    u = kernels.membership_utility(
+        model,
+        pool,
+        np.full(len(pool), kernels.KIND_CODE[kind]),
+        excellence * (b.societal_value_factor if societal else 1.0),
+        plan.activity,
+        float(n_expected),
+        plan.unit_fee,
+        np.full(len(pool), pol.in_kind_share_max > 0),
+        np.full(len(pool), spearhead),
+        others=others,
+        relevance=np.where(f.domain[pool] == domain, 1.0, b.second_domain_relevance),
+    )
+    committed = pool[u > b.join_threshold]
+    n = len(committed)
+    sme_share = float(np.count_nonzero(f.is_sme[committed])) / n if n else 0.0
+    capability = float(f.capability[committed].mean()) if n else 0.0
+    vw, sw = b.valorisation_domain_weight, b.support_size_weight
+    eligible = n >= min_members and sme_share >= pol.min_sme_share
+    if spearhead:
+        centres = [ki for ki in model.kis if ki.kind != "collective_centre"]
+        eligible = eligible and any(domain in ki.domains for ki in centres)
+    return Application(
+        kind=kind,
+        domain=domain,
+        excellence=excellence,
+        committed=committed,
+        valorisation=vw * float(model.domain_strength[domain]) + (1.0 - vw) * capability,
+        support=sw * min(1.0, n / (b.support_full_multiple * min_members)) + (1.0 - sw) * sme_share,
+        org=org,
+        eligible=eligible,
+        societal=societal,
+        sme_share=sme_share,
+        niche=niche,
+    )
+
+
+@pytest.mark.parametrize("kind", [SPEARHEAD, IBN])
+def test_applications_in_one_pass_are_the_applications_one_by_one(kind: str) -> None:
+    m = ClusterPolicyModel(small(), rng=2)
+    for _ in range(6):
+        m.step()
+    pol = m.p.policy
+    min_members = pol.spearhead_min_members if kind == SPEARHEAD else pol.ibn_min_members
+    orgs = [o for o in m.orgs if o.alive]
+    assert any(len(o.members) for o in orgs), "some organisation has members"
+    n_dom = m.p.population.n_domains
+    candidates: list[tuple[int, float, ClusterOrganisation | None, float]] = [
+        (o.domain, o.excellence, o, 0.4) for o in orgs
+    ]
+    candidates += [(d, 0.2 + 0.6 * d / n_dom, None, 0.1 + 0.8 * d / n_dom) for d in range(n_dom)]
+    candidates.insert(3, (0, 0.5, None, 0.0))  # an empty pool
+    stream = copy.deepcopy(m.streams["formation"])
+    got = recognition.applications(m, kind, candidates, min_members)
+    m.streams["formation"] = stream
+    want = [one_application(m, kind, d, e, o, r, min_members) for d, e, o, r in candidates]
+    assert len(got) == len(want) == len(candidates)
+    assert any(len(a.committed) for a in want) and any(a.eligible for a in want)
+    for a, b in zip(got, want, strict=True):
+        assert np.array_equal(a.committed, b.committed) and a.committed.dtype == b.committed.dtype
+        assert np.array_equal(a.niche, b.niche)
+        for field in ("kind", "domain", "excellence", "valorisation", "support", "org", "eligible"):
+            assert getattr(a, field) == getattr(b, field), field
+        assert (a.societal, a.sme_share) == (b.societal, b.sme_share)
+
+
+def test_no_candidates_no_applications_and_no_draws() -> None:
+    m = ClusterPolicyModel(small(), rng=2)
+    state = copy.deepcopy(m.streams["formation"].bit_generator.state)
+    assert recognition.applications(m, SPEARHEAD, [], 5) == []
+    assert m.streams["formation"].bit_generator.state == state
+
+
+@pytest.mark.parametrize("kind", [SPEARHEAD, IBN])
+def test_first_plan_is_the_plan_of_the_members_fee_weights(kind: str) -> None:
+    m = ClusterPolicyModel(small(), rng=2)
+    rng = np.random.default_rng(5)
+    share = m.p.policy.operating_grant_share
+    code = kernels.KIND_CODE[kind]
+    for n in (0, 1, 9, 130, 700):
+        rows = np.sort(rng.choice(m.firms.n, size=n, replace=False))
+        weight = float(kernels.fee_weight(m, m.firms.is_sme[rows], code).sum())
+        plan = plan_budget(m, kind, n, weight, share)
+        got = recognition.first_plan(
+            rows, m.firms.is_sme, kind == SPEARHEAD, code, share, *kind_terms(m), kernels.fee_rules(m)
+        )
+        assert got == (plan.target, plan.unit_fee, plan.activity), n
