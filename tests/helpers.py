@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import html.parser
 
+import numpy as np
+
 from clusterpolicy.inputs.scenario import load_scenario
 from clusterpolicy.model import ClusterPolicyModel, Params
+from clusterpolicy.model.agents import KIND_CODE, SPEARHEAD
 
 SMALL = {
     "population.n_firms": 2000,
@@ -32,6 +35,16 @@ def run_model(params: Params, seed: int = 1, quarters: int | None = None) -> Clu
     for _ in range(params.simulation.quarters if quarters is None else quarters):
         m.step()
     return m
+
+
+def fee_weights(model: ClusterPolicyModel, is_sme: np.ndarray, kind_code: np.ndarray | int) -> np.ndarray:
+    """Members' fee weights written with NumPy, a reference for ``kernels.fee_weight_of`` (broadcast).
+
+    1 for an SME; for a large firm the fee ratio of a spearhead cluster or of the other kinds.
+    """
+    b = model.p.behaviour
+    spearhead = np.asarray(kind_code) == KIND_CODE[SPEARHEAD]
+    return np.where(is_sme, 1.0, np.where(spearhead, b.fee_ratio_large_spearhead, b.fee_ratio_large_ibn))
 
 
 def final(m: ClusterPolicyModel) -> dict:

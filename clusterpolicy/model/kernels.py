@@ -188,15 +188,6 @@ def fee_of(
 
 
 @compiled
-def fee_weights(is_sme: np.ndarray, spearhead: np.ndarray, rules: FeeRules) -> np.ndarray:
-    """:func:`fee_weight_of` of every member (arrays of one length)."""
-    out = np.empty(len(is_sme))
-    for i in range(len(is_sme)):
-        out[i] = fee_weight_of(is_sme[i], spearhead[i], rules)
-    return out
-
-
-@compiled
 def fee_splits(
     is_sme: np.ndarray, spearhead: np.ndarray, unit_fee: np.ndarray, in_kind: np.ndarray, rules: FeeRules
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -206,12 +197,6 @@ def fee_splits(
     for i in range(n):
         cash[i], staff[i], credit[i] = fee_of(is_sme[i], spearhead[i], unit_fee[i], in_kind[i], rules)
     return cash, staff, credit
-
-
-def fee_weight(model: ClusterPolicyModel, is_sme: np.ndarray, kind: np.ndarray | int) -> np.ndarray:
-    """:func:`fee_weight_of` of each member (``kind``: the organisation's kind code; broadcast)."""
-    sme, spear = _flat(np.asarray(is_sme, dtype=bool), np.asarray(kind) == KIND_CODE[SPEARHEAD])
-    return fee_weights(sme, spear, fee_rules(model))
 
 
 def fee_split(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-from helpers import small
+from helpers import fee_weights, small
 
 from clusterpolicy.model import ClusterPolicyModel, kernels
 from clusterpolicy.model.agents import KIND_CODE, LEGACY, NEVER, OrgTable
@@ -50,7 +50,7 @@ def reference_start(model, orgs, rows, bounds, drop):
     t.reserves_at_year_start[orgs] = t.cash[orgs]
     sme = f.is_sme[ms.firm[rows_all]]
     code = t.kind[orgs].astype(np.int64)
-    weight_all = kernels.fee_weight(model, sme, code[seg])
+    weight_all = fee_weights(model, sme, code[seg])
     count = np.bincount(seg, minlength=len(orgs))
     ends = np.cumsum(count)
     starts = ends - count

@@ -6,7 +6,7 @@ import copy
 
 import numpy as np
 import pytest
-from helpers import small
+from helpers import fee_weights, small
 
 from clusterpolicy.model import ClusterPolicyModel, kernels
 from clusterpolicy.model.agents import IBN, SPEARHEAD, Application, ClusterOrganisation
@@ -36,7 +36,7 @@ def one_application(
     pool = np.flatnonzero(niche)
     n_expected = max(len(own_rows), min_members)
     spearhead = kind == SPEARHEAD
-    weights = kernels.fee_weight(model, f.is_sme[pool], kernels.KIND_CODE[kind])
+    weights = fee_weights(model, f.is_sme[pool], kernels.KIND_CODE[kind])
     mean_weight = float(weights.mean()) if len(pool) else 1.0
     plan = plan_budget(model, kind, n_expected, n_expected * mean_weight, pol.operating_grant_share)
     societal = org.societal if org is not None else False
@@ -124,7 +124,7 @@ def test_first_plan_is_the_plan_of_the_members_fee_weights(kind: str) -> None:
     code = kernels.KIND_CODE[kind]
     for n in (0, 1, 9, 130, 700):
         rows = np.sort(rng.choice(m.firms.n, size=n, replace=False))
-        weight = float(kernels.fee_weight(m, m.firms.is_sme[rows], code).sum())
+        weight = float(fee_weights(m, m.firms.is_sme[rows], code).sum())
         plan = plan_budget(m, kind, n, weight, share)
         got = recognition.first_plan(
             rows, m.firms.is_sme, kind == SPEARHEAD, code, share, *kind_terms(m), kernels.fee_rules(m)

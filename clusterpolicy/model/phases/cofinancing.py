@@ -192,7 +192,7 @@ def plan_budget(
 
     The budget at full activity is the kind's core cost plus its cost per member. The grant pays
     ``share`` of that budget (0 without support), up to the kind's cap (:func:`grant_cap`). Members'
-    fees raise the rest in proportion to their fee weight (:func:`kernels.fee_weight`), up to the kind's
+    fees raise the rest in proportion to their fee weight (:func:`kernels.fee_weight_of`), up to the kind's
     highest fee. The grant is then the public share of what is actually raised (``share / (1 - share)``
     x member money, capped): members bring at least the rest, as the rule of co-financing says. What is
     not raised is cut from the organisation's activity. (:func:`plan_of`, with the kinds' terms.)

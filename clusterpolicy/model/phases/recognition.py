@@ -31,7 +31,7 @@ from clusterpolicy.model import kernels
 from clusterpolicy.model.agency import select
 from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD, Application, ClusterOrganisation
 from clusterpolicy.model.compiled import compiled
-from clusterpolicy.model.phases.cofinancing import grant_cap, kind_terms, plan_budgets
+from clusterpolicy.model.phases.cofinancing import grant_cap, plan_of, year_rules
 from clusterpolicy.model.phases.membership import join
 
 if TYPE_CHECKING:
@@ -280,7 +280,7 @@ def applications(
         decay,
         relevance,
         b.join_threshold,
-        *kind_terms(model),
+        *year_rules(model)[:4],  # the kinds' terms: core, per_member, grant_cap, fee_cap
         kernels.utility_rules(model),
     )
     ki_domains: set[int] | None = None
@@ -347,7 +347,7 @@ def assess(
     Application ``a`` is to an organisation of excellence ``excellence[a]`` (as members experience it)
     and network value ``network[a]`` that expects ``n_expected[a]`` members; the firms it may win are
     ``pool[bounds[a]:bounds[a + 1]]``, with the ``decay`` and ``relevance`` of each. Its fees are those
-    of its year plan (:func:`~clusterpolicy.model.phases.cofinancing.plan_budgets`, grant share
+    of its year plan (:func:`~clusterpolicy.model.phases.cofinancing.plan_of`, grant share
     ``share``, the kinds' terms ``core`` to ``fee_cap``) for ``n_expected[a]`` members of the pool's
     mean fee weight (1 for an empty pool); a firm commits when its utility
     (:func:`~clusterpolicy.model.kernels.org_utilities`) exceeds ``threshold``.
@@ -365,10 +365,11 @@ def assess(
             w[i - lo] = kernels.fee_weight_of(is_sme[pool[i]], spearhead, rules.fees)
         mean_weight = kernels.pairwise_sum(w) / (hi - lo) if hi > lo else 1.0
         weight[a] = n_expected[a] * mean_weight
-    codes = np.full(n_apps, code)
-    shares = np.full(n_apps, share)
-    plans = plan_budgets(codes, n_expected, weight, shares, core, per_member, cap, fee_cap)
-    unit_fee, activity = plans[1], plans[4]
+    unit_fee = np.empty(n_apps)
+    activity = np.empty(n_apps)
+    for a in range(n_apps):
+        plan = plan_of(code, n_expected[a], weight[a], share, core, per_member, cap, fee_cap)
+        unit_fee[a], activity[a] = plan[1], plan[4]
     committed = np.zeros(len(pool), dtype=np.bool_)
     n_committed = np.zeros(n_apps, dtype=np.int64)
     n_sme = np.zeros(n_apps, dtype=np.int64)
@@ -446,7 +447,7 @@ def recognise(model: ClusterPolicyModel, app: Application) -> ClusterOrganisatio
         org.kind == SPEARHEAD,
         kernels.KIND_CODE[org.kind],
         pol.operating_grant_share,
-        *kind_terms(model),
+        *year_rules(model)[:4],  # the kinds' terms: core, per_member, grant_cap, fee_cap
         kernels.fee_rules(model),
     )
     org.unit_fee, org.activity, org.budget_target = float(unit_fee), float(activity), float(target)
@@ -469,7 +470,7 @@ def first_plan(
 ) -> tuple[float, float, float]:
     """The year plan of a newly recognised organisation (kind code ``code``) whose members are ``rows``.
 
-    :func:`~clusterpolicy.model.phases.cofinancing.plan_budgets` for ``len(rows)`` members of the total
+    :func:`~clusterpolicy.model.phases.cofinancing.plan_of` for ``len(rows)`` members of the total
     fee weight of ``rows`` (:func:`~clusterpolicy.model.kernels.fee_weight_of`, added as NumPy adds),
     grant share ``share`` and the kinds' terms ``core`` to ``fee_cap``.
 
@@ -479,17 +480,10 @@ def first_plan(
     weights = np.empty(len(rows))
     for i in range(len(rows)):
         weights[i] = kernels.fee_weight_of(is_sme[rows[i]], spearhead, fees)
-    target, unit, _, _, activity = plan_budgets(
-        np.full(1, code),
-        np.full(1, float(len(rows))),
-        np.full(1, kernels.pairwise_sum(weights)),
-        np.full(1, share),
-        core,
-        per_member,
-        cap,
-        fee_cap,
+    target, unit, _, _, activity = plan_of(
+        code, float(len(rows)), kernels.pairwise_sum(weights), share, core, per_member, cap, fee_cap
     )
-    return target[0], unit[0], activity[0]
+    return target, unit, activity
 
 
 # ---------------------------------------------------------------------------------------- rolling
