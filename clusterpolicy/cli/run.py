@@ -43,7 +43,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from clusterpolicy.outputs import run_figure
     from clusterpolicy.outputs.figure_process import figure_process
 
-    with figure_process(run_figure.MODULES) as figures:
+    with figure_process(run_figure.MODULES, run_figure.PREPARE) as figures:
         from clusterpolicy.inputs.scenario import load_scenario
         from clusterpolicy.outputs.run import run_text
         from clusterpolicy.studies.run import run, run_folder

@@ -2,7 +2,8 @@
 
 Importing Matplotlib takes about half a second, and a run's overview figure is the last thing
 ``clusterpolicy run`` makes. :func:`figure_process` starts a process that imports the modules a figure
-needs (and nothing of the model) while this process imports the model and runs it;
+needs (and nothing of the model), and makes what it can of the figure without the data, while this
+process imports the model and runs it;
 :meth:`FigureProcess.submit` then sends it the function that makes the PNG and its plain-data argument,
 and :meth:`FigureProcess.result` returns the bytes. The second process runs the same function on the
 same data, so the bytes are the ones this process would have made; it gets this process's ``sys.path``,
@@ -24,8 +25,8 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-# the second process: take this process's import path, import the modules, read (function, args) from
-# standard input, write ("ok", result) or ("error", traceback) to standard output
+# the second process: take this process's import path, import the modules, call the preparations, read
+# (function, args) from standard input, write ("ok", result) or ("error", traceback) to standard output
 _CHILD = r"""
 import signal, sys
 signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -35,8 +36,11 @@ pipe = os.fdopen(os.dup(1), "wb")
 os.dup2(2, 1)  # what the function prints goes to standard error, not into the pipe
 try:
     import importlib
-    for name in sys.argv[2:]:
+    for name in json.loads(sys.argv[2]):
         importlib.import_module(name)
+    for name in json.loads(sys.argv[3]):
+        module, function = name.rsplit(".", 1)
+        getattr(importlib.import_module(module), function)()
     job = pickle.load(sys.stdin.buffer)
 except EOFError:  # nothing was asked: the other process stopped early
     sys.exit(0)
@@ -105,8 +109,13 @@ class FigureProcess:
 
 
 @contextlib.contextmanager
-def figure_process(modules: tuple[str, ...] = (), start: bool | None = None) -> Iterator[FigureProcess]:
+def figure_process(
+    modules: tuple[str, ...] = (), prepare: tuple[str, ...] = (), start: bool | None = None
+) -> Iterator[FigureProcess]:
     """A second process that imports ``modules`` now (see the module docstring); ended on leaving.
+
+    Then it calls the functions named in ``prepare`` (``package.module.function``, no arguments): work
+    that the submitted function will find done (:func:`clusterpolicy.outputs.run_figure.prepare`).
 
     By default (``start`` None) it is started only where Matplotlib is not imported here yet: where it
     is, drawing here costs no import, and less than starting a process. Where no process is started
@@ -118,7 +127,14 @@ def figure_process(modules: tuple[str, ...] = (), start: bool | None = None) -> 
     if start and sys.executable:
         try:
             process = subprocess.Popen(
-                [sys.executable, "-c", _CHILD, json.dumps(sys.path), *modules],
+                [
+                    sys.executable,
+                    "-c",
+                    _CHILD,
+                    json.dumps(sys.path),
+                    json.dumps(modules),
+                    json.dumps(prepare),
+                ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )

@@ -40,10 +40,18 @@ def test_the_overview_spec_is_labelled_and_scaled_data():
 def test_the_second_process_draws_the_same_png():
     spec = output.overview_spec(_series(), "a title")
     here = run_figure.png(spec)
-    with figure_process(run_figure.MODULES, start=True) as figures:
+    with figure_process(run_figure.MODULES, run_figure.PREPARE, start=True) as figures:
         figures.submit(run_figure.png, spec)
         there = figures.result()
     assert figures.answered and there == here and here[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_prepared_figure_is_the_same():
+    spec = output.overview_spec(_series(), "a title")
+    plain = run_figure.png(spec)
+    run_figure.prepare()
+    assert run_figure._PREPARED
+    assert run_figure.png(spec) == plain and not run_figure._PREPARED
 
 
 def test_the_second_process_computes_and_a_failed_one_leaves_the_work_here():
