@@ -7,11 +7,15 @@ Three measurements, each repeated and reported as medians (the machine may be sh
 1. the whole command, ``python -m clusterpolicy run SCENARIO --out TMP``, beside two references measured
    in the same loop: ``python -c pass`` (the interpreter) and ``python -c "import mesa"`` (the interpreter
    and Mesa, which the model needs whatever the command does);
-2. the command's phases, timed inside a fresh interpreter (the steps ``cli/run.cmd_run`` takes); the
-   overview figure's rendering is split into drawing (layout and rasterising, in Matplotlib's Agg) and
-   encoding the PNG;
+2. the command's phases, timed one after another inside a fresh interpreter (the steps ``cli/run.cmd_run``
+   takes); the overview figure's rendering is split into drawing (layout and rasterising, in Matplotlib's
+   Agg) and encoding the PNG. The command itself does the ``figure:`` steps but its data in a second
+   process (:mod:`clusterpolicy.outputs.figure_process`), started first: Matplotlib's import goes on
+   while the model's imports and the model run, and the figure's building and drawing while the CSV
+   and JSON files are written;
 3. the import tree, from ``python -X importtime``: the largest packages the command imports beyond those
-   ``import mesa`` imports already (pandas, pyarrow and SciPy come with Mesa), and all of them.
+   ``import mesa`` imports already (pandas, pyarrow and SciPy come with Mesa), and all of them; then
+   those of the figure process.
 
 The command's own overhead is its wall time less the ``import mesa`` reference and the model's run.
 Results go to benchmarks/out/run.json.
@@ -42,21 +46,23 @@ from pathlib import Path
 t = [time.perf_counter()]
 def mark(): t.append(time.perf_counter())
 import mesa; mark()
-import matplotlib.figure; mark()
 from clusterpolicy.cli.main import build_parser; mark()
 from clusterpolicy.inputs.scenario import load_scenario; mark()
 from clusterpolicy.studies.run import run_folder; from clusterpolicy.outputs import run as output; mark()
 from clusterpolicy.outputs.run import run_text
 from clusterpolicy.runs.folders import written
 from clusterpolicy.runs.runner import run_one
-from clusterpolicy.outputs import files
+from clusterpolicy.outputs import files, run_figure
 from clusterpolicy.outputs.provenance import provenance
 scenario = load_scenario(sys.argv[1]); mark()
 result = run_one(scenario.params, 1); mark()
+spec = output.overview_spec(result.timeseries, "title"); mark()
 out = Path(tempfile.mkdtemp())
 files.write_csv(out / "timeseries.csv", result.timeseries)
 files.write_json(out / "summary.json", {"metrics": result.final, "provenance": provenance()}); mark()
-fig = output.overview_figure(result.timeseries, "title"); mark()
+run_text(scenario, result, out, 1.0); mark()
+import matplotlib.figure; import clusterpolicy.outputs.figures; mark()
+fig = run_figure.draw(spec); mark()
 import matplotlib.image
 from clusterpolicy.outputs.figures import render
 encode = []
@@ -69,10 +75,9 @@ def timed_imsave(*args, **kwargs):
         encode.append(time.perf_counter() - t0)
 matplotlib.image.imsave = timed_imsave
 png = render(fig); mark()
-run_text(scenario, result, out, 1.0); mark()
-names = ["import mesa", "import matplotlib", "import cli", "import inputs.scenario",
-         "import studies.run (figures)", "load scenario",
-         "model", "write csv, json", "figure: build", "figure: draw, PNG", "terminal text"]
+names = ["import mesa", "import cli", "import inputs.scenario", "import studies.run", "load scenario",
+         "model", "figure: its data", "write csv, json", "terminal text",
+         "figure: import matplotlib", "figure: build", "figure: draw, PNG"]
 times = {n: b - a for n, a, b in zip(names, t, t[1:])}
 times["figure: draw"] = times["figure: draw, PNG"] - sum(encode)
 times["figure: PNG encode"] = sum(encode)
@@ -164,6 +169,12 @@ def main() -> None:
     print("\nimport time by package, all (its modules' own time, one measurement):")
     for name, secs in tree:
         print(f"  {name:20s} {1000 * secs:7.0f} ms")
+    figure = import_tree(
+        "from clusterpolicy.outputs import run_figure; [__import__(m) for m in run_figure.MODULES]"
+    )
+    print("\nimport time by package of the figure process (its modules' own time, one measurement):")
+    for name, secs in figure:
+        print(f"  {name:20s} {1000 * secs:7.0f} ms")
     OUT.mkdir(exist_ok=True)
     result = {
         "bytecode_cache": cache,
@@ -172,6 +183,7 @@ def main() -> None:
         "phases_s": phase,
         "imports_beyond_mesa_s": dict(beyond),
         "imports_s": dict(tree),
+        "imports_figure_process_s": dict(figure),
     }
     (OUT / "run.json").write_text(json.dumps(result, indent=2) + "\n")
     print(f"\nwrote {OUT / 'run.json'}")

@@ -35,15 +35,23 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run one scenario once and write its time series, summary and overview figure."""
-    from clusterpolicy.inputs.scenario import load_scenario
-    from clusterpolicy.outputs.run import run_text
-    from clusterpolicy.studies.run import run, run_folder
+    """Run one scenario once and write its time series, summary and overview figure.
 
-    scenario = load_scenario(args.scenario, args.overrides)
-    out = out_path(args, str(run_folder(scenario)))
-    t0 = time.perf_counter()
-    result = run(scenario, args.seed, out=out)
+    The figure is drawn in a second process, started first: it imports Matplotlib while this process
+    imports the model and runs it (:mod:`clusterpolicy.outputs.figure_process`).
+    """
+    from clusterpolicy.outputs import run_figure
+    from clusterpolicy.outputs.figure_process import figure_process
+
+    with figure_process(run_figure.MODULES, run_figure.PREPARE) as figures:
+        from clusterpolicy.inputs.scenario import load_scenario
+        from clusterpolicy.outputs.run import run_text
+        from clusterpolicy.studies.run import run, run_folder
+
+        scenario = load_scenario(args.scenario, args.overrides)
+        out = out_path(args, str(run_folder(scenario)))
+        t0 = time.perf_counter()
+        result = run(scenario, args.seed, out=out, figures=figures)
     print(run_text(scenario, result, out, time.perf_counter() - t0))
     return 0
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from clusterpolicy.inputs.scenario import Scenario
 from clusterpolicy.outputs import i18n
-from clusterpolicy.outputs.figures import localise_ticks, render, xticks
 from clusterpolicy.outputs.files import write_bytes, write_csv, write_json
 from clusterpolicy.outputs.format import HEADLINE, axis_label, fmt, label, scale
 from clusterpolicy.outputs.provenance import provenance
 from clusterpolicy.runs.runner import RunResult
+
+if TYPE_CHECKING:  # Matplotlib is imported where a figure is drawn (maybe in a second process)
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from clusterpolicy.outputs.figure_process import FigureProcess
+    from clusterpolicy.outputs.run_figure import Overview
 
 FILES = ("timeseries.csv", "summary.json", "overview.png")
 
@@ -32,11 +36,6 @@ OVERVIEW_PANELS = (
     ("run_panel_rd", ("rd_intensity",)),
 )
 
-# where the overview's 2 x 4 panels sit (fractions of the 17 x 7.5 in figure): room on the left of each
-# panel for its unit and tick labels of up to six characters (35.000), above it for its title, and on top
-# for the figure's title
-OVERVIEW_GRID = {"left": 0.042, "right": 0.995, "bottom": 0.035, "top": 0.925, "wspace": 0.22, "hspace": 0.17}
-
 
 def headline_table(ts: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE, lang: str = "en") -> str:
     """A short text table of headline metrics at the end of a few years."""
@@ -51,41 +50,50 @@ def headline_table(ts: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE, lang: 
     return "\n".join(lines)
 
 
+def overview_spec(ts: pd.DataFrame, title: str, lang: str = "en") -> Overview:
+    """What the overview figure of one run shows (:data:`OVERVIEW_PANELS`), labelled and scaled."""
+    from clusterpolicy.outputs.run_figure import Overview, Panel
+
+    panels = tuple(
+        Panel(
+            title=i18n.text(panel, lang),
+            unit=axis_label(metrics[0], lang=lang),
+            lines=tuple((label(m, lang)[:48], (ts[m] * scale(m)).to_numpy()) for m in metrics if m in ts),
+            legend=len(metrics) > 1,
+        )
+        for panel, metrics in OVERVIEW_PANELS
+    )
+    return Overview(title=title, quarters=tuple(ts["quarter"]), panels=panels, lang=lang)
+
+
 def overview_figure(ts: pd.DataFrame, title: str, lang: str = "en") -> Figure:
-    """A grid of the main metrics of one run over time.
+    """A grid of the main metrics of one run over time (:func:`clusterpolicy.outputs.run_figure.draw`)."""
+    from clusterpolicy.outputs.run_figure import draw
 
-    A plain Matplotlib figure, not one of pyplot's: pyplot takes a quarter of a second more to import.
-    Its panels sit at fixed positions (:data:`OVERVIEW_GRID`), not where a layout engine puts them: the
-    constrained layout measured every text of the figure in several passes and nearly doubled the time
-    of drawing it, and the panels' texts are always the same few words and short numbers.
-    """
-    fig = Figure(figsize=(17, 7.5))
-    axes = fig.subplots(2, 4, gridspec_kw=OVERVIEW_GRID)
-    quarters = list(ts["quarter"])
-    x = range(len(ts))
-    for ax, (panel, metrics) in zip(axes.flat, OVERVIEW_PANELS, strict=True):
-        for m in metrics:
-            if m in ts:
-                ax.plot(x, ts[m] * scale(m), label=label(m, lang)[:48])
-        # y given: the title is not moved above tick labels on top (there are none), which costs a draw
-        ax.set_title(i18n.text(panel, lang), fontsize=10, y=1.0)
-        ax.set_ylabel(axis_label(metrics[0], lang=lang), fontsize=8)
-        ax.tick_params(labelsize=8)
-        xticks(ax, quarters)
-        localise_ticks(ax, lang, x=False)
-        ax.grid(alpha=0.3)
-        if len(metrics) > 1:
-            ax.legend(fontsize=7, loc="best")
-    fig.suptitle(title, fontsize=12)
-    return fig
+    return draw(overview_spec(ts, title, lang))
 
 
-def write(scenario: Scenario, result: RunResult, out: Path, lang: str = "en") -> list[str]:
+def write(
+    scenario: Scenario,
+    result: RunResult,
+    out: Path,
+    lang: str = "en",
+    *,
+    figures: FigureProcess | None = None,
+) -> list[str]:
     """Write ``timeseries.csv``, ``summary.json`` and ``overview.png`` into ``out``; return the names.
 
-    ``lang`` is the language of the figure (``en`` or ``nl``).
+    ``lang`` is the language of the figure (``en`` or ``nl``). With ``figures`` (a second process,
+    :mod:`clusterpolicy.outputs.figure_process`), the figure is drawn there while the two other files
+    are written here; the bytes are the same.
     """
+    from clusterpolicy.outputs import run_figure
+
     ts = result.timeseries
+    title = i18n.text("run_title", lang, scenario=i18n.scenario_label(scenario.name, lang), seed=result.seed)
+    overview = overview_spec(ts, title, lang)
+    if figures is not None:
+        figures.submit(run_figure.png, overview)
     summary = {
         "scenario": scenario.name,
         "seed": result.seed,
@@ -97,8 +105,8 @@ def write(scenario: Scenario, result: RunResult, out: Path, lang: str = "en") ->
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "timeseries.csv", ts)
     write_json(out / "summary.json", summary)
-    title = i18n.text("run_title", lang, scenario=i18n.scenario_label(scenario.name, lang), seed=result.seed)
-    write_bytes(out / "overview.png", render(overview_figure(ts, title, lang)))
+    png = figures.result() if figures is not None else run_figure.png(overview)
+    write_bytes(out / "overview.png", png)
     return list(FILES)
 
 

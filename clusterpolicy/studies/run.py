@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clusterpolicy.inputs.checks import check_folder, check_seed
 from clusterpolicy.inputs.scenario import Overrides, Scenario, load_scenario
 from clusterpolicy.outputs import run as output
 from clusterpolicy.runs.folders import default_folder, written
 from clusterpolicy.runs.runner import RunResult, run_one
+
+if TYPE_CHECKING:
+    from clusterpolicy.outputs.figure_process import FigureProcess
 
 RESULTS = "results"
 
@@ -33,6 +37,7 @@ def run(
     *,
     out: Path | str | None = None,
     overrides: Overrides = None,
+    figures: FigureProcess | None = None,
 ) -> RunResult:
     """Run one scenario once.
 
@@ -41,6 +46,9 @@ def run(
         seed: the random seed.
         out: folder for the three files (default: write nothing).
         overrides: ``["policy.x=1", ...]`` or ``{"policy.x": 1}``.
+        figures: a second process that draws the overview figure (see
+            :mod:`clusterpolicy.outputs.figure_process`; the command line starts one before the model's
+            imports); by default it is drawn in this process. The files are the same.
 
     Returns:
         The quarterly time series and the final values.
@@ -55,5 +63,5 @@ def run(
     result = run_one(sc.params, seed)
     if folder is not None:
         with written(folder):  # the three files as one set: all of this run, or the previous ones
-            output.write(sc, result, folder)
+            output.write(sc, result, folder, figures=figures)
     return result

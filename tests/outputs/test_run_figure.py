@@ -1,0 +1,91 @@
+"""The run's overview figure from plain data, and the second process that draws it (for `run`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clusterpolicy.outputs import run as output
+from clusterpolicy.outputs import run_figure
+from clusterpolicy.outputs.figure_process import figure_process
+
+
+def _series(quarters: int = 12) -> pd.DataFrame:
+    """A made-up time series with every outcome of the overview (one left out)."""
+    rng = np.random.default_rng(3)
+    ts = pd.DataFrame({"quarter": [f"{2016 + i // 4}Q{i % 4 + 1}" for i in range(quarters)]})
+    for _, metrics in output.OVERVIEW_PANELS:
+        for m in metrics:
+            ts[m] = np.cumsum(rng.integers(0, 50, quarters)).astype(float)
+    return ts.drop(columns="clusters_dissolved_total")
+
+
+def test_the_overview_spec_is_labelled_and_scaled_data():
+    ts = _series()
+    spec = output.overview_spec(ts, "a title")
+    assert len(spec.panels) == run_figure.ROWS * run_figure.COLS == len(output.OVERVIEW_PANELS)
+    assert spec.quarters == tuple(ts["quarter"]) and spec.title == "a title"
+    lost = spec.panels[6]
+    assert lost.legend and len(lost.lines) == 1, "a missing outcome has no line; the panel keeps its legend"
+    assert not spec.panels[7].legend
+    money = spec.panels[5]
+    assert money.lines[0][1] == pytest.approx(ts["public_operating_spend_total"] * 1e-6)
+
+
+def test_the_second_process_draws_the_same_png():
+    spec = output.overview_spec(_series(), "a title")
+    here = run_figure.png(spec)
+    with figure_process(run_figure.MODULES, run_figure.PREPARE, start=True) as figures:
+        figures.submit(run_figure.png, spec)
+        there = figures.result()
+    assert figures.answered and there == here and here[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_prepared_figure_is_the_same():
+    spec = output.overview_spec(_series(), "a title")
+    plain = run_figure.png(spec)
+    run_figure.prepare()
+    assert run_figure._PREPARED
+    assert run_figure.png(spec) == plain and not run_figure._PREPARED
+
+
+def test_the_second_process_computes_and_a_failed_one_leaves_the_work_here():
+    with figure_process((), start=True) as figures:
+        figures.submit(os.getpid)
+        assert figures.result() != os.getpid() and figures.answered
+    with figure_process(("clusterpolicy.no_such_module",), start=True) as figures:
+        figures.submit(os.getpid)
+        assert figures.result() == os.getpid() and not figures.answered
+    with figure_process((), start=False) as figures:
+        figures.submit(os.getpid)
+        assert figures.result() == os.getpid() and not figures.answered
+
+
+def test_an_error_of_the_function_is_raised_here():
+    with figure_process((), start=True) as figures:
+        figures.submit(int, "not a number")
+        with pytest.raises(ValueError, match="not a number"):
+            figures.result()
+
+
+def test_leaving_without_asking_ends_the_second_process():
+    with figure_process(run_figure.MODULES, start=True) as figures:
+        process = figures._process
+        assert process is not None
+    assert process.poll() is not None
+
+
+def test_the_run_command_does_not_import_matplotlib(tmp_path):
+    code = (
+        "import sys; from clusterpolicy.cli.main import main; "
+        f"assert main(['run', 'concept_note_2015', '--out', {str(tmp_path)!r}, "
+        "'--set', 'population.n_firms=300', '--set', 'simulation.quarters=8']) == 0; "
+        "assert 'matplotlib' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    assert (tmp_path / "overview.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
