@@ -67,7 +67,7 @@ def org_view(model: ClusterPolicyModel) -> OrgView:
         t.supported,
         model.memberships.org,
         model.p.behaviour.societal_value_factor,
-        model.policy_active and model.p.policy.in_kind_share_max > 0,
+        in_kind_counts(model),
     )
     return OrgView(
         kind=kind,
@@ -103,7 +103,7 @@ def org_arrays(
     Dead organisations get zeros (kind 0, domain 0, false). Excellence is as members experience it:
     times ``societal_factor`` for a societal organisation. ``members`` counts the memberships of each
     organisation (``member_org``: one entry per membership). In kind is allowed where the organisation
-    is recognised and supported and ``in_kind_ok`` (policy in force, in-kind share above 0).
+    is recognised and supported and ``in_kind_ok`` (:func:`in_kind_of`).
     """
     out_kind = np.zeros(n, dtype=np.int8)
     out_alive = np.zeros(n, dtype=np.bool_)
@@ -124,8 +124,22 @@ def org_arrays(
         out_excellence[j] = excellence[j] * (societal_factor if societal[j] else 1.0)
         out_activity[j] = activity[j]
         out_fee[j] = unit_fee[j]
-        out_in_kind[j] = recognised[j] and supported[j] and in_kind_ok
+        out_in_kind[j] = in_kind_of(recognised[j], supported[j], in_kind_ok)
     return (out_kind, out_alive, out_excellence, out_activity, members, out_fee, out_in_kind, out_domain)
+
+
+def in_kind_counts(model: ClusterPolicyModel) -> bool:
+    """In-kind fees may count as co-financing now: the policy is in force and allows an in-kind share."""
+    return bool(model.policy_active and model.p.policy.in_kind_share_max > 0)
+
+
+@compiled
+def in_kind_of(recognised: bool, supported: bool, counts: bool) -> bool:
+    """SMEs may pay part of an organisation's fee in kind: recognised, supported, in kind counts.
+
+    ``counts``: in-kind fees count as co-financing now (:func:`in_kind_counts`).
+    """
+    return recognised and supported and counts
 
 
 class FeeRules(NamedTuple):

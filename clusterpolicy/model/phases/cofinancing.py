@@ -540,7 +540,7 @@ def year_rules(model: ClusterPolicyModel) -> YearRules:
             b.excellence_gain_max,
             b.excellence_adjust,
             b.unviable_years_max,
-            model.policy_active and pol.in_kind_share_max > 0,
+            kernels.in_kind_counts(model),
             model.policy_active and pol.lapse_rule != "none",
             pol.deposit_share,
             pol.deposit_window_quarters,
@@ -756,7 +756,7 @@ def open_years(
         unit_fee[j] = unit
         activity[j] = act
         grant_annual[j] = grant
-        counts_in_kind = recognised[j] and supported[j] and in_kind
+        counts_in_kind = kernels.in_kind_of(recognised[j], supported[j], in_kind)
         for q in range(size):
             r = kept[start + q]
             fee, time, credit = kernels.fee_of(is_sme[firm[r]], spearhead, unit, counts_in_kind, fees)

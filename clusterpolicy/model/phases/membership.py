@@ -27,13 +27,6 @@ if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
 
 
-def in_kind_allowed(model: ClusterPolicyModel, org: ClusterOrganisation) -> bool:
-    """SMEs may pay part of this organisation's fee in kind (recognised, supported, policy in force)."""
-    return bool(
-        model.policy_active and model.p.policy.in_kind_share_max > 0 and org.recognised and org.supported
-    )
-
-
 def join(model: ClusterPolicyModel, rows: np.ndarray, org: ClusterOrganisation | np.ndarray) -> None:
     """Make firms ``rows`` members of ``org`` (or of ``org[i]``, an array of organisation indices).
 
@@ -90,10 +83,13 @@ def add_members(
 
 
 def in_kind_table(model: ClusterPolicyModel) -> np.ndarray:
-    """:func:`in_kind_allowed` of every organisation (index = ``org.index``)."""
+    """Whether SMEs may pay part of each organisation's fee in kind (index = ``org.index``).
+
+    Where it is recognised and supported and in-kind fees count (:func:`kernels.in_kind_counts`);
+    :func:`kernels.in_kind_of` for one organisation.
+    """
     t = model.org_table
-    ok = model.policy_active and model.p.policy.in_kind_share_max > 0
-    return t.recognised[: t.n] & t.supported[: t.n] & ok
+    return t.recognised[: t.n] & t.supported[: t.n] & kernels.in_kind_counts(model)
 
 
 def run(model: ClusterPolicyModel) -> None:
