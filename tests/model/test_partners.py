@@ -139,18 +139,6 @@ def test_adding_in_order_rounds_as_a_loop_does_not_as_a_pairwise_sum():
     assert any(add_in_order(0.0, values[:k]) != float(values[:k].sum()) for k in range(16, 1000, 37))
 
 
-def test_new_links_are_merged_into_the_sorted_codes_once():
-    from clusterpolicy.model.phases.projects import add_links
-
-    rng = np.random.default_rng(3)
-    codes = np.unique(rng.integers(0, 500, size=200))
-    new = rng.integers(0, 600, size=300)  # repeats, and codes there already
-    merged = add_links(codes, new)
-    assert np.array_equal(merged, np.union1d(codes, new))
-    assert add_links(codes, codes[:5]) is codes  # nothing new: the same array (the network stays cached)
-    assert np.array_equal(add_links(np.empty(0, dtype=np.int64), new), np.unique(new))
-
-
 def test_pair_codes_of_groups_are_every_pair_once_per_group():
     from clusterpolicy.model.kernels import group_pair_codes
 
@@ -191,8 +179,10 @@ def test_add_links_merges_the_new_codes_once_and_keeps_the_array_when_none_is_ne
 
 
 def test_the_member_pool_is_each_organisations_rows_in_order():
+    from clusterpolicy.model.phases.cofinancing import rows_by_org
+
     member_org = np.array([2, 0, 2, 5, 0, 2, 3], dtype=np.int64)
-    take, start = projects.member_pool(member_org, np.array([2, 4, 0], dtype=np.int64))
+    take, start = rows_by_org(member_org, np.array([2, 4, 0], dtype=np.int64), 6)
     assert take.tolist() == [0, 2, 5, 1, 4]
     assert start.tolist() == [0, 3, 3, 5]
 

@@ -34,6 +34,7 @@ from clusterpolicy.model.agency import (
 from clusterpolicy.model.agents import IBN, KIND_CODE, ProjectBatch
 from clusterpolicy.model.compiled import compiled
 from clusterpolicy.model.kernels import _block_sum, pairwise_sum
+from clusterpolicy.model.phases.cofinancing import rows_by_org
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -350,7 +351,7 @@ def consortia(
         empty = np.empty(0)
         return Consortia.empty(), empty, empty, np.empty(0, dtype=bool)
     # the pool: the memberships of the proposing organisations, organisation after organisation
-    take, start_o = member_pool(ms.org, np.asarray(orgs, dtype=np.int64))
+    take, start_o = rows_by_org(ms.org, np.asarray(orgs, dtype=np.int64), model.org_table.n)
     pool = ms.firm[take]
     owner = np.repeat(np.arange(len(orgs)), counts)  # proposal -> position in orgs
     lo, hi = start_o[owner], start_o[owner + 1]
@@ -390,38 +391,6 @@ def consortia(
     cons = Consortia(rows=rows, start=start, shares=shares, ki=ki, org=orgs[owner].astype(np.int64))
     eligible = (capacity >= pol.min_private_match * requests) & (quality >= b.min_proposal_quality)
     return cons, requests, quality, eligible
-
-
-@compiled
-def member_pool(member_org: np.ndarray, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The membership rows of organisations ``orgs``, organisation after organisation, each in row order.
-
-    Returns ``(take, start)``: organisation ``orgs[j]``'s rows are ``take[start[j]:start[j + 1]]``
-    (``member_org`` is the organisation of each membership row).
-    """
-    n_orgs = 0
-    for r in range(len(member_org)):
-        n_orgs = max(n_orgs, member_org[r] + 1)
-    for j in range(len(orgs)):
-        n_orgs = max(n_orgs, orgs[j] + 1)
-    at = np.full(n_orgs, -1, dtype=np.int64)
-    for j in range(len(orgs)):
-        at[orgs[j]] = j
-    start = np.zeros(len(orgs) + 1, dtype=np.int64)
-    for r in range(len(member_org)):
-        j = at[member_org[r]]
-        if j >= 0:
-            start[j + 1] += 1
-    for j in range(len(orgs)):
-        start[j + 1] += start[j]
-    fill = start[:-1].copy()
-    take = np.empty(start[len(orgs)], dtype=np.int64)
-    for r in range(len(member_org)):
-        j = at[member_org[r]]
-        if j >= 0:
-            take[fill[j]] = r
-            fill[j] += 1
-    return take, start
 
 
 @compiled
