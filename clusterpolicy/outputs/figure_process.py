@@ -9,8 +9,9 @@ and :meth:`FigureProcess.result` returns the bytes. The second process runs the 
 same data, so the bytes are the ones this process would have made; it gets this process's ``sys.path``,
 so it imports the same code.
 
-Wherever the second process cannot help (it could not be started, it failed, it gave no answer), the
-function runs here instead, so the result is the same, only later. The second process ignores Ctrl-C (this
+Wherever the second process cannot help (it could not be started, it failed, it gave no answer, or none
+within :data:`ANSWER_TIMEOUT_S` of being asked), the function runs here instead, so the result is the
+same, only later. The second process ignores Ctrl-C (this
 process handles it) and ends when this process closes the pipe to it; prints of the function go to
 standard error, not into the pipe.
 """
@@ -24,6 +25,11 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
+
+#: how long :meth:`FigureProcess.result` waits for the second process's answer before it ends that
+#: process and computes the answer here (seconds). The overview takes about a second to draw; this only
+#: ends a process that hangs.
+ANSWER_TIMEOUT_S = 60.0
 
 # the second process: take this process's import path, import the modules, call the preparations, read
 # (function, args) from standard input, write ("ok", result) or ("error", traceback) to standard output
@@ -76,16 +82,22 @@ class FigureProcess:
             self._process.stdin.close()
         except (OSError, pickle.PicklingError):
             self._stop()
+            return
+        self._process.stdin = None  # closed: communicate() in result() only reads the answer
 
-    def result(self) -> Any:
-        """What ``function(*args)`` returned: from the second process, or computed here if it gave none."""
+    def result(self, timeout: float = ANSWER_TIMEOUT_S) -> Any:
+        """What ``function(*args)`` returned: from the second process, or computed here if it gave none.
+
+        The second process is given ``timeout`` seconds to answer; then it is ended.
+        """
         if self._job is None:
             raise RuntimeError("nothing was submitted")
         answer = None
         if self._process is not None and self._process.stdout is not None:
             try:
-                answer = pickle.load(self._process.stdout)
-            except Exception:  # no answer (the process ended or could not start): compute it here
+                data, _ = self._process.communicate(timeout=timeout)
+                answer = pickle.loads(data)
+            except Exception:  # no answer (the process ended, hung or could not start): compute it here
                 answer = None
             self._stop()
         if isinstance(answer, tuple) and len(answer) == 2 and answer[0] == "ok":

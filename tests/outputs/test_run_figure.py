@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,22 @@ def test_the_second_process_computes_and_a_failed_one_leaves_the_work_here():
     with figure_process((), start=False) as figures:
         figures.submit(os.getpid)
         assert figures.result() == os.getpid() and not figures.answered
+
+
+def _hang_elsewhere(pid: int) -> int:
+    """This process's id, after hanging in any process but ``pid``."""
+    if os.getpid() != pid:
+        time.sleep(600)
+    return os.getpid()
+
+
+def test_a_second_process_that_hangs_is_ended_and_the_work_done_here():
+    with figure_process((), start=True) as figures:
+        figures.submit(_hang_elsewhere, os.getpid())
+        process = figures._process
+        assert process is not None
+        assert figures.result(timeout=1.0) == os.getpid() and not figures.answered
+    assert process.poll() is not None, "the hung process was ended"
 
 
 def test_an_error_of_the_function_is_raised_here():
