@@ -32,11 +32,8 @@ from clusterpolicy.runs.execution import (
     ExecSummary,
     Execution,
     FinalOnly,
-    InProcess,
-    LocalPool,
     RunFailure,
     RunOutput,
-    default_workers,
     execute,
     run_task,
 )
@@ -201,19 +198,10 @@ def _report_cost(
     result = run_task(first, run)
     record(result)
     seconds = time.perf_counter() - t0
-    workers = _pool_size(ex)
+    workers = ex.pool_size
     left = seconds * (todo - 1) / max(1, workers)
     ex.announce(f"{line}: about {_duration(left)} (one run took {seconds:.2f} s in this process)")
     return tasks, result
-
-
-def _pool_size(ex: Execution) -> int:
-    """How many runs go at once (a guess for an executor of unknown size: the workers asked for)."""
-    if isinstance(ex.executor, LocalPool):
-        return ex.executor.workers
-    if isinstance(ex.executor, InProcess):
-        return 1
-    return ex.workers or default_workers()
 
 
 def _duration(seconds: float) -> str:

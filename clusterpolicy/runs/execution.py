@@ -1,9 +1,11 @@
 """Where and how runs execute: the settings of one study (:class:`Execution`) and the loop that runs tasks.
 
 :func:`execute` runs tasks on any :class:`concurrent.futures.Executor` and hands each result to a callback
-as it arrives. At most a few tasks per worker are in flight, so the parent's memory stays bounded whatever
-the number of tasks. A run that raises becomes a :class:`RunFailure` with its label, seed and error, and
-the others go on.
+as it arrives. Runs go to the workers a few at a time (a batch of runs is one task:
+:meth:`Execution.batch_for`), because every task costs the parent, and a Dask scheduler much more, whatever
+the run. At most a few tasks per worker are in flight, so the parent's memory stays bounded whatever the
+number of runs. A run that
+raises becomes a :class:`RunFailure` with its label, seed and error, and the others go on.
 
 The executor comes from :class:`Execution`: any executor you give (e.g. Dask's
 ``Client(address).get_executor()`` or MPI's ``mpi4py.futures.MPIPoolExecutor``), a Dask scheduler's
@@ -17,7 +19,8 @@ command line. Results are the same whatever the executor: every run's seed is fi
 The local pool's workers end when the process that started them ends, however it ends (even ``kill -9``):
 each watches its parent. A worker that dies (killed, or out of memory) does not end the runs: the pool is
 started afresh and the runs that were in flight run again, one at a time; a run whose worker dies while it
-runs alone is recorded as a :class:`RunFailure`, and the others go on.
+runs alone is recorded as a :class:`RunFailure`, and the others go on. A batch whose result cannot come
+back (a run's result that does not pickle, a Dask worker lost) is run again the same way, one run at a time.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
@@ -221,6 +225,22 @@ def run_task(task: Task, run: RunFn | None = None) -> RunOutput | RunFailure:
     )
 
 
+def run_batch(tasks: list[Task], run: RunFn | None = None) -> list[RunOutput | RunFailure]:
+    """Run ``tasks`` one after another (in a worker): :func:`run_task` of each."""
+    return [run_task(task, run) for task in tasks]
+
+
+#: the most runs in one task: on a local pool (a task costs the parent about 1.7 ms, against about 100 ms
+#: a run; benchmarks/bench_sweep.py) and elsewhere, e.g. Dask (about 14 ms of the parent's CPU a task,
+#: which runs the scheduler of a LocalCluster). Assumption, measured on 2 cores: larger batches gain
+#: less than they lose in balance at a design's end.
+LOCAL_BATCH = 4
+REMOTE_BATCH = 8
+#: a design is cut into at least this many tasks per worker, so that a small one stays spread over all
+#: workers and ends about together (assumption)
+TASKS_PER_WORKER_MIN = 4
+
+
 def default_workers() -> int:
     """All cores this process may use, as many as the memory holds (see ``inputs.limits``)."""
     return max_workers()
@@ -362,8 +382,11 @@ class InProcess(Executor):
         return f
 
 
-def dask_executor(address: str) -> tuple[Executor, Callable[[], None]]:
-    """A ``concurrent.futures`` executor on the Dask cluster at ``address``, and how to close it.
+def dask_executor(address: str) -> tuple[Executor, Callable[[], None], int]:
+    """A ``concurrent.futures`` executor on the Dask cluster at ``address``, how to close it, and its size.
+
+    The size is the number of threads of the cluster's workers when it was reached (0 when none has
+    joined yet).
 
     Raises:
         InputError: (about ``scheduler``) when dask[distributed] is missing or the scheduler is unreachable.
@@ -380,7 +403,7 @@ def dask_executor(address: str) -> tuple[Executor, Callable[[], None]]:
         raise InputError(
             "scheduler", f"{address!r}: cannot reach a Dask scheduler there ({exc})", argument=True
         ) from None
-    return client.get_executor(), client.close
+    return client.get_executor(), client.close, sum(client.nthreads().values())
 
 
 class RunOptions(TypedDict, total=False):
@@ -394,6 +417,7 @@ class RunOptions(TypedDict, total=False):
     fresh: bool
     run: RunFn | None
     announce: Callable[[str], None] | None
+    batch: int | None
 
 
 @dataclass(frozen=True)
@@ -411,6 +435,7 @@ class Execution:
             pickle for process pools, e.g. a module-level function.
         announce: called with a line for people before a large design starts: its cost and the time it
             will take (None: say nothing).
+        batch: the most runs sent to a worker as one task (None: chosen by :meth:`batch_for`).
 
     Raises:
         InputError: bad workers (fewer than 1, more than this machine holds; see ``inputs.limits``), or
@@ -425,10 +450,13 @@ class Execution:
     fresh: bool = False
     run: RunFn | None = None
     announce: Callable[[str], None] | None = None
+    batch: int | None = None
 
     def __post_init__(self) -> None:
         if self.workers is not None and self.executor is None:
             check_workers(check_count("workers", self.workers))
+        if self.batch is not None:
+            check_count("batch", self.batch)
         if self.executor is not None and self.scheduler is not None:
             raise InputError("scheduler", "give an executor or a scheduler, not both", argument=True)
 
@@ -470,9 +498,11 @@ class Execution:
             yield self
             return
         closers: list[Callable[[], None]] = []
+        workers = self.workers
         if self.scheduler is not None:
-            executor, close = dask_executor(self.scheduler)
+            executor, close, size = dask_executor(self.scheduler)
             closers.append(close)
+            workers = size or workers  # the cluster's workers, not this machine's, are kept busy
         else:
             workers = self.workers or default_workers()
             why = main_script_reruns() if workers > 1 else None
@@ -489,7 +519,7 @@ class Execution:
                 executor = pool
                 closers.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
         try:
-            yield self.replace(executor=executor, scheduler=None, workers=self.workers)
+            yield self.replace(executor=executor, scheduler=None, workers=workers)
         finally:
             for close in closers:
                 close()
@@ -498,6 +528,33 @@ class Execution:
     def window(self) -> int:
         """How many tasks may be in flight at once."""
         return max(2, 2 * (self.workers or default_workers()))
+
+    @property
+    def pool_size(self) -> int:
+        """How many runs go at once (a guess for an executor of unknown size: the workers asked for)."""
+        if isinstance(self.executor, LocalPool):
+            return self.executor.workers
+        if isinstance(self.executor, InProcess):
+            return 1
+        return self.workers or default_workers()
+
+    def batch_for(self, total: int | None) -> int:
+        """The most runs of one task, for a design of ``total`` runs (None: not known) on these settings.
+
+        ``batch`` where it is given; else 1 in this process, :data:`LOCAL_BATCH` on a local pool and
+        :data:`REMOTE_BATCH` on any other executor (Dask's), but no more than leaves
+        :data:`TASKS_PER_WORKER_MIN` tasks for each of :attr:`pool_size` workers.
+        """
+        if self.batch is not None:
+            return self.batch
+        workers = self.pool_size
+        if workers == 1 and (self.executor is None or isinstance(self.executor, InProcess)):
+            return 1  # this process
+        local = isinstance(self.executor, LocalPool) or (self.executor is None and self.scheduler is None)
+        most = LOCAL_BATCH if local else REMOTE_BATCH
+        if total is None:
+            return most
+        return max(1, min(most, total // (TASKS_PER_WORKER_MIN * workers)))
 
 
 @dataclass
@@ -538,6 +595,7 @@ def execute(
     t0 = time.perf_counter()
     with execution.session() as ex:
         assert ex.executor is not None
+        batch = ex.batch_for(total)
         # on a terminal only (None: tqdm turns itself off when stderr is not a TTY, e.g. in CI logs)
         bar = tqdm(
             total=total,
@@ -548,7 +606,7 @@ def execute(
             mininterval=0.5,
         )
         try:
-            for result in _results(iter(tasks), ex, run):
+            for result in _results(iter(tasks), ex, run, batch):
                 on_result(result)
                 if isinstance(result, RunFailure):
                     failed += 1
@@ -562,15 +620,18 @@ def execute(
     return ExecSummary(done, failed, time.perf_counter() - t0)
 
 
-def _results(it: Iterator[Task], ex: Execution, run: RunFn | None) -> Iterator[RunOutput | RunFailure]:
-    """The results of the tasks as they finish, with at most ``ex.window`` in flight.
+def _results(
+    it: Iterator[Task], ex: Execution, run: RunFn | None, batch: int = 1
+) -> Iterator[RunOutput | RunFailure]:
+    """The results of the tasks as they finish: ``batch`` runs a task, at most ``ex.window`` tasks in flight.
 
-    When a worker process dies, every task in flight is lost with it: the pool is started afresh and
-    those tasks run again one at a time, so that one that kills its worker again is known and recorded
-    as failed (:data:`LOST`) while the others finish.
+    When a worker process dies, every run in flight is lost with it: the pool is started afresh and
+    those runs run again one at a time, so that one that kills its worker again is known and recorded
+    as failed (:data:`LOST`) while the others finish. A batch whose result does not come back for any
+    other reason runs again the same way, so that only the run that caused it fails.
     """
     assert ex.executor is not None
-    pending: dict[Future, Task] = {}
+    pending: dict[Future, list[Task]] = {}
     again: deque[Task] = deque()  # lost with a dead worker: run again, alone
     alone: Task | None = None  # the task that runs alone now
     exhausted = False
@@ -579,14 +640,14 @@ def _results(it: Iterator[Task], ex: Execution, run: RunFn | None) -> Iterator[R
             if again:
                 if pending:
                     break  # let the others finish first, then run the lost ones alone
-                task = alone = again.popleft()
+                alone = again.popleft()
+                tasks = [alone]
             else:
-                nxt = next(it, None)
-                if nxt is None:
+                tasks = list(islice(it, batch))
+                if not tasks:
                     exhausted = True
                     break
-                task = nxt
-            pending[_submit(ex, task, run)] = task
+            pending[_submit(ex, tasks, run)] = tasks
         if not pending:
             if again:
                 continue
@@ -594,36 +655,40 @@ def _results(it: Iterator[Task], ex: Execution, run: RunFn | None) -> Iterator[R
         finished, _ = wait(pending, return_when=FIRST_COMPLETED)
         broken = False
         for fut in finished:
-            task = pending.pop(fut)
+            tasks = pending.pop(fut)
             try:
-                result = fut.result()
+                results = fut.result()
             except BrokenProcessPool:
                 broken = True
-                if task is alone:
-                    yield _failure(task, LOST)
+                if tasks[0] is alone:
+                    yield _failure(alone, LOST)
                 else:
-                    again.append(task)
+                    again.extend(tasks)
                 continue
             except Exception as exc:  # e.g. a result that cannot be sent back: this run fails, not the sweep
-                result = _failure(task, f"{type(exc).__name__}: {exc}")
-            yield result
-            if task is alone:
+                if len(tasks) > 1:
+                    again.extend(tasks)  # one of them: run them alone to know which
+                    continue
+                results = [_failure(tasks[0], f"{type(exc).__name__}: {exc}")]
+            yield from results
+            if tasks[0] is alone:
                 alone = None
         if broken:
-            if alone is not None and alone not in pending.values():
+            if alone is not None and not any(alone in tasks for tasks in pending.values()):
                 alone = None
-            again.extend(sorted(pending.values(), key=lambda t: t.run_id))  # lost too
+            lost = [task for tasks in pending.values() for task in tasks]
+            again.extend(sorted(lost, key=lambda t: t.run_id))  # lost too
             pending.clear()
             _restart(ex)
 
 
-def _submit(ex: Execution, task: Task, run: RunFn | None) -> Future:
+def _submit(ex: Execution, tasks: list[Task], run: RunFn | None) -> Future:
     assert ex.executor is not None
     try:
-        return ex.executor.submit(run_task, task, run)
+        return ex.executor.submit(run_batch, tasks, run)
     except BrokenProcessPool:  # broken between two results: start afresh, then submit
         _restart(ex)
-        return ex.executor.submit(run_task, task, run)
+        return ex.executor.submit(run_batch, tasks, run)
 
 
 def _restart(ex: Execution) -> None:

@@ -20,7 +20,7 @@ from specs import write_sweep_spec as write_spec
 
 from clusterpolicy.cli.main import main
 from clusterpolicy.inputs.sweep_spec import load_spec
-from clusterpolicy.runs.execution import Execution, execute
+from clusterpolicy.runs.execution import REMOTE_BATCH, Execution, execute
 from clusterpolicy.runs.samplers import sweep_design
 from clusterpolicy.runs.store import RunStore
 from clusterpolicy.studies.sweep import sweep
@@ -132,7 +132,9 @@ def dask_executor():
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )
     client = distributed.Client(cluster)
-    yield client.get_executor()
+    executor = client.get_executor()
+    executor.address = cluster.scheduler_address
+    yield executor
     client.close()
     cluster.close()
 
@@ -144,12 +146,19 @@ def test_one_worker_two_workers_and_dask_give_identical_results(tmp_path, dask_e
         ("one", {"workers": 1}),
         ("two", {"workers": 2}),
         ("dask", {"executor": dask_executor}),
+        ("dask, in batches of 3", {"scheduler": dask_executor.address, "batch": 3}),
     ):
         res = sweep(spec, tmp_path / name, progress=False, **kwargs)
         assert res.summary.failed == 0
         frames.append(res.results().sort_values("run_id").reset_index(drop=True))
-    pd.testing.assert_frame_equal(frames[0], frames[1])
-    pd.testing.assert_frame_equal(frames[0], frames[2])
+    for other in frames[1:]:
+        pd.testing.assert_frame_equal(frames[0], other)
+
+
+def test_a_dask_scheduler_keeps_its_cluster_busy_not_as_many_tasks_as_this_machine_has_cores(dask_executor):
+    with Execution(scheduler=dask_executor.address, workers=1).session() as ex:
+        assert ex.workers == 2 and ex.window == 4, "the cluster's 2 workers, not the 1 asked for here"
+        assert ex.batch_for(1000) == REMOTE_BATCH
 
 
 class _Counting(Executor):

@@ -18,11 +18,15 @@ from specs import write_sweep_spec
 from clusterpolicy.inputs.errors import InputError
 from clusterpolicy.runs.design import Point, replicate_seeds, tasks
 from clusterpolicy.runs.execution import (
+    LOCAL_BATCH,
+    REMOTE_BATCH,
     Execution,
     InProcess,
+    RunFailure,
     SerialFallbackWarning,
     execute,
     main_script_reruns,
+    run_batch,
 )
 
 
@@ -77,6 +81,63 @@ def test_bad_settings_are_one_line_about_the_argument():
         Execution(workers=0)
     with pytest.raises(InputError, match="executor or a scheduler, not both"):
         Execution(executor=InProcess(), scheduler="tcp://x:1")
+
+
+# ---------------------------------------------------------------- runs sent in batches
+def test_the_batch_of_runs_of_one_task_follows_the_executor_and_the_design():
+    assert Execution(workers=1).batch_for(10_000) == 1
+    assert Execution(executor=InProcess()).batch_for(None) == 1
+    assert Execution(workers=2).batch_for(10_000) == LOCAL_BATCH
+    assert Execution(workers=2).batch_for(16) == 2, "at least 4 tasks a worker"
+    assert Execution(workers=2).batch_for(5) == 1
+    assert Execution(scheduler="tcp://x:1", workers=2).batch_for(10_000) == REMOTE_BATCH > LOCAL_BATCH
+    assert Execution(workers=2, batch=3).batch_for(5) == 3
+    with pytest.raises(InputError, match=r"^batch: 0: a whole number of at least 1$"):
+        Execution(batch=0)
+
+
+class _Recording(InProcess):
+    """Runs each task here, and keeps the tasks of each."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        self.batches.append([t.run_id for t in args[0]])
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_runs_go_in_batches_and_give_the_same_results():
+    todo = lambda: tasks([Point(0, "p", None, {})], replicate_seeds(1, 10))  # type: ignore[arg-type]  # noqa: E731
+    results = {}
+    for batch in (1, 4):
+        ex = _Recording()
+        seen = []
+        summary = execute(todo(), seen.append, Execution(executor=ex, batch=batch, progress=False), run=_run)
+        assert summary.done == 10 and sorted(r.run_id for r in seen) == list(range(10))
+        fours = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+        assert ex.batches == ([[i] for i in range(10)] if batch == 1 else fours)
+        results[batch] = sorted((r.run_id, r.seed, str(r.timeseries.to_dict())) for r in seen)
+    assert results[1] == results[4]
+
+
+def _unpicklable_for_seed_of_run_2(task):
+    ts = _run(task)
+    if task.run_id == 2:
+        ts["members"] = [lambda: None]  # cannot be sent back from a worker
+    return ts
+
+
+def test_a_result_that_cannot_come_back_fails_its_run_alone_not_its_batch():
+    todo = tasks([Point(0, "p", None, {})], replicate_seeds(1, 8))  # type: ignore[arg-type]
+    seen = []
+    summary = execute(
+        todo, seen.append, Execution(workers=2, batch=4, progress=False), run=_unpicklable_for_seed_of_run_2
+    )
+    failed = [r for r in seen if isinstance(r, RunFailure)]
+    assert summary.done == 7 and [r.run_id for r in failed] == [2], failed
+    assert sorted(r.run_id for r in seen) == list(range(8)), "every run once"
+    assert run_batch([], _run) == []
 
 
 # ---------------------------------------------------------------- worker processes that die, or outlive us
