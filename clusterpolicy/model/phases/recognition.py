@@ -260,12 +260,11 @@ def applications(
     np.cumsum([len(p) for p in pools], out=bounds[1:])
     pool_all = np.concatenate(pools)
     domains = np.array([c[0] for c in candidates], dtype=np.int64)
-    same_domain = f.domain[pool_all] == np.repeat(domains, np.diff(bounds))
-    relevance = np.where(same_domain, 1.0, b.second_domain_relevance)
     decay = b.membership_overlap ** np.concatenate(others).astype(float)
-    committed_mask, n_committed, n_sme, capability_sum = assess(
+    committed_rows, n_committed, n_sme, capability_sum = assess(
         pool_all,
         bounds,
+        domains,
         n_expected,
         excellence,
         network,
@@ -277,8 +276,9 @@ def applications(
         f.own_rd,
         f.taste,
         f.capability,
+        f.domain,
         decay,
-        relevance,
+        b.second_domain_relevance,
         b.join_threshold,
         *year_rules(model)[:4],  # the kinds' terms: core, per_member, grant_cap, fee_cap
         kernels.utility_rules(model),
@@ -286,9 +286,8 @@ def applications(
     ki_domains: set[int] | None = None
     out = []
     for a, (domain, exc, org, _) in enumerate(candidates):
-        lo, hi = bounds[a], bounds[a + 1]
-        committed = pools[a][committed_mask[lo:hi]]
         n = int(n_committed[a])
+        committed = committed_rows[bounds[a] : bounds[a] + n]
         sme_share = float(n_sme[a]) / n if n else 0.0
         capability = float(capability_sum[a]) / n if n else 0.0
         vw = b.valorisation_domain_weight
@@ -322,6 +321,7 @@ def applications(
 def assess(
     pool: np.ndarray,
     bounds: np.ndarray,
+    domains: np.ndarray,
     n_expected: np.ndarray,
     excellence: np.ndarray,
     network: np.ndarray,
@@ -333,8 +333,9 @@ def assess(
     own_rd: np.ndarray,
     taste: np.ndarray,
     capability: np.ndarray,
+    domain_of: np.ndarray,
     decay: np.ndarray,
-    relevance: np.ndarray,
+    second_relevance: float,
     threshold: float,
     core: np.ndarray,
     per_member: np.ndarray,
@@ -344,17 +345,21 @@ def assess(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Who would commit to each of a batch of applications of one kind (kind code ``code``).
 
-    Application ``a`` is to an organisation of excellence ``excellence[a]`` (as members experience it)
-    and network value ``network[a]`` that expects ``n_expected[a]`` members; the firms it may win are
-    ``pool[bounds[a]:bounds[a + 1]]``, with the ``decay`` and ``relevance`` of each. Its fees are those
+    Application ``a`` is to an organisation in domain ``domains[a]`` of excellence ``excellence[a]`` (as
+    members experience it) and network value ``network[a]`` that expects ``n_expected[a]`` members; the
+    firms it may win are ``pool[bounds[a]:bounds[a + 1]]``, with the ``decay`` of each; the organisation
+    is fully relevant to a firm whose main domain (``domain_of``) is its domain, ``second_relevance`` to
+    one for which it is the second domain. Its fees are those
     of its year plan (:func:`~clusterpolicy.model.phases.cofinancing.plan_of`, grant share
     ``share``, the kinds' terms ``core`` to ``fee_cap``) for ``n_expected[a]`` members of the pool's
     mean fee weight (1 for an empty pool); a firm commits when its utility
     (:func:`~clusterpolicy.model.kernels.org_utilities`) exceeds ``threshold``.
 
     Returns:
-        per pool entry whether the firm commits; per application the number of committed firms, of
-        committed SMEs, and the sum of their capabilities (NumPy's sum, :func:`kernels.pairwise_sum`).
+        the committed firms, application ``a``'s ``n_committed[a]`` of them from ``bounds[a]`` on (in
+        pool order; the rest of the array is unused); per application the number of committed firms
+        ``n_committed``, of committed SMEs, and the sum of their capabilities (NumPy's sum,
+        :func:`kernels.pairwise_sum`).
     """
     n_apps = len(bounds) - 1
     weight = np.empty(n_apps)
@@ -370,12 +375,15 @@ def assess(
     for a in range(n_apps):
         plan = plan_of(code, n_expected[a], weight[a], share, core, per_member, cap, fee_cap)
         unit_fee[a], activity[a] = plan[1], plan[4]
-    committed = np.zeros(len(pool), dtype=np.bool_)
+    committed = np.zeros(len(pool), dtype=np.int64)
     n_committed = np.zeros(n_apps, dtype=np.int64)
     n_sme = np.zeros(n_apps, dtype=np.int64)
     capability_sum = np.zeros(n_apps)
     for a in range(n_apps):
         lo, hi = bounds[a], bounds[a + 1]
+        relevance = np.empty(hi - lo)
+        for i in range(hi - lo):
+            relevance[i] = 1.0 if domain_of[pool[lo + i]] == domains[a] else second_relevance
         u = kernels.org_utilities(
             pool[lo:hi],
             is_sme,
@@ -389,7 +397,7 @@ def assess(
             in_kind,
             spearhead,
             decay[lo:hi],
-            relevance[lo:hi],
+            relevance,
             rules,
         )
         values = np.empty(hi - lo)
@@ -397,7 +405,7 @@ def assess(
         for i in range(hi - lo):
             if u[i] > threshold:
                 firm = pool[lo + i]
-                committed[lo + i] = True
+                committed[lo + k] = firm
                 values[k] = capability[firm]
                 k += 1
                 if is_sme[firm]:
