@@ -137,7 +137,7 @@ class OrgTable:
     )
     LEDGER = tuple(f"ledger_{name}" for name in LEDGER_FIELDS)
 
-    def __init__(self, n_firms: int, capacity: int = 16):
+    def __init__(self, n_firms: int, capacity: int = 64):
         self.n = 0
         self.n_firms = n_firms
         self.kind = np.zeros(capacity, dtype=np.int8)

@@ -213,7 +213,8 @@ def applications(
     (:func:`clusterpolicy.model.kernels.pair_utility`, with the fees the organisation would set at the
     minimum size and the first year's grant share) commit. The memberships are those of now, the same
     for every candidate (none joins before all are built); which firms each reaches is drawn in the
-    candidates' order. The fees and utilities of all of them are one compiled loop (:func:`assess`).
+    candidates' order. The niches are one compiled loop (:func:`niches`), and so are the fees and
+    utilities of all of them (:func:`assess`).
     """
     if not candidates:
         return []
@@ -221,46 +222,31 @@ def applications(
     f = model.firms
     rng = model.streams["formation"]
     spearhead = kind == SPEARHEAD
-    per_firm = model.memberships.per_firm(f.n)
-    pools: list[np.ndarray] = []
-    others: list[np.ndarray] = []
-    niches: list[np.ndarray] = []
+    firms = [model.active_rows[c[0]] for c in candidates]
+    # the domain's firms do not depend on the policy (CRN)
+    draws = [rng.random(len(rows)) for rows in firms]
+    own = [org.members if org is not None else np.empty(0, dtype=np.int64) for _, _, org, _ in candidates]
+    niche, pool_all, bounds, others = niches(
+        *flat(firms),
+        np.concatenate(draws),
+        np.array([c[3] for c in candidates]),
+        *flat(own),
+        model.memberships.per_firm(f.n),
+    )
     n_expected = np.empty(len(candidates))
     excellence = np.empty(len(candidates))
     network = np.empty(len(candidates))
     network_of: dict[int, float] = {}  # the network value by the number of members expected
-    for a, (domain, exc, org, reach) in enumerate(candidates):
-        firms = model.active_rows[domain]
-        reached = rng.random(len(firms)) < reach  # the domain's firms do not depend on the policy (CRN)
-        niche = np.zeros(f.n, dtype=bool)
-        if org is None:
-            pool = firms[reached]  # active_rows are sorted and distinct
-            niche[pool] = True
-            pools.append(pool)
-            others.append(per_firm[pool])
-            n_own = 0
-        else:
-            own_rows = org.members
-            niche[own_rows] = True
-            own = niche.copy()
-            niche[firms[reached]] = True
-            pool = np.flatnonzero(niche)
-            pools.append(pool)
-            others.append(per_firm[pool] - own[pool])  # memberships besides this one
-            n_own = len(own_rows)
-        niches.append(niche)
-        n = max(n_own, min_members)
+    for a, (_, exc, org, _) in enumerate(candidates):
+        n = max(len(own[a]), min_members)
         n_expected[a] = n
         societal = org.societal if org is not None else False
         excellence[a] = exc * (b.societal_value_factor if societal else 1.0)
         if n not in network_of:
             network_of[n] = float(kernels.network_value(model, float(n)))
         network[a] = network_of[n]
-    bounds = np.zeros(len(candidates) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in pools], out=bounds[1:])
-    pool_all = np.concatenate(pools)
     domains = np.array([c[0] for c in candidates], dtype=np.int64)
-    decay = b.membership_overlap ** np.concatenate(others).astype(float)
+    decay = b.membership_overlap ** others.astype(float)
     committed_rows, n_committed, n_sme, capability_sum = assess(
         pool_all,
         bounds,
@@ -311,10 +297,72 @@ def applications(
                 eligible=eligible,
                 societal=org.societal if org is not None else False,
                 sme_share=sme_share,
-                niche=niches[a],
+                niche=niche[a],
             )
         )
     return out
+
+
+def flat(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """``arrays`` end to end, and where each starts (and, last, where the last ends)."""
+    bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in arrays], out=bounds[1:])
+    return np.concatenate(arrays), bounds
+
+
+@compiled
+def niches(
+    firms: np.ndarray,
+    firm_bounds: np.ndarray,
+    draws: np.ndarray,
+    reach: np.ndarray,
+    own: np.ndarray,
+    own_bounds: np.ndarray,
+    per_firm: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The niche of each of a batch of candidates, and the firms it may win.
+
+    Candidate ``a`` reaches the firms ``firms[firm_bounds[a]:firm_bounds[a + 1]]`` of its domain (sorted
+    and distinct) whose ``draws`` are below ``reach[a]``; its niche is those and its own members
+    ``own[own_bounds[a]:own_bounds[a + 1]]`` (none for a new consortium). ``per_firm`` is the number of
+    memberships of every firm.
+
+    Returns:
+        ``niche[a, i]``: firm ``i`` is in candidate ``a``'s niche; the firms of the niches end to end,
+        each niche's in the order of their rows, with ``bounds`` where each starts (and, last, where the
+        last ends); and per such firm its memberships besides the candidate's own (``others``).
+    """
+    n_cand, n_firms = len(reach), len(per_firm)
+    niche = np.zeros((n_cand, n_firms), dtype=np.bool_)
+    bounds = np.zeros(n_cand + 1, dtype=np.int64)
+    pool = np.empty(len(firms) + len(own), dtype=np.int64)
+    others = np.empty(len(firms) + len(own), dtype=np.int64)
+    is_own = np.zeros(n_firms, dtype=np.bool_)
+    k = 0
+    for a in range(n_cand):
+        if own_bounds[a + 1] == own_bounds[a]:  # a new consortium: the reached firms, already in order
+            for i in range(firm_bounds[a], firm_bounds[a + 1]):
+                if draws[i] < reach[a]:
+                    niche[a, firms[i]] = True
+                    pool[k] = firms[i]
+                    others[k] = per_firm[firms[i]]
+                    k += 1
+        else:
+            for i in range(own_bounds[a], own_bounds[a + 1]):
+                niche[a, own[i]] = True
+                is_own[own[i]] = True
+            for i in range(firm_bounds[a], firm_bounds[a + 1]):
+                if draws[i] < reach[a]:
+                    niche[a, firms[i]] = True
+            for j in range(n_firms):
+                if niche[a, j]:
+                    pool[k] = j
+                    others[k] = per_firm[j] - 1 if is_own[j] else per_firm[j]
+                    k += 1
+            for i in range(own_bounds[a], own_bounds[a + 1]):
+                is_own[own[i]] = False
+        bounds[a + 1] = k
+    return niche, pool[:k], bounds, others[:k]
 
 
 @compiled
@@ -446,9 +494,12 @@ def recognise(model: ClusterPolicyModel, app: Application) -> ClusterOrganisatio
         c.ibns_recognised += 1
     c.selected_quality_sum += app.quality
     c.selected_count += 1
-    members = org.members if app.org is not None else None
-    # the committed firms are sorted and distinct (a part of the application's pool)
-    rows = np.union1d(members, app.committed) if members is not None and len(members) else app.committed
+    rows = app.committed  # sorted and distinct (a part of the application's pool)
+    if app.org is not None:  # and the organisation's members, in the order of their rows
+        in_org = np.zeros(f.n, dtype=bool)
+        in_org[org.members] = True
+        in_org[rows] = True
+        rows = np.flatnonzero(in_org)
     target, unit_fee, activity = first_plan(
         rows,
         f.is_sme,
