@@ -137,7 +137,7 @@ class OrgTable:
     )
     LEDGER = tuple(f"ledger_{name}" for name in LEDGER_FIELDS)
 
-    def __init__(self, n_firms: int, capacity: int = 16):
+    def __init__(self, n_firms: int, capacity: int = 64):
         self.n = 0
         self.n_firms = n_firms
         self.kind = np.zeros(capacity, dtype=np.int8)
@@ -181,12 +181,15 @@ class OrgTable:
         self.ledger_refunded = zeros.copy()
         self.ledger_returned = zeros.copy()
 
-    def add(self) -> int:
-        """A new row (all zeros, no pact); returns its index."""
+    def add(self, **values: object) -> int:
+        """A new row: ``values`` by column, every other column zero (a quarter :data:`NEVER`); its index."""
         if self.n == len(self.kind):
             self._grow(2 * len(self.kind))
+        index = self.n
         self.n += 1
-        return self.n - 1
+        for name, value in values.items():
+            getattr(self, name)[index] = value
+        return index
 
     def _grow(self, capacity: int) -> None:
         columns = ("kind", "domain", "anchor", *self.BOOL, *self.INT, *self.QUARTERS, *self.FLOAT)
@@ -387,6 +390,12 @@ _MIRRORED: dict[str, tuple[dict[str, int] | None, int | None]] = {
 }
 
 
+def _stored(name: str, value: object) -> object:
+    """How the mirrored attribute ``name`` (:data:`_MIRRORED`) of value ``value`` is held in OrgTable."""
+    code, none = _MIRRORED[name]
+    return none if value is None else (code[value] if code is not None else value)  # type: ignore[index]
+
+
 class ClusterOrganisation(mesa.Agent):
     """The staff that runs a cluster: spearhead cluster, innovative business network or legacy structure.
 
@@ -437,6 +446,28 @@ class ClusterOrganisation(mesa.Agent):
     reserves_at_year_start = OrgColumn(float)
     deposit_required = OrgColumn(float)
 
+    # the attributes besides the OrgColumns (the mirrored ones, _MIRRORED, are in the table too)
+    _table: OrgTable
+    index: int
+    kind: str
+    domain: int
+    societal: bool
+    alive: bool
+    recognised: bool
+    supported: bool
+    anchor: int
+    pact_until: int | None
+    lapsed: bool
+    stopped_by_evaluation: bool
+    ended_at: int | None
+    ledger: OrgLedger
+    projects_funded: int
+    projects_finished: int
+    projects_succeeded: int
+    last_score: float | None
+    _sunset: SunsetRecord | None
+    history: list[tuple[int, str]]
+
     def __setattr__(self, name: str, value: object) -> None:
         """Set an attribute; one of :data:`_MIRRORED` is also written to the organisation's row of OrgTable.
 
@@ -445,10 +476,7 @@ class ClusterOrganisation(mesa.Agent):
         """
         object.__setattr__(self, name, value)
         if name in _MIRRORED:
-            mirror = _MIRRORED[name]
-            code, none = mirror
-            stored = none if value is None else (code[value] if code is not None else value)  # type: ignore[index]
-            getattr(self.model.org_table, name)[self.index] = stored
+            getattr(self._table, name)[self.index] = _stored(name, value)
 
     def __init__(
         self,
@@ -458,51 +486,47 @@ class ClusterOrganisation(mesa.Agent):
         excellence: float,
         societal: bool = False,
     ):
+        """A new organisation of ``kind`` in ``domain``, now: not recognised, no members, no money.
+
+        Its row of OrgTable is written at once and its attributes are set at once (not one by one
+        through ``__setattr__``); the table-only columns (:class:`OrgColumn`) not given here start at
+        zero, False or no quarter.
+        """
         super().__init__(model)
-        self._table = model.org_table
-        self.index = model.org_table.add()
+        table = model.org_table
+        mirrored = {
+            "kind": kind,
+            "domain": domain,
+            "societal": societal,
+            "alive": True,
+            "recognised": False,
+            "supported": False,
+            "anchor": model.t,
+            "pact_until": None,
+        }
+        index = table.add(
+            **{name: _stored(name, value) for name, value in mirrored.items()},
+            excellence=excellence,
+            excellence_base=excellence,
+            activity=1.0,
+            created_at=model.t,
+        )
+        self.__dict__.update(
+            mirrored,
+            _table=table,
+            index=index,
+            lapsed=False,
+            stopped_by_evaluation=False,
+            ended_at=None,
+            ledger=OrgLedger(table, index),
+            projects_funded=0,
+            projects_finished=0,
+            projects_succeeded=0,
+            last_score=None,
+            _sunset=None,
+            history=[],
+        )
         model.orgs.append(self)
-        self.kind = kind
-        self.domain = domain
-        self.excellence = excellence
-        self.excellence_base = excellence
-        self.societal = societal
-        self.alive = True
-        self.recognised = False
-        self.supported = False
-        self.ever_recognised = False
-        self.lapsed = False
-        self.stopped_by_evaluation = False
-        self.ended_at: int | None = None
-        self.anchor = model.t
-        self.created_at = model.t
-        self.recognised_at = None
-        self.support_until = None
-        self.pact_until: int | None = None
-        self.unviable_years = 0
-        self.cash = 0.0
-        self.ledger = OrgLedger(model.org_table, self.index)
-        self.budget_target = 0.0
-        self.unit_fee = 0.0
-        self.activity = 1.0
-        self.grant_annual = 0.0
-        self.member_money_plan = 0.0
-        self.cash_plan = 0.0
-        self.credit_plan = 0.0
-        self.deposit_required = 0.0
-        self.deposit_deadline = None
-        self.year_grants = 0.0
-        self.year_member_money = 0.0
-        self.year_cash_fees = 0.0
-        self.reserves_at_year_start = 0.0
-        self.last_year_grants = 0.0
-        self.last_year_member_money = 0.0
-        self.projects_funded = 0
-        self.projects_finished = 0
-        self.projects_succeeded = 0
-        self.last_score: float | None = None
-        self._sunset: SunsetRecord | None = None
-        self.history: list[tuple[int, str]] = []
 
     @property
     def sunset(self) -> SunsetRecord | None:

@@ -213,7 +213,8 @@ def applications(
     (:func:`clusterpolicy.model.kernels.pair_utility`, with the fees the organisation would set at the
     minimum size and the first year's grant share) commit. The memberships are those of now, the same
     for every candidate (none joins before all are built); which firms each reaches is drawn in the
-    candidates' order. The fees and utilities of all of them are one compiled loop (:func:`assess`).
+    candidates' order. The niches are one compiled loop (:func:`niches`), and so are the fees and
+    utilities of all of them (:func:`assess`).
     """
     if not candidates:
         return []
@@ -221,51 +222,35 @@ def applications(
     f = model.firms
     rng = model.streams["formation"]
     spearhead = kind == SPEARHEAD
-    per_firm = model.memberships.per_firm(f.n)
-    pools: list[np.ndarray] = []
-    others: list[np.ndarray] = []
-    niches: list[np.ndarray] = []
+    firms = [model.active_rows[c[0]] for c in candidates]
+    # the domain's firms do not depend on the policy (CRN)
+    draws = [rng.random(len(rows)) for rows in firms]
+    own = [org.members if org is not None else np.empty(0, dtype=np.int64) for _, _, org, _ in candidates]
+    niche, pool_all, bounds, others = niches(
+        *flat(firms),
+        np.concatenate(draws),
+        np.array([c[3] for c in candidates]),
+        *flat(own),
+        model.memberships.per_firm(f.n),
+    )
     n_expected = np.empty(len(candidates))
     excellence = np.empty(len(candidates))
     network = np.empty(len(candidates))
     network_of: dict[int, float] = {}  # the network value by the number of members expected
-    for a, (domain, exc, org, reach) in enumerate(candidates):
-        firms = model.active_rows[domain]
-        reached = rng.random(len(firms)) < reach  # the domain's firms do not depend on the policy (CRN)
-        niche = np.zeros(f.n, dtype=bool)
-        if org is None:
-            pool = firms[reached]  # active_rows are sorted and distinct
-            niche[pool] = True
-            pools.append(pool)
-            others.append(per_firm[pool])
-            n_own = 0
-        else:
-            own_rows = org.members
-            niche[own_rows] = True
-            own = niche.copy()
-            niche[firms[reached]] = True
-            pool = np.flatnonzero(niche)
-            pools.append(pool)
-            others.append(per_firm[pool] - own[pool])  # memberships besides this one
-            n_own = len(own_rows)
-        niches.append(niche)
-        n = max(n_own, min_members)
+    for a, (_, exc, org, _) in enumerate(candidates):
+        n = max(len(own[a]), min_members)
         n_expected[a] = n
         societal = org.societal if org is not None else False
         excellence[a] = exc * (b.societal_value_factor if societal else 1.0)
         if n not in network_of:
             network_of[n] = float(kernels.network_value(model, float(n)))
         network[a] = network_of[n]
-    bounds = np.zeros(len(candidates) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in pools], out=bounds[1:])
-    pool_all = np.concatenate(pools)
     domains = np.array([c[0] for c in candidates], dtype=np.int64)
-    same_domain = f.domain[pool_all] == np.repeat(domains, np.diff(bounds))
-    relevance = np.where(same_domain, 1.0, b.second_domain_relevance)
-    decay = b.membership_overlap ** np.concatenate(others).astype(float)
-    committed_mask, n_committed, n_sme, capability_sum = assess(
+    decay = b.membership_overlap ** others.astype(float)
+    committed_rows, n_committed, n_sme, capability_sum = assess(
         pool_all,
         bounds,
+        domains,
         n_expected,
         excellence,
         network,
@@ -277,8 +262,9 @@ def applications(
         f.own_rd,
         f.taste,
         f.capability,
+        f.domain,
         decay,
-        relevance,
+        b.second_domain_relevance,
         b.join_threshold,
         *year_rules(model)[:4],  # the kinds' terms: core, per_member, grant_cap, fee_cap
         kernels.utility_rules(model),
@@ -286,9 +272,8 @@ def applications(
     ki_domains: set[int] | None = None
     out = []
     for a, (domain, exc, org, _) in enumerate(candidates):
-        lo, hi = bounds[a], bounds[a + 1]
-        committed = pools[a][committed_mask[lo:hi]]
         n = int(n_committed[a])
+        committed = committed_rows[bounds[a] : bounds[a] + n]
         sme_share = float(n_sme[a]) / n if n else 0.0
         capability = float(capability_sum[a]) / n if n else 0.0
         vw = b.valorisation_domain_weight
@@ -312,16 +297,79 @@ def applications(
                 eligible=eligible,
                 societal=org.societal if org is not None else False,
                 sme_share=sme_share,
-                niche=niches[a],
+                niche=niche[a],
             )
         )
     return out
+
+
+def flat(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """``arrays`` end to end, and where each starts (and, last, where the last ends)."""
+    bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in arrays], out=bounds[1:])
+    return np.concatenate(arrays), bounds
+
+
+@compiled
+def niches(
+    firms: np.ndarray,
+    firm_bounds: np.ndarray,
+    draws: np.ndarray,
+    reach: np.ndarray,
+    own: np.ndarray,
+    own_bounds: np.ndarray,
+    per_firm: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The niche of each of a batch of candidates, and the firms it may win.
+
+    Candidate ``a`` reaches the firms ``firms[firm_bounds[a]:firm_bounds[a + 1]]`` of its domain (sorted
+    and distinct) whose ``draws`` are below ``reach[a]``; its niche is those and its own members
+    ``own[own_bounds[a]:own_bounds[a + 1]]`` (none for a new consortium). ``per_firm`` is the number of
+    memberships of every firm.
+
+    Returns:
+        ``niche[a, i]``: firm ``i`` is in candidate ``a``'s niche; the firms of the niches end to end,
+        each niche's in the order of their rows, with ``bounds`` where each starts (and, last, where the
+        last ends); and per such firm its memberships besides the candidate's own (``others``).
+    """
+    n_cand, n_firms = len(reach), len(per_firm)
+    niche = np.zeros((n_cand, n_firms), dtype=np.bool_)
+    bounds = np.zeros(n_cand + 1, dtype=np.int64)
+    pool = np.empty(len(firms) + len(own), dtype=np.int64)
+    others = np.empty(len(firms) + len(own), dtype=np.int64)
+    is_own = np.zeros(n_firms, dtype=np.bool_)
+    k = 0
+    for a in range(n_cand):
+        if own_bounds[a + 1] == own_bounds[a]:  # a new consortium: the reached firms, already in order
+            for i in range(firm_bounds[a], firm_bounds[a + 1]):
+                if draws[i] < reach[a]:
+                    niche[a, firms[i]] = True
+                    pool[k] = firms[i]
+                    others[k] = per_firm[firms[i]]
+                    k += 1
+        else:
+            for i in range(own_bounds[a], own_bounds[a + 1]):
+                niche[a, own[i]] = True
+                is_own[own[i]] = True
+            for i in range(firm_bounds[a], firm_bounds[a + 1]):
+                if draws[i] < reach[a]:
+                    niche[a, firms[i]] = True
+            for j in range(n_firms):
+                if niche[a, j]:
+                    pool[k] = j
+                    others[k] = per_firm[j] - 1 if is_own[j] else per_firm[j]
+                    k += 1
+            for i in range(own_bounds[a], own_bounds[a + 1]):
+                is_own[own[i]] = False
+        bounds[a + 1] = k
+    return niche, pool[:k], bounds, others[:k]
 
 
 @compiled
 def assess(
     pool: np.ndarray,
     bounds: np.ndarray,
+    domains: np.ndarray,
     n_expected: np.ndarray,
     excellence: np.ndarray,
     network: np.ndarray,
@@ -333,8 +381,9 @@ def assess(
     own_rd: np.ndarray,
     taste: np.ndarray,
     capability: np.ndarray,
+    domain_of: np.ndarray,
     decay: np.ndarray,
-    relevance: np.ndarray,
+    second_relevance: float,
     threshold: float,
     core: np.ndarray,
     per_member: np.ndarray,
@@ -344,17 +393,21 @@ def assess(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Who would commit to each of a batch of applications of one kind (kind code ``code``).
 
-    Application ``a`` is to an organisation of excellence ``excellence[a]`` (as members experience it)
-    and network value ``network[a]`` that expects ``n_expected[a]`` members; the firms it may win are
-    ``pool[bounds[a]:bounds[a + 1]]``, with the ``decay`` and ``relevance`` of each. Its fees are those
+    Application ``a`` is to an organisation in domain ``domains[a]`` of excellence ``excellence[a]`` (as
+    members experience it) and network value ``network[a]`` that expects ``n_expected[a]`` members; the
+    firms it may win are ``pool[bounds[a]:bounds[a + 1]]``, with the ``decay`` of each; the organisation
+    is fully relevant to a firm whose main domain (``domain_of``) is its domain, ``second_relevance`` to
+    one for which it is the second domain. Its fees are those
     of its year plan (:func:`~clusterpolicy.model.phases.cofinancing.plan_of`, grant share
     ``share``, the kinds' terms ``core`` to ``fee_cap``) for ``n_expected[a]`` members of the pool's
     mean fee weight (1 for an empty pool); a firm commits when its utility
     (:func:`~clusterpolicy.model.kernels.org_utilities`) exceeds ``threshold``.
 
     Returns:
-        per pool entry whether the firm commits; per application the number of committed firms, of
-        committed SMEs, and the sum of their capabilities (NumPy's sum, :func:`kernels.pairwise_sum`).
+        the committed firms, application ``a``'s ``n_committed[a]`` of them from ``bounds[a]`` on (in
+        pool order; the rest of the array is unused); per application the number of committed firms
+        ``n_committed``, of committed SMEs, and the sum of their capabilities (NumPy's sum,
+        :func:`kernels.pairwise_sum`).
     """
     n_apps = len(bounds) - 1
     weight = np.empty(n_apps)
@@ -370,12 +423,15 @@ def assess(
     for a in range(n_apps):
         plan = plan_of(code, n_expected[a], weight[a], share, core, per_member, cap, fee_cap)
         unit_fee[a], activity[a] = plan[1], plan[4]
-    committed = np.zeros(len(pool), dtype=np.bool_)
+    committed = np.zeros(len(pool), dtype=np.int64)
     n_committed = np.zeros(n_apps, dtype=np.int64)
     n_sme = np.zeros(n_apps, dtype=np.int64)
     capability_sum = np.zeros(n_apps)
     for a in range(n_apps):
         lo, hi = bounds[a], bounds[a + 1]
+        relevance = np.empty(hi - lo)
+        for i in range(hi - lo):
+            relevance[i] = 1.0 if domain_of[pool[lo + i]] == domains[a] else second_relevance
         u = kernels.org_utilities(
             pool[lo:hi],
             is_sme,
@@ -389,7 +445,7 @@ def assess(
             in_kind,
             spearhead,
             decay[lo:hi],
-            relevance[lo:hi],
+            relevance,
             rules,
         )
         values = np.empty(hi - lo)
@@ -397,7 +453,7 @@ def assess(
         for i in range(hi - lo):
             if u[i] > threshold:
                 firm = pool[lo + i]
-                committed[lo + i] = True
+                committed[lo + k] = firm
                 values[k] = capability[firm]
                 k += 1
                 if is_sme[firm]:
@@ -438,9 +494,12 @@ def recognise(model: ClusterPolicyModel, app: Application) -> ClusterOrganisatio
         c.ibns_recognised += 1
     c.selected_quality_sum += app.quality
     c.selected_count += 1
-    members = org.members if app.org is not None else None
-    # the committed firms are sorted and distinct (a part of the application's pool)
-    rows = np.union1d(members, app.committed) if members is not None and len(members) else app.committed
+    rows = app.committed  # sorted and distinct (a part of the application's pool)
+    if app.org is not None:  # and the organisation's members, in the order of their rows
+        in_org = np.zeros(f.n, dtype=bool)
+        in_org[org.members] = True
+        in_org[rows] = True
+        rows = np.flatnonzero(in_org)
     target, unit_fee, activity = first_plan(
         rows,
         f.is_sme,
