@@ -18,7 +18,7 @@ import numpy as np
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agents import SPEARHEAD, Application, KnowledgeInstitution
 from clusterpolicy.model.compiled import compiled
-from clusterpolicy.model.kernels import pairwise_sum
+from clusterpolicy.model.kernels import pairwise_sum, split_sums
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -83,6 +83,23 @@ def fund_in_order(order: np.ndarray, request: np.ndarray, pot: float, eps: float
         if take[j]:
             funded[order[j]] = True
     return funded
+
+
+@compiled
+def fund_among(
+    order: np.ndarray, among: np.ndarray, request: np.ndarray, pot: float, eps: float
+) -> np.ndarray:
+    """:func:`fund_in_order` of the proposals ``among`` (a mask over ``request``), ranked by ``order``.
+
+    A pot's candidates keep the order of all proposals (``order[among[order]]``).
+    """
+    candidates = np.empty(len(order), dtype=np.int64)
+    k = 0
+    for j in order:
+        if among[j]:
+            candidates[k] = j
+            k += 1
+    return fund_in_order(candidates[:k], request, pot, eps)
 
 
 @compiled
@@ -308,8 +325,8 @@ def project_call(
         priv = won & cluster
         opn = won & ~cluster
     else:
-        priv = fund_in_order(order[cluster[order]], request, privileged, _EPS)
-        spent = float(request[priv].sum())
+        priv = fund_among(order, cluster, request, privileged, _EPS)
+        spent = float(split_sums(request, priv)[0])
         if mode == "reserve":
             open_pot = envelope - privileged
             idle = privileged - spent
@@ -318,10 +335,10 @@ def project_call(
             released = privileged - spent
         else:  # priority: the rest of one pot
             open_pot = envelope - spent
-        opn = fund_in_order(order[(eligible & ~priv)[order]], request, float(open_pot), _EPS)
+        opn = fund_among(order, eligible & ~priv, request, float(open_pot), _EPS)
     funded = priv | opn
     rejected = eligible & ~funded
-    merged = fund_in_order(order[eligible[order]], request, float(envelope), _EPS)
+    merged = fund_among(order, eligible, request, float(envelope), _EPS)
     crowded = rejected & (kind != CLUSTER) & merged
     return CallOutcome(funded, priv, opn, rejected, crowded, idle, released)
 

@@ -9,6 +9,7 @@ from clusterpolicy.model.agency import (
     CLUSTER,
     IBN_PROJECT,
     INDIVIDUAL,
+    fund_among,
     fund_in_order,
     fund_in_rank_order,
     project_call,
@@ -63,6 +64,7 @@ def test_funding_a_subset_in_order_is_funding_it_alone():
         order = rank_order(score)
         pot = float(rng.uniform(0.0, 60.0))
         got = fund_in_order(order[subset[order]], request, pot, 1e-6)
+        assert fund_among(order, subset, request, pot, 1e-6).tolist() == got.tolist()
         alone = np.zeros(n, dtype=bool)
         alone[subset] = fund_in_rank_order(score[subset], request[subset], pot)
         assert got.tolist() == alone.tolist()

@@ -238,6 +238,25 @@ def test_consortium_sums_are_numpys_row_sums():
     assert np.array_equal(capacity, np.where(inside, 0.7 * rd[firms], 0.0).sum(axis=1))
 
 
+def test_consortium_merit_is_the_quality_formula_and_the_two_eligibility_rules():
+    rng = np.random.default_rng(11)
+    n = 300
+    cap, know, excellence, noise = rng.random(n), rng.random(n), rng.random(n), rng.standard_normal(n)
+    ki = rng.integers(-1, 4, size=n)
+    ki_excellence = rng.random(4)
+    capacity, request = rng.lognormal(12.0, 1.0, n), rng.lognormal(12.0, 1.0, n)
+    rules = projects.MeritRules(0.1, 0.2, 0.3, 0.25, 0.9, 0.6)
+    quality, eligible = projects.consortium_merit(
+        cap, know, excellence, noise, ki, ki_excellence, capacity, request, rules
+    )
+    expected = cap + 0.1 * know + 0.2 * excellence + 0.3 * noise
+    expected[ki >= 0] += 0.25 * ki_excellence[ki[ki >= 0]]
+    assert np.array_equal(quality, expected)
+    enough = capacity >= 0.9 * request
+    assert np.array_equal(eligible, enough & (expected >= 0.6))
+    assert 0 < eligible.sum() < (expected >= 0.6).sum() and eligible.sum() < enough.sum()
+
+
 def test_row_sum_is_numpys_sum():
     rng = np.random.default_rng(8)
     for n in (0, 1, 7, 8, 9, 100, 128, 129, 1000):

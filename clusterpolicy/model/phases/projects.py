@@ -204,10 +204,10 @@ def proposals(model: ClusterPolicyModel) -> Proposals:
         )
         consortia = Consortia.empty()
     return Proposals(
-        kind=np.concatenate((np.full(len(rows), INDIVIDUAL), kinds)).astype(int),
+        kind=np.concatenate((np.full(len(rows), INDIVIDUAL), kinds), dtype=int),
         request=np.concatenate((request, requested)),
-        score=np.concatenate((quality, scores)).astype(float),
-        eligible=np.concatenate((eligible, elig)).astype(bool),
+        score=np.concatenate((quality, scores), dtype=float),
+        eligible=np.concatenate((eligible, elig), dtype=bool),
         individual_rows=rows,
         consortia=consortia,
         private=np.concatenate((private, pol.min_private_match * requested)),
@@ -351,7 +351,8 @@ def consortia(
         empty = np.empty(0)
         return Consortia.empty(), empty, empty, np.empty(0, dtype=bool)
     # the pool: the memberships of the proposing organisations, organisation after organisation
-    take, start_o = rows_by_org(ms.org, np.asarray(orgs, dtype=np.int64), model.org_table.n)
+    orgs = np.asarray(orgs, dtype=np.int64)
+    take, start_o = rows_by_org(ms.org, orgs, model.org_table.n)
     pool = ms.firm[take]
     owner = np.repeat(np.arange(len(orgs)), counts)  # proposal -> position in orgs
     lo, hi = start_o[owner], start_o[owner + 1]
@@ -376,21 +377,80 @@ def consortia(
         picks, sizes, pool, w, f.capability, f.knowledge, f.own_rd, rd_years
     )
     t = model.org_table
-    excellence = t.excellence[orgs][owner]
-    quality = (
-        cap
-        + b.knowledge_quality_weight * know
-        + b.excellence_quality_bonus * excellence
-        + b.proposal_noise * noise
+    org = orgs[owner]
+    ki = choose_institutions(model, t.domain[org], u_ki, u_pick)
+    quality, eligible = consortium_merit(
+        cap,
+        know,
+        t.excellence[org],
+        noise,
+        ki,
+        np.array([i.excellence for i in model.kis], dtype=np.float64),
+        capacity,
+        requests,
+        MeritRules(
+            b.knowledge_quality_weight,
+            b.excellence_quality_bonus,
+            b.proposal_noise,
+            b.ki_quality_bonus,
+            pol.min_private_match,
+            b.min_proposal_quality,
+        ),
     )
-    ki = choose_institutions(model, t.domain[orgs][owner], u_ki, u_pick)
-    with_ki = ki >= 0
-    if with_ki.any():
-        ki_excellence = np.array([i.excellence for i in model.kis])
-        quality[with_ki] += b.ki_quality_bonus * ki_excellence[ki[with_ki]]
-    cons = Consortia(rows=rows, start=start, shares=shares, ki=ki, org=orgs[owner].astype(np.int64))
-    eligible = (capacity >= pol.min_private_match * requests) & (quality >= b.min_proposal_quality)
+    cons = Consortia(rows=rows, start=start, shares=shares, ki=ki, org=org)
     return cons, requests, quality, eligible
+
+
+class MeritRules(NamedTuple):
+    """How a consortium proposal is assessed (see :func:`consortium_merit`).
+
+    Attributes:
+        knowledge_weight: weight of the partners' mean knowledge in the quality.
+        excellence_bonus: weight of the proposing organisation's excellence.
+        noise: weight of the assessment noise.
+        ki_bonus: weight of the knowledge institution's excellence, when one is a partner.
+        private_match: private euros the firms must commit per public euro (``min_private_match``).
+        min_quality: the merit threshold.
+    """
+
+    knowledge_weight: float
+    excellence_bonus: float
+    noise: float
+    ki_bonus: float
+    private_match: float
+    min_quality: float
+
+
+@compiled
+def consortium_merit(
+    cap: np.ndarray,
+    know: np.ndarray,
+    excellence: np.ndarray,
+    noise: np.ndarray,
+    ki: np.ndarray,
+    ki_excellence: np.ndarray,
+    capacity: np.ndarray,
+    request: np.ndarray,
+    rules: MeritRules,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each consortium proposal's quality and eligibility: ``(quality, eligible)``.
+
+    The quality is the partners' mean capability ``cap`` + ``knowledge_weight`` x their mean knowledge
+    + ``excellence_bonus`` x the organisation's excellence + ``noise`` x ``noise[i]``, plus ``ki_bonus``
+    x the institution's excellence when it has one (``ki[i] >= 0``). It is eligible when the firms'
+    ``capacity`` covers ``private_match`` x its ``request`` and the quality passes ``min_quality``.
+    """
+    n = len(cap)
+    quality = np.empty(n)
+    eligible = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        q = cap[i] + rules.knowledge_weight * know[i] + rules.excellence_bonus * excellence[i]
+        q = q + rules.noise * noise[i]
+        if ki[i] >= 0:
+            q = q + rules.ki_bonus * ki_excellence[ki[i]]
+        quality[i] = q
+        eligible[i] = capacity[i] >= rules.private_match * request[i] and q >= rules.min_quality
+    return quality, eligible
 
 
 @compiled
@@ -629,16 +689,18 @@ def institution_choices(
 def fund(model: ClusterPolicyModel, props: Proposals, funded: np.ndarray) -> None:
     """Pay the funded proposals, start their projects and record new collaboration links.
 
-    A firm's grant is spread over the project as subsidised R&D; the knowledge institution, if
-    any, receives ``ki_grant_share`` of a consortium's grant.
+    ``funded`` are the funded proposals, ascending (the individual ones first). A firm's grant is spread
+    over the project as subsidised R&D; the knowledge institution, if any, receives ``ki_grant_share``
+    of a consortium's grant.
     """
     b = model.p.behaviour
     f = model.firms
     n_ind = len(props.individual_rows)
-    ind = funded[funded < n_ind]
-    chosen = funded[funded >= n_ind] - n_ind  # funded consortia, in funded order
+    split = int(np.searchsorted(funded, n_ind))
+    ind = funded[:split]
+    chosen = funded[split:] - n_ind  # funded consortia, in funded order
     cons = props.consortia
-    grant = props.request[chosen + n_ind]
+    grant = props.request[funded[split:]]
     ki = cons.ki[chosen]
     ki_amount = np.where(ki >= 0, grant * b.ki_grant_share, 0.0)
     model.agency.pay_institutions(ki[ki >= 0], ki_amount[ki >= 0])
@@ -734,20 +796,10 @@ def add_links(links: np.ndarray, codes: np.ndarray) -> np.ndarray:
 def merge_new_codes(links: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, int]:
     """The sorted union of sorted unique ``links`` and sorted ``new`` (repeats allowed), and how many it adds.
 
-    When nothing is added the first result is a copy of ``links``.
+    One pass into room for all of ``new``; when nothing is added the first result is a copy of ``links``.
     """
     n_links, n_codes = len(links), len(new)
-    count = 0
-    i = 0
-    for j in range(n_codes):
-        v = new[j]
-        if j > 0 and new[j - 1] == v:
-            continue
-        while i < n_links and links[i] < v:
-            i += 1
-        if i == n_links or links[i] != v:
-            count += 1
-    out = np.empty(n_links + count, dtype=np.int64)
+    out = np.empty(n_links + n_codes, dtype=np.int64)
     i = at = 0
     for j in range(n_codes):
         v = new[j]
@@ -764,7 +816,7 @@ def merge_new_codes(links: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, int
         out[at] = links[i]
         at += 1
         i += 1
-    return out, count
+    return out[:at], at - n_links
 
 
 def add_subsidy(
