@@ -222,9 +222,14 @@ def review_choices(
         owed[member_firm[j]] += member_dues[j]
     n_main = table.shape[1]
     n_slot_orgs, n_slot_firms = slot.shape
+    # the reviewing firms in their order, listed without a test per firm (one that the review draw makes
+    # unpredictable, which costs more than the listing)
+    reviewing = np.empty(m, dtype=np.int64)
+    n_reviewing = 0
     for firm in range(m):
-        if not reviews[firm]:
-            continue
+        reviewing[n_reviewing] = firm
+        n_reviewing += reviews[firm]
+    for firm in reviewing[:n_reviewing]:
         worst_u = np.inf
         worst = -1
         join_u = -np.inf
