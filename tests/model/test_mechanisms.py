@@ -249,6 +249,18 @@ def test_firms_join_when_benefits_are_high_and_not_when_fees_are():
     assert len(m.memberships) == 0
 
 
+def test_only_the_firms_that_review_change_their_memberships():
+    p = small(**{"behaviour.service_value": 1e6, "behaviour.review_rate": 0.0})
+    m, org = _one_org_model(p)
+    m.firms.must_review[:] = False
+    domain0 = np.flatnonzero(m.firms.domain == 0)
+    m.firms.must_review[domain0[::3]] = True  # the only firms that review this quarter
+    membership.run(m)
+    joined = m.memberships.firms_of(org.index)
+    assert len(joined) and set(joined) <= set(domain0[::3])
+    assert not m.firms.must_review.any(), "a firm that must review does so once"
+
+
 def test_firms_join_only_organisations_that_serve_them():
     p = small(**{"behaviour.service_value": 1e6, "behaviour.review_rate": 1.0})
     m, org = _one_org_model(p)

@@ -222,24 +222,36 @@ def review_choices(
         owed[member_firm[j]] += member_dues[j]
     n_main = table.shape[1]
     n_slot_orgs, n_slot_firms = slot.shape
+    # the reviewing firms in their order, listed without a test per firm (one that the review draw makes
+    # unpredictable, which costs more than the listing)
+    reviewing = np.empty(m, dtype=np.int64)
+    n_reviewing = 0
     for firm in range(m):
-        if not reviews[firm]:
-            continue
+        reviewing[n_reviewing] = firm
+        n_reviewing += reviews[firm]
+    # a firm's organisations that serve it, in the table's order, and their relevance to it
+    serving = np.empty(2 * n_main, dtype=np.int64)
+    relevance = np.empty(2 * n_main)
+    for firm in reviewing[:n_reviewing]:
+        # listed without a branch on whether one serves the firm (as good as random)
+        n_serving = 0
+        for col in range(2 * n_main):
+            if col < n_main:
+                org = table[domain[firm], col]
+                relevance[n_serving] = 1.0
+            elif domain2[firm] < 0:
+                break
+            else:
+                org = table[domain2[firm], col - n_main]
+                relevance[n_serving] = second_relevance
+            serving[n_serving] = org
+            n_serving += org >= 0 and niche[org, firm]
         worst_u = np.inf
         worst = -1
         join_u = -np.inf
         join_org = -1
-        for col in range(2 * n_main):
-            if col < n_main:
-                org = table[domain[firm], col]
-                relevance = 1.0
-            else:
-                if domain2[firm] < 0:
-                    break
-                org = table[domain2[firm], col - n_main]
-                relevance = second_relevance
-            if org < 0 or not niche[org, firm]:
-                continue
+        for k in range(n_serving):
+            org = serving[k]
             idx = -1
             if org < n_slot_orgs and firm < n_slot_firms:
                 idx = slot[org, firm]
@@ -257,7 +269,7 @@ def review_choices(
                 in_kind[org],
                 privileged[org],
                 decay[others],
-                relevance,
+                relevance[k],
                 rules,
             )
             u += noise[firm] * noise_scale
