@@ -6,8 +6,10 @@ parent process spends per run, and what the Sobol' designs would take at that ra
 Every measurement runs a design of ``--runs`` runs of the default scenario (5,000 firms; the last quarter
 kept, as every sweep spec does by default) through the path a sweep takes: ``runs.execution.execute`` on
 the executor, each result handed to ``RunStore.record`` of a store in a temporary folder, the store
-compacted at the end. The configurations are interleaved ``--repeats`` times so that each meets the same
-machine load, and medians are reported:
+compacted at the end. Runs go to the workers in batches as a sweep sends them
+(``Execution.batch_for``); the local pool and Dask are also measured with one run a task, as before
+batches. The configurations are interleaved ``--repeats`` times so that each meets the same machine load,
+and medians are reported:
 
 - the reference: one run in this process (``run_task``), timed beside the sweeps;
 - runs/s including the executor's start-up (a Dask cluster is started before its measurement; its
@@ -144,13 +146,13 @@ Configs = dict[str, tuple[Callable[[], contextlib.AbstractContextManager[Executi
 
 
 @contextlib.contextmanager
-def local(workers: int) -> Iterator[Execution]:
+def local(workers: int, batch: int | None = None) -> Iterator[Execution]:
     """The local settings (the pool starts inside the measurement: its start-up counts)."""
-    yield Execution(workers=workers, progress=False)
+    yield Execution(workers=workers, progress=False, batch=batch)
 
 
 @contextlib.contextmanager
-def dask_cluster() -> Iterator[Execution]:
+def dask_cluster(batch: int | None = None) -> Iterator[Execution]:
     """A Dask LocalCluster of 2 single-threaded worker processes, started before the measurement.
 
     It is started and closed around each measurement, so that its scheduler (which runs in this process)
@@ -163,7 +165,7 @@ def dask_cluster() -> Iterator[Execution]:
     )
     client = distributed.Client(cluster)
     try:
-        yield Execution(executor=client.get_executor(), workers=2, progress=False)
+        yield Execution(executor=client.get_executor(), workers=2, progress=False, batch=batch)
     finally:
         client.close()
         cluster.close()
@@ -174,6 +176,7 @@ def configurations(no_dask: bool) -> Configs:
     configs: Configs = {
         "1 worker (this process)": (lambda: local(1), 1),
         "2 local workers": (lambda: local(2), 2),
+        "2 local, 1 run a task": (lambda: local(2, batch=1), 2),
     }
     if not no_dask:
         try:
@@ -182,6 +185,7 @@ def configurations(no_dask: bool) -> Configs:
             print("(no dask[distributed]: the Dask measurement is left out)")
         else:
             configs["Dask LocalCluster(2)"] = (dask_cluster, 2)
+            configs["Dask, 1 run a task"] = (lambda: dask_cluster(batch=1), 2)
     return configs
 
 
