@@ -230,10 +230,12 @@ def run_batch(tasks: list[Task], run: RunFn | None = None) -> list[RunOutput | R
     return [run_task(task, run) for task in tasks]
 
 
-#: the most runs in one task: on a local pool (a task costs the parent about 1.7 ms, against about 100 ms
-#: a run; benchmarks/bench_sweep.py) and elsewhere, e.g. Dask (about 14 ms of the parent's CPU a task,
-#: which runs the scheduler of a LocalCluster). Assumption, measured on 2 cores: larger batches gain
-#: less than they lose in balance at a design's end.
+#: the most runs in one task, on a local pool and elsewhere (Dask). Measured with
+#: benchmarks/bench_sweep.py on 2 cores (runs of about 100 ms): on Dask, one run a task cost the parent
+#: (which runs a LocalCluster's scheduler) 11.6 ms of CPU a run and batches 4.7 ms, and the 2 workers'
+#: steady rate rose from 14.7 to 22.5 runs/s; on a local pool, batches halve the parent's CPU a run
+#: (1.6 to 0.8 ms) at the same rate, which counts where many workers share one parent. Larger batches
+#: leave the workers less evenly loaded at a design's end (assumption: 4 and 8 balance the two).
 LOCAL_BATCH = 4
 REMOTE_BATCH = 8
 #: a design is cut into at least this many tasks per worker, so that a small one stays spread over all
