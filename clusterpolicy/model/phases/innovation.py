@@ -133,11 +133,7 @@ def run(model: ClusterPolicyModel) -> None:
     )
     eu_money(model, help_, member)
     u = model.streams["innovation"].random(f.n)
-    rest = np.exp(
-        hazards(
-            f.own_rd, f.subsidy_project, f.subsidy_eu, f.knowledge, b.subsidy_pass_through, -b.innovation_rate
-        )
-    )
+    rest = np.exp(hazards(f.rd(b.subsidy_pass_through), f.knowledge, -b.innovation_rate))
     c = model.counters
     sme, follower = innovate(u, rest, f.innovations, f.is_sme, f.follower)
     c.innovations_sme += sme
@@ -188,24 +184,16 @@ def learn(
 
 
 @compiled
-def hazards(
-    own_rd: np.ndarray,
-    subsidy_project: np.ndarray,
-    subsidy_eu: np.ndarray,
-    knowledge: np.ndarray,
-    pass_through: float,
-    minus_rate: float,
-) -> np.ndarray:
+def hazards(rd: np.ndarray, knowledge: np.ndarray, minus_rate: float) -> np.ndarray:
     """Per firm: minus its hazard of innovating, ``innovation_rate`` x R&D (EUR million/yr) x (1 + knowledge).
 
-    R&D is own R&D plus ``pass_through`` times the subsidies (``FirmTable.rd``); ``minus_rate`` is
-    ``-innovation_rate``.
+    ``rd`` is each firm's R&D in EUR/yr (``FirmTable.rd``: own R&D plus the passed-through subsidies);
+    ``minus_rate`` is ``-innovation_rate``.
     """
-    n = len(own_rd)
+    n = len(rd)
     out = np.empty(n)
     for i in range(n):
-        rd_m = (own_rd[i] + pass_through * (subsidy_project[i] + subsidy_eu[i])) / 1e6
-        out[i] = minus_rate * rd_m * (1.0 + knowledge[i])
+        out[i] = minus_rate * (rd[i] / 1e6) * (1.0 + knowledge[i])
     return out
 
 
