@@ -751,6 +751,21 @@ def successive_sample(
 
 
 @compiled
+def first_above(a: np.ndarray, x: float, start: int, stop: int) -> int:
+    """The first position in ``a[start:stop]`` (sorted) whose value is above ``x``, or ``stop``.
+
+    ``np.searchsorted(a[start:stop], x, side="right") + start``, as a binary search.
+    """
+    while start < stop:
+        mid = (start + stop) // 2
+        if x < a[mid]:
+            stop = mid
+        else:
+            start = mid + 1
+    return start
+
+
+@compiled
 def successive_draws(
     weights: np.ndarray,
     lo: np.ndarray,
@@ -809,16 +824,6 @@ def successive_draws(
     # scratch of one draw: the intervals sorted by start, and the lengths before each
     order = np.empty(k, dtype=np.int64)
     before = np.empty(k + 1)
-
-    def first_above(a: np.ndarray, x: float, start: int, stop: int) -> int:
-        # np.searchsorted(a[start:stop], x, side="right") + start, for sorted a
-        while start < stop:
-            mid = (start + stop) // 2
-            if x < a[mid]:
-                stop = mid
-            else:
-                start = mid + 1
-        return start
 
     def first_at_or_above(a: np.ndarray, x: int, start: int, stop: int) -> int:
         # np.searchsorted(a[start:stop], x, side="left") + start, for sorted a

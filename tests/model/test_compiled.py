@@ -188,3 +188,13 @@ def test_split_sums_are_numpys_masked_sums() -> None:
         mask = rng.random(n) < 0.3
         inside, outside = kernels.split_sums(v, mask)
         assert inside == v[mask].sum() and outside == v[~mask].sum()
+
+
+def test_first_above_is_numpys_searchsorted_to_the_right() -> None:
+    rng = np.random.default_rng(9)
+    a = np.sort(rng.integers(0, 20, 50)).astype(float)
+    for x in (-1.0, 0.0, 3.0, 7.5, 19.0, 25.0):
+        for start, stop in ((0, 50), (10, 30), (20, 20)):
+            want = int(np.searchsorted(a[start:stop], x, side="right")) + start
+            assert kernels.first_above(a, x, start, stop) == want
+            assert compiled.python_version(kernels.first_above)(a, x, start, stop) == want

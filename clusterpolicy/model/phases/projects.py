@@ -475,13 +475,7 @@ def draw_leads(
     for i in range(n):
         below = cw[lo[i] - 1] if lo[i] > 0 else 0.0
         x = below + u[i] * (cw[hi[i] - 1] - below)
-        a, z = 0, n_w  # the first position whose cumulative weight is above x
-        while a < z:
-            mid = (a + z) // 2
-            if x < cw[mid]:
-                z = mid
-            else:
-                a = mid + 1
+        a = kernels.first_above(cw, x, 0, n_w)  # the first position whose cumulative weight is above x
         lead[i] = min(max(a, lo[i]), hi[i] - 1)
         is_lead[lead[i]] = True
     rank = np.empty(n_w, dtype=np.int64)
