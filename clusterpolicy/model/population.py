@@ -105,6 +105,7 @@ def build_legacy(model: ClusterPolicyModel, rng: np.random.Generator) -> None:
     pop = model.p.population
     b = model.p.behaviour
     firms = model.firms
+    members, orgs = [], []  # each structure's members, joined once all structures exist
     for _ in range(pop.n_legacy):
         d = int(rng.choice(pop.n_domains, p=model.domain_weights))
         exc = float(rng.beta(b.excellence_alpha, b.excellence_beta))
@@ -118,6 +119,8 @@ def build_legacy(model: ClusterPolicyModel, rng: np.random.Generator) -> None:
         k = min(len(free), int(rng.poisson(pop.legacy_members)))
         if k > 0:
             w = np.where(firms.is_sme[free], 1.0, pop.legacy_large_weight)
-            rows = rng.choice(free, size=k, replace=False, p=w / w.sum())
-            model.join(rows, org)
+            members.append(rng.choice(free, size=k, replace=False, p=w / w.sum()))
+            orgs.append(np.full(k, org.index))
         org.note("legacy structure")
+    if members:
+        model.join(np.concatenate(members), np.concatenate(orgs))

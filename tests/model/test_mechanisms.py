@@ -51,6 +51,22 @@ def test_population_has_firms_institutions_and_legacy_structures(base_params):
     assert two[~f.is_sme].mean() > 2 * two[f.is_sme].mean()
 
 
+def test_legacy_structures_members_come_from_their_domain(base_params):
+    """Each legacy structure's members (before any quarter runs) are firms of its domain, in its niche."""
+    m = ClusterPolicyModel(base_params, rng=1, burn_in_quarters=0)
+    legacy = [o for o in m.orgs if o.kind == LEGACY]
+    ms = m.memberships
+    assert len(legacy) == len(m.orgs) and len(ms) > 0
+    sizes = []
+    for o in legacy:
+        rows = ms.firms_of(o.index)
+        sizes.append(len(rows))
+        assert len(np.unique(rows)) == len(rows)
+        assert (m.firms.domain[rows] == o.domain).all()
+        assert m.org_table.niche[o.index, rows].all()
+    assert len(set(sizes)) > 1, "Poisson numbers of members"
+
+
 def test_firm_agents_are_made_on_demand_and_read_and_write_their_row(small_params):
     m = ClusterPolicyModel(small_params, rng=1)
     assert not list(m.agents_by_type.get(Firm, [])) if Firm in m.agents_by_type else True
