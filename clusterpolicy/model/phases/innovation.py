@@ -36,8 +36,8 @@ def help_and_members(model: ClusterPolicyModel) -> tuple[np.ndarray, np.ndarray]
     """:func:`member_help` of every firm, and which firms have a membership.
 
     The product is taken as the exponential of a sum of logarithms; the logarithm is taken once per
-    organisation (:func:`org_rest`), and the exponential only for firms with a membership (the others
-    get no help).
+    organisation (:func:`org_rest`). A firm without a membership has a sum of 0, and so a help of
+    1 - exp(0) = 0 exactly.
     """
     f = model.firms
     ms = model.memberships
@@ -51,11 +51,9 @@ def help_and_members(model: ClusterPolicyModel) -> tuple[np.ndarray, np.ndarray]
             log_rest = np.log1p(neg_help)
     else:
         log_rest = np.log1p(neg_help)
-    member, rows, total = member_sums(ms.firm, ms.org, log_rest, f.n)
-    help_ = np.zeros(f.n)
-    if len(rows):
-        help_[rows] = 1.0 - np.exp(total)
-    return help_, member
+    member, rest = member_sums(ms.firm, ms.org, log_rest, f.n)
+    np.exp(rest, out=rest)  # each firm's product of (1 - help) over its organisations
+    return np.subtract(1.0, rest, out=rest), member
 
 
 @compiled
@@ -86,30 +84,18 @@ def org_rest(
 @compiled
 def member_sums(
     firm: np.ndarray, org: np.ndarray, log_rest: np.ndarray, n_firms: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Over the memberships (``firm[i]`` of ``org[i]``): which firms have one, and the sums of logarithms.
 
-    Returns the mask of firms with a membership, those firms in increasing order, and for each the sum
-    of ``log_rest`` of its organisations, added in membership order (as ``np.bincount`` adds).
+    Returns the mask of firms with a membership and, per firm, the sum of ``log_rest`` of its
+    organisations, added in membership order (as ``np.bincount`` adds; 0 for a firm without one).
     """
     total = np.zeros(n_firms)
     member = np.zeros(n_firms, dtype=np.bool_)
     for i in range(len(firm)):
         total[firm[i]] += log_rest[org[i]]
         member[firm[i]] = True
-    k = 0
-    for i in range(n_firms):
-        if member[i]:
-            k += 1
-    rows = np.empty(k, dtype=np.int64)
-    sums = np.empty(k)
-    k = 0
-    for i in range(n_firms):
-        if member[i]:
-            rows[k] = i
-            sums[k] = total[i]
-            k += 1
-    return member, rows, sums
+    return member, total
 
 
 def run(model: ClusterPolicyModel) -> None:
@@ -133,7 +119,8 @@ def run(model: ClusterPolicyModel) -> None:
     )
     eu_money(model, help_, member)
     u = model.streams["innovation"].random(f.n)
-    rest = np.exp(hazards(f.rd(b.subsidy_pass_through), f.knowledge, -b.innovation_rate))
+    rest = hazards(f.rd(b.subsidy_pass_through), f.knowledge, -b.innovation_rate)
+    np.exp(rest, out=rest)  # each firm's chance of not innovating
     c = model.counters
     sme, follower = innovate(u, rest, f.innovations, f.is_sme, f.follower)
     c.innovations_sme += sme
