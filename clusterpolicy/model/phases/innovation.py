@@ -270,15 +270,16 @@ def eu_winners(
     size = np.empty(n)
     k = 0
     for i in range(n):
-        p_win = success_base * (1.0 + excellence_uplift * help_[i])
-        if p_win > 1.0:
-            p_win = 1.0
-        if u_apply[i] < apply_probability[i] and u_win[i] < p_win:
-            win[k] = i
-            strength[k] = 1.0 - u_win[i] / p_win
-            exponent[k] = sigma * z[i] - half_variance
-            size[k] = sme_factor if is_sme[i] else 1.0
-            k += 1
+        if u_apply[i] < apply_probability[i]:  # an application: its chance of success
+            p_win = success_base * (1.0 + excellence_uplift * help_[i])
+            if p_win > 1.0:
+                p_win = 1.0
+            if u_win[i] < p_win:
+                win[k] = i
+                strength[k] = 1.0 - u_win[i] / p_win
+                exponent[k] = sigma * z[i] - half_variance
+                size[k] = sme_factor if is_sme[i] else 1.0
+                k += 1
     return win[:k].copy(), strength[:k].copy(), exponent[:k].copy(), size[:k].copy()
 
 
