@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from helpers import MAIN_SCENARIOS, small
 
-from clusterpolicy.model import ClusterPolicyModel
+from clusterpolicy.model import ClusterPolicyModel, compiled
 from clusterpolicy.model.agency import fund_in_rank_order
 from clusterpolicy.model.phases import innovation
 from clusterpolicy.model.phases.projects import add_subsidy
@@ -134,3 +134,34 @@ def test_ending_subsidies_of_a_firm_listed_twice() -> None:
     expected = target - np.bincount(rows, weights=rate, minlength=len(target))
     innovation.end_subsidy(target, rows, rate)
     assert np.array_equal(target, expected)
+
+
+def decide(u: np.ndarray, rd: np.ndarray, margin: float, version: str) -> np.ndarray:
+    """Which firms innovate, by :func:`innovation.candidates` and :func:`innovation.innovate` (rate 1)."""
+    pick = (lambda fn: fn) if version == "compiled" else compiled.python_version
+    knowledge = np.zeros(len(u))
+    rows, rest = pick(innovation.candidates)(u, rd, knowledge, -1.0, margin)
+    innovations = np.zeros(len(u), dtype=np.int64)
+    sme, follower = np.ones(len(u), bool), np.zeros(len(u), bool)
+    pick(innovation.innovate)(rows, u, np.exp(rest), innovations, sme, follower)
+    return innovations == 1
+
+
+@pytest.mark.parametrize("version", ["compiled", "python"])
+def test_only_the_firms_whose_draw_is_below_their_hazard_need_the_exponential(version: str) -> None:
+    """The candidates' test decides as ``u < 1 - exp(-hazard)`` for every firm, at the boundary too.
+
+    1 - exp(-x) <= x, but rounding can put 1 - exp(-x) above a tiny hazard x (5e-17 gives 2**-53): without
+    the margin, a firm with a draw between the two would not be a candidate, and would not innovate.
+    """
+    hazard = np.concatenate([np.logspace(-18, 1.5, 400), [0.0, np.inf, np.nan]])
+    rd = hazard * 1e6
+    p = 1.0 - np.exp(-1.0 * (rd / 1e6) * (1.0 + 0.0))  # as the phase's NumPy formulation has it
+    h = rd / 1e6
+    u = np.concatenate([np.nextafter(p, -np.inf), p, (p + h) / 2, np.nextafter(h, np.inf)])
+    u = np.clip(np.nan_to_num(u, nan=0.5), 0.0, np.nextafter(1.0, 0.0))
+    rd = np.tile(rd, 4)
+    want = u < np.tile(p, 4)
+    assert want.any() and not want.all()
+    assert np.array_equal(decide(u, rd, innovation.MARGIN, version), want)
+    assert not np.array_equal(decide(u, rd, 0.0, version), want)  # the margin is needed

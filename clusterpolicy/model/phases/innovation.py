@@ -119,10 +119,10 @@ def run(model: ClusterPolicyModel) -> None:
     )
     eu_money(model, help_, member)
     u = model.streams["innovation"].random(f.n)
-    rest = hazards(f.rd(b.subsidy_pass_through), f.knowledge, -b.innovation_rate)
-    np.exp(rest, out=rest)  # each firm's chance of not innovating
+    rows, rest = candidates(u, f.rd(b.subsidy_pass_through), f.knowledge, -b.innovation_rate, MARGIN)
+    np.exp(rest, out=rest)  # each candidate's chance of not innovating
     c = model.counters
-    sme, follower = innovate(u, rest, f.innovations, f.is_sme, f.follower)
+    sme, follower = innovate(rows, u, rest, f.innovations, f.is_sme, f.follower)
     c.innovations_sme += sme
     c.innovations_follower += follower
 
@@ -170,32 +170,55 @@ def learn(
         own_rd[i] = base_rd[i] * trend * (1.0 + rd_effect * k)
 
 
-@compiled
-def hazards(rd: np.ndarray, knowledge: np.ndarray, minus_rate: float) -> np.ndarray:
-    """Per firm: minus its hazard of innovating, ``innovation_rate`` x R&D (EUR million/yr) x (1 + knowledge).
+#: how far a firm's draw may lie above its hazard and still be decided by the exponential (a bound on
+#: the exponential's rounding, with room to spare: a few units in the last place are about 1e-16)
+MARGIN = 1e-9
 
-    ``rd`` is each firm's R&D in EUR/yr (``FirmTable.rd``: own R&D plus the passed-through subsidies);
-    ``minus_rate`` is ``-innovation_rate``.
+
+@compiled
+def candidates(
+    u: np.ndarray, rd: np.ndarray, knowledge: np.ndarray, minus_rate: float, margin: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The firms that may innovate this quarter, and minus the hazard of each.
+
+    A firm's hazard is ``innovation_rate`` x R&D (EUR million/yr) x (1 + knowledge); ``rd`` is each
+    firm's R&D in EUR/yr (``FirmTable.rd``: own R&D plus the passed-through subsidies), ``minus_rate``
+    is ``-innovation_rate``. A firm innovates when its draw ``u`` is below 1 - exp(-hazard)
+    (:func:`innovate`), which is never above the hazard (exp(-x) >= 1 - x): a firm whose draw is at
+    least its hazard plus ``margin`` (more than the exponential's rounding can add) does not innovate,
+    and only the others, in increasing order, are candidates that need the exponential.
     """
     n = len(rd)
-    out = np.empty(n)
+    rows = np.empty(n, dtype=np.int64)
+    minus_hazard = np.empty(n)
+    k = 0
     for i in range(n):
-        out[i] = minus_rate * (rd[i] / 1e6) * (1.0 + knowledge[i])
-    return out
+        h = minus_rate * (rd[i] / 1e6) * (1.0 + knowledge[i])
+        if u[i] < margin - h:
+            rows[k] = i
+            minus_hazard[k] = h
+            k += 1
+    return rows[:k].copy(), minus_hazard[:k].copy()
 
 
 @compiled
 def innovate(
-    u: np.ndarray, rest: np.ndarray, innovations: np.ndarray, is_sme: np.ndarray, follower: np.ndarray
+    rows: np.ndarray,
+    u: np.ndarray,
+    rest: np.ndarray,
+    innovations: np.ndarray,
+    is_sme: np.ndarray,
+    follower: np.ndarray,
 ) -> tuple[int, int]:
-    """Firm ``i`` innovates when ``u[i]`` is below 1 - ``rest[i]`` (exp(-hazard)).
+    """Candidate ``rows[j]`` innovates when its draw ``u`` is below 1 - ``rest[j]`` (exp(-hazard)).
 
     Returns how many of the firms that innovate are SMEs, and how many are innovation followers.
     """
     sme = 0
     followers = 0
-    for i in range(len(u)):
-        if u[i] < 1.0 - rest[i]:
+    for j in range(len(rows)):
+        i = rows[j]
+        if u[i] < 1.0 - rest[j]:
             innovations[i] += 1
             if is_sme[i]:
                 sme += 1
