@@ -23,19 +23,24 @@ Spearhead clusters are recognised in one of two ways (``spearhead_recognition``)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agency import select
-from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD, Application, ClusterOrganisation
+from clusterpolicy.model.agents import IBN, KIND_CODE, LEGACY, SPEARHEAD, Application, ClusterOrganisation
 from clusterpolicy.model.compiled import compiled
 from clusterpolicy.model.phases.cofinancing import grant_cap, plan_of, year_rules
 from clusterpolicy.model.phases.membership import join
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
+
+SPEARHEAD_CODE = KIND_CODE[SPEARHEAD]
+IBN_CODE = KIND_CODE[IBN]
+LEGACY_CODE = KIND_CODE[LEGACY]
 
 
 @dataclass
@@ -305,9 +310,7 @@ def applications(
 
 def flat(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """``arrays`` end to end, and where each starts (and, last, where the last ends)."""
-    bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
-    np.cumsum([len(x) for x in arrays], out=bounds[1:])
-    return np.concatenate(arrays), bounds
+    return np.concatenate(arrays), np.array([0, *accumulate(len(x) for x in arrays)], dtype=np.int64)
 
 
 @compiled
@@ -554,40 +557,42 @@ def rolling(model: ClusterPolicyModel) -> None:
     # fixed-size draws every quarter (common random numbers)
     u_start = rng.random(n_dom)
     extra_p = 1.0 / (1.0 + b.preparation_quarters_extra_mean)
-    prep = b.preparation_quarters_min + rng.geometric(extra_p, size=n_dom) - 1
+    extra = rng.geometric(extra_p, size=n_dom)  # the geometric number of further quarters, plus one
     exc = rng.beta(b.excellence_alpha, b.excellence_beta, size=n_dom)
     reach = rng.uniform(b.reach_spearhead_min, b.reach_spearhead_max, size=n_dom)
-    spear_domains = {o.domain for o in active_spearheads(model)}
-    busy = {i.domain for i in model.initiatives} | {q.initiative.domain for q in model.queue}
+    t = model.org_table
+    spear_domains = spearhead_domains(model)
+    busy = spear_domains.copy()  # domains with a spearhead, an initiative preparing or an application
+    for i in model.initiatives:
+        busy[i.domain] = True
+    for q in model.queue:
+        busy[q.initiative.domain] = True
+
+    def ready_at(domain: int) -> int:
+        """The quarter an initiative in ``domain`` that starts preparing now is ready to apply."""
+        return model.t + int(b.preparation_quarters_min + extra[domain] - 1)
 
     def start(domain: int, excellence: float, reach_: float, org: ClusterOrganisation | None) -> None:
-        model.initiatives.append(Initiative(domain, excellence, reach_, org, model.t + int(prep[domain])))
-        busy.add(domain)
+        model.initiatives.append(Initiative(domain, excellence, reach_, org, ready_at(domain)))
+        busy[domain] = True
 
     # organisations that aim high, the larger first: legacy structures (from the policy's start) and
     # IBNs on the path, in a domain without a spearhead or an initiative
-    free = [
-        o
-        for o in model.orgs
-        if o.alive
-        and (o.kind == IBN or (o.kind == LEGACY and not o.recognised))
-        and o.domain not in busy
-        and o.domain not in spear_domains
-    ]
-    if free:
+    free = may_aim_high(t.n, t.kind, t.alive, t.recognised, t.domain, busy)
+    if len(free):
         counts = model.memberships.per_org(len(model.orgs))
-        for o in sorted(free, key=lambda o: (-int(counts[o.index]), o.index)):
-            if o.domain in busy:
+        for index in sorted(free.tolist(), key=lambda j: -int(counts[j])):  # stable: equals by row
+            o = model.orgs[index]
+            if busy[o.domain]:
                 continue  # a larger one started in its domain
-            size = int(counts[o.index])
+            size = int(counts[index])
             legacy = o.kind == LEGACY and not o.recognised and aims_high(model, o, size)
             if legacy or on_ibn_path(model, o, size):
                 start(o.domain, o.excellence, b.reach_legacy if legacy else 1.0, o)
     # new consortia
     hazard = np.minimum(1.0, b.initiative_hazard * n_dom * model.domain_weights)
-    for d in np.flatnonzero(u_start < hazard).tolist():
-        if d not in busy and d not in spear_domains:
-            start(d, float(exc[d]), float(reach[d]), None)
+    for d in np.flatnonzero((u_start < hazard) & ~busy).tolist():
+        start(d, float(exc[d]), float(reach[d]), None)
     # initiatives whose preparation is done apply
     ready = [i for i in model.initiatives if model.t >= i.ready_at]
     if ready:
@@ -603,7 +608,7 @@ def rolling(model: ClusterPolicyModel) -> None:
             break
         if model.t - q.arrived < pol.decision_lag_quarters:
             continue
-        if q.app.domain in spear_domains:
+        if spear_domains[q.app.domain]:
             model.queue.remove(q)  # the domain has its spearhead now
             continue
         if q.app.org is not None and not q.app.org.alive:
@@ -616,9 +621,52 @@ def rolling(model: ClusterPolicyModel) -> None:
         q.app.jury_score = jury_score(model, q.app, float(sel.standard_normal()))
         if q.app.eligible and q.app.jury_score >= pol.spearhead_min_score:
             recognise(model, q.app)
-            spear_domains = {o.domain for o in active_spearheads(model)}
+            spear_domains = spearhead_domains(model)
         else:
             ini = q.initiative
             model.initiatives.append(
-                Initiative(ini.domain, ini.excellence, ini.reach, ini.org, model.t + int(prep[ini.domain]))
+                Initiative(ini.domain, ini.excellence, ini.reach, ini.org, ready_at(ini.domain))
             )
+
+
+def spearhead_domains(model: ClusterPolicyModel) -> np.ndarray:
+    """Per domain: a recognised spearhead cluster that exists is in it (:func:`domains_with_spearhead`)."""
+    t = model.org_table
+    return domains_with_spearhead(t.n, t.kind, t.alive, t.recognised, t.domain, model.p.population.n_domains)
+
+
+@compiled
+def domains_with_spearhead(
+    n: int, kind: np.ndarray, alive: np.ndarray, recognised: np.ndarray, domain: np.ndarray, n_dom: int
+) -> np.ndarray:
+    """Per domain (of ``n_dom``): a recognised spearhead cluster that exists is in it.
+
+    Of the first ``n`` organisations (OrgTable columns ``kind`` to ``domain``).
+    """
+    out = np.zeros(n_dom, dtype=np.bool_)
+    for j in range(n):
+        if alive[j] and kind[j] == SPEARHEAD_CODE and recognised[j]:
+            out[domain[j]] = True
+    return out
+
+
+@compiled
+def may_aim_high(
+    n: int, kind: np.ndarray, alive: np.ndarray, recognised: np.ndarray, domain: np.ndarray, busy: np.ndarray
+) -> np.ndarray:
+    """The organisations that may aim at a spearhead in a domain not ``busy``, in the order of their rows.
+
+    Of the first ``n`` organisations (OrgTable columns ``kind`` to ``domain``): the IBNs and the legacy
+    structures not recognised that exist, in a domain ``d`` with ``busy[d]`` false.
+    """
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for j in range(n):
+        if (
+            alive[j]
+            and (kind[j] == IBN_CODE or (kind[j] == LEGACY_CODE and not recognised[j]))
+            and not busy[domain[j]]
+        ):
+            out[k] = j
+            k += 1
+    return out[:k]
