@@ -144,12 +144,28 @@ DOMAIN = np.array([0, 1, 1, 2, 1, 2], np.int32)
 
 
 @pytest.mark.parametrize("version", ["compiled", "python"])
-def test_domains_with_spearhead_are_those_of_the_recognised_spearheads_that_exist(version: str) -> None:
-    fn = recognition.domains_with_spearhead
+def test_the_active_spearheads_are_the_recognised_spearheads_that_exist(version: str) -> None:
+    fn = recognition.spearhead_rows
     fn = fn if version == "compiled" else compiled.python_version(fn)
-    # organisation 1 is dead, 5 not recognised
-    assert fn(6, KIND, ALIVE, RECOGNISED, DOMAIN, 4).tolist() == [True, False, False, False]
-    assert fn(0, KIND, ALIVE, RECOGNISED, DOMAIN, 2).tolist() == [False, False]
+    # organisation 1 is dead, 5 not recognised, 4 a recognised legacy structure
+    assert fn(6, KIND, ALIVE, RECOGNISED).tolist() == [0]
+    assert fn(6, KIND, ALIVE, np.ones(6, dtype=bool)).tolist() == [0, 5]
+    assert fn(6, KIND, np.ones(6, dtype=bool), RECOGNISED).tolist() == [0, 1]
+    assert fn(0, KIND, ALIVE, RECOGNISED).tolist() == []
+
+
+@pytest.mark.parametrize("version", ["compiled", "python"])
+def test_new_consortia_start_where_the_draw_is_below_the_hazard_in_a_domain_not_busy(version: str) -> None:
+    fn = recognition.new_consortia
+    fn = fn if version == "compiled" else compiled.python_version(fn)
+    u = np.array([0.1, 0.5, 0.3, 1.0, 0.2])
+    weights = np.array([0.05, 0.2, 0.1, 0.4, 0.25])
+    no_busy = np.zeros(5, dtype=bool)
+    # hazards 0.1, 0.4, 0.2, 0.8 and 0.5: below them 2 and 4 (0.1 is not below 0.1)
+    assert fn(u, 2.0, weights, no_busy).tolist() == [4]
+    assert fn(u, 4.0, weights, no_busy).tolist() == [0, 1, 2, 4]  # hazard 1 at most: 1.0 is not below
+    assert fn(u, 4.0, weights, np.array([False, True, False, False, True])).tolist() == [0, 2]
+    assert fn(u, 0.0, weights, no_busy).tolist() == []
 
 
 @pytest.mark.parametrize("version", ["compiled", "python"])
@@ -174,7 +190,9 @@ def test_rolling_reads_the_organisations_as_their_agents_are() -> None:
     seen_spearhead = seen_free = False
     for _ in range(m.p.simulation.quarters):
         m.step()
-        spear = {o.domain for o in m.orgs if o.alive and o.kind == SPEARHEAD and o.recognised}
+        spearheads = [o for o in m.orgs if o.alive and o.kind == SPEARHEAD and o.recognised]
+        assert recognition.active_spearheads(m).tolist() == [o.index for o in spearheads]
+        spear = {o.domain for o in spearheads}
         got = recognition.spearhead_domains(m)
         assert set(np.flatnonzero(got).tolist()) == spear and len(got) == n_dom
         busy = np.zeros(n_dom, dtype=bool)

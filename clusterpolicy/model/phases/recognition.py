@@ -83,9 +83,29 @@ def run(model: ClusterPolicyModel) -> None:
         call(model, IBN)
 
 
-def active_spearheads(model: ClusterPolicyModel) -> list[ClusterOrganisation]:
-    """Recognised spearhead clusters that exist."""
-    return [o for o in model.orgs if o.alive and o.kind == SPEARHEAD and o.recognised]
+def active_spearheads(model: ClusterPolicyModel) -> np.ndarray:
+    """The recognised spearhead clusters that exist: their rows of the org table (:func:`spearhead_rows`)."""
+    t = model.org_table
+    return spearhead_rows(t.n, t.kind, t.alive, t.recognised)
+
+
+def spearhead_domains(model: ClusterPolicyModel) -> np.ndarray:
+    """Per domain: a recognised spearhead cluster that exists is in it."""
+    has = np.zeros(model.p.population.n_domains, dtype=bool)
+    has[model.org_table.domain[active_spearheads(model)]] = True
+    return has
+
+
+@compiled
+def spearhead_rows(n: int, kind: np.ndarray, alive: np.ndarray, recognised: np.ndarray) -> np.ndarray:
+    """The recognised spearhead clusters that exist among the first ``n`` organisations (OrgTable columns)."""
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for j in range(n):
+        if alive[j] and kind[j] == SPEARHEAD_CODE and recognised[j]:
+            out[k] = j
+            k += 1
+    return out[:k]
 
 
 def slots(model: ClusterPolicyModel, kind: str) -> int:
@@ -142,7 +162,7 @@ def call(model: ClusterPolicyModel, kind: str) -> None:
             pol.selection,
             slots(model, SPEARHEAD),
             model.streams["selection"],
-            blocked_domains=frozenset(o.domain for o in active_spearheads(model)),
+            blocked_domains=frozenset(model.org_table.domain[active_spearheads(model)].tolist()),
             one_per_domain=True,
         )
     else:
@@ -158,7 +178,7 @@ def call_applications(model: ClusterPolicyModel, kind: str) -> list[Application]
     pol, b = model.p.policy, model.p.behaviour
     rng = model.streams["formation"]
     n_dom = model.p.population.n_domains
-    spear_domains = {o.domain for o in active_spearheads(model)}
+    spear_domains = spearhead_domains(model)
     min_members = pol.spearhead_min_members if kind == SPEARHEAD else pol.ibn_min_members
     counts = model.memberships.per_org(len(model.orgs))
     candidates: list[tuple[int, float, ClusterOrganisation | None, float]] = []
@@ -185,7 +205,7 @@ def call_applications(model: ClusterPolicyModel, kind: str) -> list[Application]
         for k in range(min(int(new[d]), k_max)):
             candidates.append((d, float(exc[d, k]), None, float(reach[d, k])))
     apps = applications(
-        model, kind, [c for c in candidates if not (kind == SPEARHEAD and c[0] in spear_domains)], min_members
+        model, kind, [c for c in candidates if not (kind == SPEARHEAD and spear_domains[c[0]])], min_members
     )
     sel = model.streams["selection"]
     noise = sel.standard_normal(len(apps))
@@ -590,8 +610,7 @@ def rolling(model: ClusterPolicyModel) -> None:
             if legacy or on_ibn_path(model, o, size):
                 start(o.domain, o.excellence, b.reach_legacy if legacy else 1.0, o)
     # new consortia
-    hazard = np.minimum(1.0, b.initiative_hazard * n_dom * model.domain_weights)
-    for d in np.flatnonzero((u_start < hazard) & ~busy).tolist():
+    for d in new_consortia(u_start, b.initiative_hazard * n_dom, model.domain_weights, busy).tolist():
         start(d, float(exc[d]), float(reach[d]), None)
     # initiatives whose preparation is done apply
     ready = [i for i in model.initiatives if model.t >= i.ready_at]
@@ -629,27 +648,6 @@ def rolling(model: ClusterPolicyModel) -> None:
             )
 
 
-def spearhead_domains(model: ClusterPolicyModel) -> np.ndarray:
-    """Per domain: a recognised spearhead cluster that exists is in it (:func:`domains_with_spearhead`)."""
-    t = model.org_table
-    return domains_with_spearhead(t.n, t.kind, t.alive, t.recognised, t.domain, model.p.population.n_domains)
-
-
-@compiled
-def domains_with_spearhead(
-    n: int, kind: np.ndarray, alive: np.ndarray, recognised: np.ndarray, domain: np.ndarray, n_dom: int
-) -> np.ndarray:
-    """Per domain (of ``n_dom``): a recognised spearhead cluster that exists is in it.
-
-    Of the first ``n`` organisations (OrgTable columns ``kind`` to ``domain``).
-    """
-    out = np.zeros(n_dom, dtype=np.bool_)
-    for j in range(n):
-        if alive[j] and kind[j] == SPEARHEAD_CODE and recognised[j]:
-            out[domain[j]] = True
-    return out
-
-
 @compiled
 def may_aim_high(
     n: int, kind: np.ndarray, alive: np.ndarray, recognised: np.ndarray, domain: np.ndarray, busy: np.ndarray
@@ -668,5 +666,21 @@ def may_aim_high(
             and not busy[domain[j]]
         ):
             out[k] = j
+            k += 1
+    return out[:k]
+
+
+@compiled
+def new_consortia(u_start: np.ndarray, rate: float, weights: np.ndarray, busy: np.ndarray) -> np.ndarray:
+    """The domains in which a new consortium starts preparing, in order.
+
+    Domain ``d`` is not ``busy`` and its draw ``u_start[d]`` is below its hazard: ``rate`` times its
+    weight (``model.domain_weights``, which scales with its size), at most 1.
+    """
+    out = np.empty(len(u_start), dtype=np.int64)
+    k = 0
+    for d in range(len(u_start)):
+        if not busy[d] and u_start[d] < min(1.0, rate * weights[d]):
+            out[k] = d
             k += 1
     return out[:k]
