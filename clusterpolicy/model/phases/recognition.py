@@ -30,7 +30,15 @@ import numpy as np
 
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agency import select
-from clusterpolicy.model.agents import IBN, KIND_CODE, LEGACY, SPEARHEAD, Application, ClusterOrganisation
+from clusterpolicy.model.agents import (
+    IBN,
+    KIND_CODE,
+    LEGACY,
+    NO_ORG,
+    SPEARHEAD,
+    Application,
+    ClusterOrganisation,
+)
 from clusterpolicy.model.compiled import compiled
 from clusterpolicy.model.phases.cofinancing import grant_cap, plan_of, year_rules
 from clusterpolicy.model.phases.membership import join
@@ -250,12 +258,12 @@ def applications(
     firms = [model.active_rows[c[0]] for c in candidates]
     # the domain's firms do not depend on the policy (CRN)
     draws = [rng.random(len(rows)) for rows in firms]
-    own = [org.members if org is not None else np.empty(0, dtype=np.int64) for _, _, org, _ in candidates]
-    niche, pool_all, bounds, others = niches(
+    niche, pool_all, bounds, others, n_own = niches(
         *flat(firms),
         np.concatenate(draws),
         np.array([c[3] for c in candidates]),
-        *flat(own),
+        np.array([org.index if org is not None else NO_ORG for _, _, org, _ in candidates], dtype=np.int64),
+        model.memberships.slot,
         model.memberships.per_firm(f.n),
     )
     n_expected = np.empty(len(candidates))
@@ -263,7 +271,7 @@ def applications(
     network = np.empty(len(candidates))
     network_of: dict[int, float] = {}  # the network value by the number of members expected
     for a, (_, exc, org, _) in enumerate(candidates):
-        n = max(len(own[a]), min_members)
+        n = max(int(n_own[a]), min_members)
         n_expected[a] = n
         societal = org.societal if org is not None else False
         excellence[a] = exc * (b.societal_value_factor if societal else 1.0)
@@ -339,53 +347,59 @@ def niches(
     firm_bounds: np.ndarray,
     draws: np.ndarray,
     reach: np.ndarray,
-    own: np.ndarray,
-    own_bounds: np.ndarray,
+    orgs: np.ndarray,
+    slot: np.ndarray,
     per_firm: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The niche of each of a batch of candidates, and the firms it may win.
 
     Candidate ``a`` reaches the firms ``firms[firm_bounds[a]:firm_bounds[a + 1]]`` of its domain (sorted
-    and distinct) whose ``draws`` are below ``reach[a]``; its niche is those and its own members
-    ``own[own_bounds[a]:own_bounds[a + 1]]`` (none for a new consortium). ``per_firm`` is the number of
-    memberships of every firm.
+    and distinct) whose ``draws`` are below ``reach[a]``; its niche is those and the members of its
+    organisation ``orgs[a]`` (:data:`~clusterpolicy.model.agents.NO_ORG` for a new consortium), the
+    firms ``i`` with a membership row ``slot[orgs[a], i]`` (``Memberships.slot``, -1 for none).
+    ``per_firm`` is the number of memberships of every firm.
 
     Returns:
         ``niche[a, i]``: firm ``i`` is in candidate ``a``'s niche; the firms of the niches end to end,
         each niche's in the order of their rows, with ``bounds`` where each starts (and, last, where the
-        last ends); and per such firm its memberships besides the candidate's own (``others``).
+        last ends); per such firm its memberships besides the candidate's own (``others``); and per
+        candidate the members of its organisation (``n_own``).
     """
     n_cand, n_firms = len(reach), len(per_firm)
+    n_rows, n_cols = slot.shape
     niche = np.zeros((n_cand, n_firms), dtype=np.bool_)
+    n_own = np.zeros(n_cand, dtype=np.int64)
+    for a in range(n_cand):
+        if orgs[a] != NO_ORG and orgs[a] < n_rows:
+            for j in range(min(n_firms, n_cols)):
+                if slot[orgs[a], j] >= 0:
+                    niche[a, j] = True
+                    n_own[a] += 1
     bounds = np.zeros(n_cand + 1, dtype=np.int64)
-    pool = np.empty(len(firms) + len(own), dtype=np.int64)
-    others = np.empty(len(firms) + len(own), dtype=np.int64)
-    is_own = np.zeros(n_firms, dtype=np.bool_)
+    pool = np.empty(len(firms) + n_own.sum(), dtype=np.int64)
+    others = np.empty(len(pool), dtype=np.int64)
     k = 0
     for a in range(n_cand):
-        if own_bounds[a + 1] == own_bounds[a]:  # a new consortium: the reached firms, already in order
+        org = orgs[a]
+        if n_own[a] == 0:  # a new consortium or one without members: the reached firms, already in order
             for i in range(firm_bounds[a], firm_bounds[a + 1]):
                 if draws[i] < reach[a]:
                     niche[a, firms[i]] = True
                     pool[k] = firms[i]
                     others[k] = per_firm[firms[i]]
                     k += 1
-        else:
-            for i in range(own_bounds[a], own_bounds[a + 1]):
-                niche[a, own[i]] = True
-                is_own[own[i]] = True
+        else:  # its members (marked above) and the reached firms, in the order of their rows
             for i in range(firm_bounds[a], firm_bounds[a + 1]):
                 if draws[i] < reach[a]:
                     niche[a, firms[i]] = True
             for j in range(n_firms):
                 if niche[a, j]:
                     pool[k] = j
-                    others[k] = per_firm[j] - 1 if is_own[j] else per_firm[j]
+                    own = j < n_cols and slot[org, j] >= 0
+                    others[k] = per_firm[j] - 1 if own else per_firm[j]
                     k += 1
-            for i in range(own_bounds[a], own_bounds[a + 1]):
-                is_own[own[i]] = False
         bounds[a + 1] = k
-    return niche, pool[:k], bounds, others[:k]
+    return niche, pool[:k], bounds, others[:k], n_own
 
 
 @compiled
