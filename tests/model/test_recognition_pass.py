@@ -1,4 +1,7 @@
-"""Applications built in one pass (``recognition.applications``) are those built one by one."""
+"""Applications built in one pass (``recognition.applications``) are those built one by one.
+
+And what rolling recognition reads off the org table is what the organisations' attributes say.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,11 @@ import numpy as np
 import pytest
 from helpers import fee_weights, small
 
-from clusterpolicy.model import ClusterPolicyModel, kernels
-from clusterpolicy.model.agents import IBN, SPEARHEAD, Application, ClusterOrganisation
+from clusterpolicy.model import ClusterPolicyModel, compiled, kernels
+from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD, Application, ClusterOrganisation
 from clusterpolicy.model.phases import recognition
 from clusterpolicy.model.phases.cofinancing import kind_terms, plan_budget
+from clusterpolicy.model.phases.recognition import IBN_CODE, LEGACY_CODE, SPEARHEAD_CODE
 
 
 def one_application(
@@ -130,3 +134,78 @@ def test_first_plan_is_the_plan_of_the_members_fee_weights(kind: str) -> None:
             rows, m.firms.is_sme, kind == SPEARHEAD, code, share, *kind_terms(m), kernels.fee_rules(m)
         )
         assert got == (plan.target, plan.unit_fee, plan.activity), n
+
+
+# kind, alive, recognised, domain of six organisations in three domains
+KIND = np.array([SPEARHEAD_CODE, SPEARHEAD_CODE, IBN_CODE, LEGACY_CODE, LEGACY_CODE, SPEARHEAD_CODE], np.int8)
+ALIVE = np.array([True, False, True, True, True, True])
+RECOGNISED = np.array([True, True, False, False, True, False])
+DOMAIN = np.array([0, 1, 1, 2, 1, 2], np.int32)
+
+
+@pytest.mark.parametrize("version", ["compiled", "python"])
+def test_the_active_spearheads_are_the_recognised_spearheads_that_exist(version: str) -> None:
+    fn = recognition.spearhead_rows
+    fn = fn if version == "compiled" else compiled.python_version(fn)
+    # organisation 1 is dead, 5 not recognised, 4 a recognised legacy structure
+    assert fn(6, KIND, ALIVE, RECOGNISED).tolist() == [0]
+    assert fn(6, KIND, ALIVE, np.ones(6, dtype=bool)).tolist() == [0, 5]
+    assert fn(6, KIND, np.ones(6, dtype=bool), RECOGNISED).tolist() == [0, 1]
+    assert fn(0, KIND, ALIVE, RECOGNISED).tolist() == []
+
+
+@pytest.mark.parametrize("version", ["compiled", "python"])
+def test_new_consortia_start_where_the_draw_is_below_the_hazard_in_a_domain_not_busy(version: str) -> None:
+    fn = recognition.new_consortia
+    fn = fn if version == "compiled" else compiled.python_version(fn)
+    u = np.array([0.1, 0.5, 0.3, 1.0, 0.2])
+    weights = np.array([0.05, 0.2, 0.1, 0.4, 0.25])
+    no_busy = np.zeros(5, dtype=bool)
+    # hazards 0.1, 0.4, 0.2, 0.8 and 0.5: below them 2 and 4 (0.1 is not below 0.1)
+    assert fn(u, 2.0, weights, no_busy).tolist() == [4]
+    assert fn(u, 4.0, weights, no_busy).tolist() == [0, 1, 2, 4]  # hazard 1 at most: 1.0 is not below
+    assert fn(u, 4.0, weights, np.array([False, True, False, False, True])).tolist() == [0, 2]
+    assert fn(u, 0.0, weights, no_busy).tolist() == []
+
+
+@pytest.mark.parametrize("version", ["compiled", "python"])
+def test_the_organisations_that_may_aim_high_are_ibns_and_unrecognised_legacy_in_free_domains(
+    version: str,
+) -> None:
+    fn = recognition.may_aim_high
+    fn = fn if version == "compiled" else compiled.python_version(fn)
+    no_busy = np.zeros(3, dtype=bool)
+    # the IBN (recognised or not) and the legacy structure not recognised; no spearhead, no dead one
+    assert fn(6, KIND, ALIVE, RECOGNISED, DOMAIN, no_busy).tolist() == [2, 3]
+    assert fn(6, KIND, ALIVE, np.ones(6, dtype=bool), DOMAIN, no_busy).tolist() == [2]
+    assert fn(6, KIND, ALIVE, RECOGNISED, DOMAIN, np.array([False, True, False])).tolist() == [3]
+    assert fn(3, KIND, ALIVE, RECOGNISED, DOMAIN, no_busy).tolist() == [2]
+    assert fn(6, KIND, np.zeros(6, dtype=bool), RECOGNISED, DOMAIN, no_busy).tolist() == []
+
+
+def test_rolling_reads_the_organisations_as_their_agents_are() -> None:
+    """Quarter by quarter, the org table's answers are those of the organisations' attributes."""
+    m = ClusterPolicyModel(small(**{"policy.spearhead_recognition": "rolling"}), rng=2)
+    n_dom = m.p.population.n_domains
+    seen_spearhead = seen_free = False
+    for _ in range(m.p.simulation.quarters):
+        m.step()
+        spearheads = [o for o in m.orgs if o.alive and o.kind == SPEARHEAD and o.recognised]
+        assert recognition.active_spearheads(m).tolist() == [o.index for o in spearheads]
+        spear = {o.domain for o in spearheads}
+        got = recognition.spearhead_domains(m)
+        assert set(np.flatnonzero(got).tolist()) == spear and len(got) == n_dom
+        busy = np.zeros(n_dom, dtype=bool)
+        busy[list(spear)] = True
+        busy[[i.domain for i in m.initiatives]] = True
+        busy[[q.initiative.domain for q in m.queue]] = True
+        t = m.org_table
+        free = [
+            o.index
+            for o in m.orgs
+            if o.alive and (o.kind == IBN or (o.kind == LEGACY and not o.recognised)) and not busy[o.domain]
+        ]
+        assert recognition.may_aim_high(t.n, t.kind, t.alive, t.recognised, t.domain, busy).tolist() == free
+        seen_spearhead |= bool(spear)
+        seen_free |= bool(free)
+    assert seen_spearhead and seen_free

@@ -23,19 +23,32 @@ Spearhead clusters are recognised in one of two ways (``spearhead_recognition``)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agency import select
-from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD, Application, ClusterOrganisation
+from clusterpolicy.model.agents import (
+    IBN,
+    KIND_CODE,
+    LEGACY,
+    NO_ORG,
+    SPEARHEAD,
+    Application,
+    ClusterOrganisation,
+)
 from clusterpolicy.model.compiled import compiled
 from clusterpolicy.model.phases.cofinancing import grant_cap, plan_of, year_rules
 from clusterpolicy.model.phases.membership import join
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
+
+SPEARHEAD_CODE = KIND_CODE[SPEARHEAD]
+IBN_CODE = KIND_CODE[IBN]
+LEGACY_CODE = KIND_CODE[LEGACY]
 
 
 @dataclass
@@ -78,9 +91,29 @@ def run(model: ClusterPolicyModel) -> None:
         call(model, IBN)
 
 
-def active_spearheads(model: ClusterPolicyModel) -> list[ClusterOrganisation]:
-    """Recognised spearhead clusters that exist."""
-    return [o for o in model.orgs if o.alive and o.kind == SPEARHEAD and o.recognised]
+def active_spearheads(model: ClusterPolicyModel) -> np.ndarray:
+    """The recognised spearhead clusters that exist: their rows of the org table (:func:`spearhead_rows`)."""
+    t = model.org_table
+    return spearhead_rows(t.n, t.kind, t.alive, t.recognised)
+
+
+def spearhead_domains(model: ClusterPolicyModel) -> np.ndarray:
+    """Per domain: a recognised spearhead cluster that exists is in it."""
+    has = np.zeros(model.p.population.n_domains, dtype=bool)
+    has[model.org_table.domain[active_spearheads(model)]] = True
+    return has
+
+
+@compiled
+def spearhead_rows(n: int, kind: np.ndarray, alive: np.ndarray, recognised: np.ndarray) -> np.ndarray:
+    """The recognised spearhead clusters that exist among the first ``n`` organisations (OrgTable columns)."""
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for j in range(n):
+        if alive[j] and kind[j] == SPEARHEAD_CODE and recognised[j]:
+            out[k] = j
+            k += 1
+    return out[:k]
 
 
 def slots(model: ClusterPolicyModel, kind: str) -> int:
@@ -137,7 +170,7 @@ def call(model: ClusterPolicyModel, kind: str) -> None:
             pol.selection,
             slots(model, SPEARHEAD),
             model.streams["selection"],
-            blocked_domains=frozenset(o.domain for o in active_spearheads(model)),
+            blocked_domains=frozenset(model.org_table.domain[active_spearheads(model)].tolist()),
             one_per_domain=True,
         )
     else:
@@ -153,7 +186,7 @@ def call_applications(model: ClusterPolicyModel, kind: str) -> list[Application]
     pol, b = model.p.policy, model.p.behaviour
     rng = model.streams["formation"]
     n_dom = model.p.population.n_domains
-    spear_domains = {o.domain for o in active_spearheads(model)}
+    spear_domains = spearhead_domains(model)
     min_members = pol.spearhead_min_members if kind == SPEARHEAD else pol.ibn_min_members
     counts = model.memberships.per_org(len(model.orgs))
     candidates: list[tuple[int, float, ClusterOrganisation | None, float]] = []
@@ -180,7 +213,7 @@ def call_applications(model: ClusterPolicyModel, kind: str) -> list[Application]
         for k in range(min(int(new[d]), k_max)):
             candidates.append((d, float(exc[d, k]), None, float(reach[d, k])))
     apps = applications(
-        model, kind, [c for c in candidates if not (kind == SPEARHEAD and c[0] in spear_domains)], min_members
+        model, kind, [c for c in candidates if not (kind == SPEARHEAD and spear_domains[c[0]])], min_members
     )
     sel = model.streams["selection"]
     noise = sel.standard_normal(len(apps))
@@ -225,12 +258,12 @@ def applications(
     firms = [model.active_rows[c[0]] for c in candidates]
     # the domain's firms do not depend on the policy (CRN)
     draws = [rng.random(len(rows)) for rows in firms]
-    own = [org.members if org is not None else np.empty(0, dtype=np.int64) for _, _, org, _ in candidates]
-    niche, pool_all, bounds, others = niches(
+    niche, pool_all, bounds, others, n_own = niches(
         *flat(firms),
         np.concatenate(draws),
         np.array([c[3] for c in candidates]),
-        *flat(own),
+        np.array([org.index if org is not None else NO_ORG for _, _, org, _ in candidates], dtype=np.int64),
+        model.memberships.slot,
         model.memberships.per_firm(f.n),
     )
     n_expected = np.empty(len(candidates))
@@ -238,7 +271,7 @@ def applications(
     network = np.empty(len(candidates))
     network_of: dict[int, float] = {}  # the network value by the number of members expected
     for a, (_, exc, org, _) in enumerate(candidates):
-        n = max(len(own[a]), min_members)
+        n = max(int(n_own[a]), min_members)
         n_expected[a] = n
         societal = org.societal if org is not None else False
         excellence[a] = exc * (b.societal_value_factor if societal else 1.0)
@@ -305,9 +338,7 @@ def applications(
 
 def flat(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """``arrays`` end to end, and where each starts (and, last, where the last ends)."""
-    bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
-    np.cumsum([len(x) for x in arrays], out=bounds[1:])
-    return np.concatenate(arrays), bounds
+    return np.concatenate(arrays), np.array([0, *accumulate(len(x) for x in arrays)], dtype=np.int64)
 
 
 @compiled
@@ -316,53 +347,59 @@ def niches(
     firm_bounds: np.ndarray,
     draws: np.ndarray,
     reach: np.ndarray,
-    own: np.ndarray,
-    own_bounds: np.ndarray,
+    orgs: np.ndarray,
+    slot: np.ndarray,
     per_firm: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The niche of each of a batch of candidates, and the firms it may win.
 
     Candidate ``a`` reaches the firms ``firms[firm_bounds[a]:firm_bounds[a + 1]]`` of its domain (sorted
-    and distinct) whose ``draws`` are below ``reach[a]``; its niche is those and its own members
-    ``own[own_bounds[a]:own_bounds[a + 1]]`` (none for a new consortium). ``per_firm`` is the number of
-    memberships of every firm.
+    and distinct) whose ``draws`` are below ``reach[a]``; its niche is those and the members of its
+    organisation ``orgs[a]`` (:data:`~clusterpolicy.model.agents.NO_ORG` for a new consortium), the
+    firms ``i`` with a membership row ``slot[orgs[a], i]`` (``Memberships.slot``, -1 for none).
+    ``per_firm`` is the number of memberships of every firm.
 
     Returns:
         ``niche[a, i]``: firm ``i`` is in candidate ``a``'s niche; the firms of the niches end to end,
         each niche's in the order of their rows, with ``bounds`` where each starts (and, last, where the
-        last ends); and per such firm its memberships besides the candidate's own (``others``).
+        last ends); per such firm its memberships besides the candidate's own (``others``); and per
+        candidate the members of its organisation (``n_own``).
     """
     n_cand, n_firms = len(reach), len(per_firm)
+    n_rows, n_cols = slot.shape
     niche = np.zeros((n_cand, n_firms), dtype=np.bool_)
+    n_own = np.zeros(n_cand, dtype=np.int64)
+    for a in range(n_cand):
+        if orgs[a] != NO_ORG and orgs[a] < n_rows:
+            for j in range(min(n_firms, n_cols)):
+                if slot[orgs[a], j] >= 0:
+                    niche[a, j] = True
+                    n_own[a] += 1
     bounds = np.zeros(n_cand + 1, dtype=np.int64)
-    pool = np.empty(len(firms) + len(own), dtype=np.int64)
-    others = np.empty(len(firms) + len(own), dtype=np.int64)
-    is_own = np.zeros(n_firms, dtype=np.bool_)
+    pool = np.empty(len(firms) + n_own.sum(), dtype=np.int64)
+    others = np.empty(len(pool), dtype=np.int64)
     k = 0
     for a in range(n_cand):
-        if own_bounds[a + 1] == own_bounds[a]:  # a new consortium: the reached firms, already in order
+        org = orgs[a]
+        if n_own[a] == 0:  # a new consortium or one without members: the reached firms, already in order
             for i in range(firm_bounds[a], firm_bounds[a + 1]):
                 if draws[i] < reach[a]:
                     niche[a, firms[i]] = True
                     pool[k] = firms[i]
                     others[k] = per_firm[firms[i]]
                     k += 1
-        else:
-            for i in range(own_bounds[a], own_bounds[a + 1]):
-                niche[a, own[i]] = True
-                is_own[own[i]] = True
+        else:  # its members (marked above) and the reached firms, in the order of their rows
             for i in range(firm_bounds[a], firm_bounds[a + 1]):
                 if draws[i] < reach[a]:
                     niche[a, firms[i]] = True
             for j in range(n_firms):
                 if niche[a, j]:
                     pool[k] = j
-                    others[k] = per_firm[j] - 1 if is_own[j] else per_firm[j]
+                    own = j < n_cols and slot[org, j] >= 0
+                    others[k] = per_firm[j] - 1 if own else per_firm[j]
                     k += 1
-            for i in range(own_bounds[a], own_bounds[a + 1]):
-                is_own[own[i]] = False
         bounds[a + 1] = k
-    return niche, pool[:k], bounds, others[:k]
+    return niche, pool[:k], bounds, others[:k], n_own
 
 
 @compiled
@@ -554,40 +591,41 @@ def rolling(model: ClusterPolicyModel) -> None:
     # fixed-size draws every quarter (common random numbers)
     u_start = rng.random(n_dom)
     extra_p = 1.0 / (1.0 + b.preparation_quarters_extra_mean)
-    prep = b.preparation_quarters_min + rng.geometric(extra_p, size=n_dom) - 1
+    extra = rng.geometric(extra_p, size=n_dom)  # the geometric number of further quarters, plus one
     exc = rng.beta(b.excellence_alpha, b.excellence_beta, size=n_dom)
     reach = rng.uniform(b.reach_spearhead_min, b.reach_spearhead_max, size=n_dom)
-    spear_domains = {o.domain for o in active_spearheads(model)}
-    busy = {i.domain for i in model.initiatives} | {q.initiative.domain for q in model.queue}
+    t = model.org_table
+    spear_domains = spearhead_domains(model)
+    busy = spear_domains.copy()  # domains with a spearhead, an initiative preparing or an application
+    for i in model.initiatives:
+        busy[i.domain] = True
+    for q in model.queue:
+        busy[q.initiative.domain] = True
+
+    def ready_at(domain: int) -> int:
+        """The quarter an initiative in ``domain`` that starts preparing now is ready to apply."""
+        return model.t + int(b.preparation_quarters_min + extra[domain] - 1)
 
     def start(domain: int, excellence: float, reach_: float, org: ClusterOrganisation | None) -> None:
-        model.initiatives.append(Initiative(domain, excellence, reach_, org, model.t + int(prep[domain])))
-        busy.add(domain)
+        model.initiatives.append(Initiative(domain, excellence, reach_, org, ready_at(domain)))
+        busy[domain] = True
 
     # organisations that aim high, the larger first: legacy structures (from the policy's start) and
     # IBNs on the path, in a domain without a spearhead or an initiative
-    free = [
-        o
-        for o in model.orgs
-        if o.alive
-        and (o.kind == IBN or (o.kind == LEGACY and not o.recognised))
-        and o.domain not in busy
-        and o.domain not in spear_domains
-    ]
-    if free:
+    free = may_aim_high(t.n, t.kind, t.alive, t.recognised, t.domain, busy)
+    if len(free):
         counts = model.memberships.per_org(len(model.orgs))
-        for o in sorted(free, key=lambda o: (-int(counts[o.index]), o.index)):
-            if o.domain in busy:
+        for index in sorted(free.tolist(), key=lambda j: -int(counts[j])):  # stable: equals by row
+            o = model.orgs[index]
+            if busy[o.domain]:
                 continue  # a larger one started in its domain
-            size = int(counts[o.index])
+            size = int(counts[index])
             legacy = o.kind == LEGACY and not o.recognised and aims_high(model, o, size)
             if legacy or on_ibn_path(model, o, size):
                 start(o.domain, o.excellence, b.reach_legacy if legacy else 1.0, o)
     # new consortia
-    hazard = np.minimum(1.0, b.initiative_hazard * n_dom * model.domain_weights)
-    for d in np.flatnonzero(u_start < hazard).tolist():
-        if d not in busy and d not in spear_domains:
-            start(d, float(exc[d]), float(reach[d]), None)
+    for d in new_consortia(u_start, b.initiative_hazard * n_dom, model.domain_weights, busy).tolist():
+        start(d, float(exc[d]), float(reach[d]), None)
     # initiatives whose preparation is done apply
     ready = [i for i in model.initiatives if model.t >= i.ready_at]
     if ready:
@@ -603,7 +641,7 @@ def rolling(model: ClusterPolicyModel) -> None:
             break
         if model.t - q.arrived < pol.decision_lag_quarters:
             continue
-        if q.app.domain in spear_domains:
+        if spear_domains[q.app.domain]:
             model.queue.remove(q)  # the domain has its spearhead now
             continue
         if q.app.org is not None and not q.app.org.alive:
@@ -616,9 +654,47 @@ def rolling(model: ClusterPolicyModel) -> None:
         q.app.jury_score = jury_score(model, q.app, float(sel.standard_normal()))
         if q.app.eligible and q.app.jury_score >= pol.spearhead_min_score:
             recognise(model, q.app)
-            spear_domains = {o.domain for o in active_spearheads(model)}
+            spear_domains = spearhead_domains(model)
         else:
             ini = q.initiative
             model.initiatives.append(
-                Initiative(ini.domain, ini.excellence, ini.reach, ini.org, model.t + int(prep[ini.domain]))
+                Initiative(ini.domain, ini.excellence, ini.reach, ini.org, ready_at(ini.domain))
             )
+
+
+@compiled
+def may_aim_high(
+    n: int, kind: np.ndarray, alive: np.ndarray, recognised: np.ndarray, domain: np.ndarray, busy: np.ndarray
+) -> np.ndarray:
+    """The organisations that may aim at a spearhead in a domain not ``busy``, in the order of their rows.
+
+    Of the first ``n`` organisations (OrgTable columns ``kind`` to ``domain``): the IBNs and the legacy
+    structures not recognised that exist, in a domain ``d`` with ``busy[d]`` false.
+    """
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for j in range(n):
+        if (
+            alive[j]
+            and (kind[j] == IBN_CODE or (kind[j] == LEGACY_CODE and not recognised[j]))
+            and not busy[domain[j]]
+        ):
+            out[k] = j
+            k += 1
+    return out[:k]
+
+
+@compiled
+def new_consortia(u_start: np.ndarray, rate: float, weights: np.ndarray, busy: np.ndarray) -> np.ndarray:
+    """The domains in which a new consortium starts preparing, in order.
+
+    Domain ``d`` is not ``busy`` and its draw ``u_start[d]`` is below its hazard: ``rate`` times its
+    weight (``model.domain_weights``, which scales with its size), at most 1.
+    """
+    out = np.empty(len(u_start), dtype=np.int64)
+    k = 0
+    for d in range(len(u_start)):
+        if not busy[d] and u_start[d] < min(1.0, rate * weights[d]):
+            out[k] = d
+            k += 1
+    return out[:k]
