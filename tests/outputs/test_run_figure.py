@@ -106,3 +106,49 @@ def test_the_run_command_does_not_import_matplotlib(tmp_path):
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
     assert (tmp_path / "overview.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper is forked")
+
+
+def _count_whole_draws(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the figures that png() draws whole (by render) rather than in parts."""
+    from clusterpolicy.outputs import figures
+
+    calls: list[int] = []
+    render = figures.render
+
+    def counted(fig, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return render(fig, *args, **kwargs)
+
+    monkeypatch.setattr(figures, "render", counted)
+    return calls
+
+
+@fork
+def test_a_helper_draws_the_bottom_row_and_the_joined_png_is_the_same(monkeypatch):
+    spec = output.overview_spec(_series(), "a title")
+    whole = run_figure.png(spec)
+    whole_draws = _count_whole_draws(monkeypatch)
+    run_figure.start_helper()
+    assert run_figure.png(spec) == whole and not whole_draws and not run_figure._HELPERS
+
+
+@fork
+def test_parts_that_overlap_or_a_failed_helper_leave_the_whole_figure_here(monkeypatch, capfd):
+    spec = output.overview_spec(_series(), "a title")
+    whole = run_figure.png(spec)
+    whole_draws = _count_whole_draws(monkeypatch)
+    monkeypatch.setattr(run_figure, "HELPER_PANELS", range(2, 8))
+    run_figure.start_helper()  # a helper that draws panels 2 and 3 too
+    monkeypatch.setattr(run_figure, "HELPER_PANELS", range(4, 8))
+    assert run_figure.png(spec) == whole and len(whole_draws) == 1
+
+    def fail(rgba):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the helper fails")
+
+    monkeypatch.setattr(run_figure, "_drawn", fail)
+    run_figure.start_helper()
+    assert run_figure.png(spec) == whole and len(whole_draws) == 2
+    assert "the helper fails" in capfd.readouterr().err
