@@ -8,13 +8,13 @@ Three measurements, each repeated and reported as medians (the machine may be sh
    in the same loop: ``python -c pass`` (the interpreter) and ``python -c "import mesa"`` (the interpreter
    and Mesa, which the model needs whatever the command does);
 2. the command's phases, timed one after another inside a fresh interpreter (the steps ``cli/run.cmd_run``
-   takes); the overview figure's rendering is split into drawing (layout and rasterising, in Matplotlib's
-   Agg) and encoding the PNG; then the figure as the command makes it, in two parts at once (a forked
-   helper draws the bottom row, :func:`clusterpolicy.outputs.run_figure.png`), from building it to the
-   PNG. The command itself does the ``figure:`` steps but its data in a second process
-   (:mod:`clusterpolicy.outputs.figure_process`), started first: Matplotlib's import goes on while the
-   model's imports and the model run, and the figure's building and drawing while the CSV and JSON
-   files are written;
+   takes); the overview figure is first drawn whole and saved by Matplotlib (``savefig``), a reference
+   split into drawing (layout and rasterising, in Matplotlib's Agg) and encoding the PNG; then made as
+   the command makes it, in two parts at once (a forked helper draws the bottom row) and encoded by
+   :func:`clusterpolicy.outputs.run_figure.png`, from building it to the PNG. The command itself does
+   the ``figure:`` steps but its data in a second process (:mod:`clusterpolicy.outputs.figure_process`),
+   started first: Matplotlib's import goes on while the model's imports and the model run, and the
+   figure's building and drawing while the CSV and JSON files are written;
 3. the import tree, from ``python -X importtime``: the largest packages the command imports beyond those
    ``import mesa`` imports already (pandas, pyarrow and SciPy come with Mesa), and all of them; then
    those of the figure process.

@@ -16,10 +16,11 @@ those of the whole figure drawn at once.
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
+import struct
 import traceback
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -167,19 +168,47 @@ def _words(rgba: np.ndarray) -> np.ndarray:
     return rgba.view(np.uint32)[..., 0]
 
 
-def encode(rgba: np.ndarray) -> bytes:
-    """The pixels as PNG bytes.
+#: how hard :func:`encode` compresses (zlib's level, 0-9): measured on the overview (RGBA, 1870 x 825),
+#: level 1 took 25 ms and made 233 kB, level 6 47 ms and 197 kB (savefig's encoder: 79 ms, 204 kB)
+PNG_LEVEL = 1
+# the PNG file's signature, and the filter (of the five of the format) that encode() gives every row:
+# "up", the difference to the row above, which leaves the figure's plain background as zeros
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_UP = 2
 
-    The bytes that ``savefig`` (:func:`clusterpolicy.outputs.figures.render`) makes of a figure drawn
-    to them: the same call, with the same metadata.
+
+def encode(rgba: np.ndarray) -> bytes:
+    """The pixels as PNG bytes: the pixels ``savefig`` writes, in a third of its time.
+
+    Every row is filtered as the difference to the row above, at once for the whole image, and the
+    result compressed at :data:`PNG_LEVEL`; Matplotlib's encoder (Pillow's) tries the format's five
+    filters on each row, which took most of its time. The file's resolution and its ``Software`` entry
+    are the ones ``savefig`` writes.
     """
-    import matplotlib.image
+    import matplotlib
+    import numpy as np
 
     from clusterpolicy.outputs.figures import DPI
 
-    buf = io.BytesIO()
-    matplotlib.image.imsave(buf, rgba, format="png", origin="upper", dpi=DPI)
-    return buf.getvalue()
+    height, width, _ = rgba.shape
+    rows = rgba.reshape(height, -1)
+    filtered = np.empty((height, 1 + rows.shape[1]), np.uint8)
+    filtered[:, 0] = _PNG_UP
+    filtered[0, 1:] = rows[0]  # the first row's "row above" is zeros
+    np.subtract(rows[1:], rows[:-1], out=filtered[1:, 1:])  # modulo 256, as the format has it
+    per_metre = round(DPI / 0.0254)
+    software = f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/"
+    chunks = (
+        (b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)),  # 8 bits, RGBA, no interlace
+        (b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+        (b"tEXt", b"Software\0" + software.encode("latin-1")),
+        (b"IDAT", zlib.compress(filtered.tobytes(), PNG_LEVEL)),
+        (b"IEND", b""),
+    )
+    out = [_PNG_SIGNATURE]
+    for kind, data in chunks:
+        out += [struct.pack(">I", len(data)), kind, data, struct.pack(">I", zlib.crc32(kind + data))]
+    return b"".join(out)
 
 
 def start_helper() -> None:
@@ -267,8 +296,13 @@ def _helper_answer(pid: int, answer: int) -> tuple[int, int, np.ndarray] | None:
         os.waitpid(pid, 0)
 
 
+def _whole(overview: Overview) -> bytes:
+    """The overview figure as PNG bytes, drawn whole in this process."""
+    return encode(pixels(draw(overview)))
+
+
 def png(overview: Overview) -> bytes:
-    """The overview figure as PNG bytes: what :func:`clusterpolicy.outputs.figures.render` makes of it.
+    """The overview figure as PNG bytes (:func:`encode`): the pixels that ``savefig`` writes.
 
     With a helper (:func:`start_helper`), drawn in two parts at once and joined: this process draws the
     panels before :data:`HELPER_PANELS` and the title, the helper those panels, and every pixel the
@@ -277,21 +311,19 @@ def png(overview: Overview) -> bytes:
     """
     import numpy as np
 
-    from clusterpolicy.outputs.figures import render
-
     helper = _ask_helper(overview)
     if helper is None:
-        return render(draw(overview))
+        return _whole(overview)
     joined = pixels(draw(overview, range(HELPER_PANELS.start))).copy()
     answer = _helper_answer(*helper)
     if answer is None:
-        return render(draw(overview))
+        return _whole(overview)
     top, left, box = answer
     words, theirs = _words(joined), _words(box)
     background = words[0, 0]  # the figure's corner: nothing is drawn there (_drawn)
     own = words[top : top + theirs.shape[0], left : left + theirs.shape[1]]
     drawn = theirs != background
     if (drawn & (own != background)).any():
-        return render(draw(overview))
+        return _whole(overview)
     np.copyto(own, theirs, where=drawn)
     return encode(joined)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -112,18 +113,28 @@ fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper is forked"
 
 
 def _count_whole_draws(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count the figures that png() draws whole (by render) rather than in parts."""
-    from clusterpolicy.outputs import figures
-
+    """Count the figures that png() draws whole rather than in parts."""
     calls: list[int] = []
-    render = figures.render
+    whole = run_figure._whole
 
-    def counted(fig, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counted(overview: run_figure.Overview) -> bytes:
         calls.append(1)
-        return render(fig, *args, **kwargs)
+        return whole(overview)
 
-    monkeypatch.setattr(figures, "render", counted)
+    monkeypatch.setattr(run_figure, "_whole", counted)
     return calls
+
+
+def test_the_png_holds_the_pixels_savefig_writes():
+    from PIL import Image
+
+    from clusterpolicy.outputs.figures import render
+
+    spec = output.overview_spec(_series(), "a title")
+    ours, savefig = (Image.open(io.BytesIO(b)) for b in (run_figure.png(spec), render(run_figure.draw(spec))))
+    assert ours.mode == savefig.mode == "RGBA" and ours.info["dpi"] == pytest.approx(savefig.info["dpi"])
+    assert ours.info["Software"] == savefig.info["Software"]
+    assert np.array_equal(np.asarray(ours), np.asarray(savefig))
 
 
 @fork
