@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -106,3 +107,75 @@ def test_the_run_command_does_not_import_matplotlib(tmp_path):
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
     assert (tmp_path / "overview.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper is forked")
+
+
+def _count_whole_draws(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the figures that png() draws whole rather than in parts."""
+    calls: list[int] = []
+    whole = run_figure._whole
+
+    def counted(overview: run_figure.Overview) -> bytes:
+        calls.append(1)
+        return whole(overview)
+
+    monkeypatch.setattr(run_figure, "_whole", counted)
+    return calls
+
+
+def test_the_png_holds_the_pixels_savefig_writes():
+    from PIL import Image
+
+    from clusterpolicy.outputs.figures import render
+
+    spec = output.overview_spec(_series(), "a title")
+    ours, savefig = (Image.open(io.BytesIO(b)) for b in (run_figure.png(spec), render(run_figure.draw(spec))))
+    assert ours.mode == savefig.mode == "RGBA" and ours.info["dpi"] == pytest.approx(savefig.info["dpi"])
+    assert ours.info["Software"] == savefig.info["Software"]
+    assert np.array_equal(np.asarray(ours), np.asarray(savefig))
+
+
+@fork
+def test_a_helper_draws_the_bottom_row_and_the_joined_png_is_the_same(monkeypatch):
+    spec = output.overview_spec(_series(), "a title")
+    whole = run_figure.png(spec)
+    whole_draws = _count_whole_draws(monkeypatch)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # a quiet machine
+    run_figure.start_helper()
+    assert run_figure.png(spec) == whole and not whole_draws and not run_figure._HELPERS
+
+
+@fork
+def test_on_a_busy_machine_the_helper_is_ended_and_the_figure_drawn_whole(monkeypatch):
+    spec = output.overview_spec(_series(), "a title")
+    whole = run_figure.png(spec)
+    whole_draws = _count_whole_draws(monkeypatch)
+    busy = float(os.cpu_count() or 1)
+    monkeypatch.setattr(os, "getloadavg", lambda: (busy, busy, busy))
+    run_figure.start_helper()
+    pid = run_figure._HELPERS[-1][0]
+    assert run_figure.png(spec) == whole and len(whole_draws) == 1 and not run_figure._HELPERS
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # ended and collected
+
+
+@fork
+def test_parts_that_overlap_or_a_failed_helper_leave_the_whole_figure_here(monkeypatch, capfd):
+    spec = output.overview_spec(_series(), "a title")
+    whole = run_figure.png(spec)
+    whole_draws = _count_whole_draws(monkeypatch)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # a quiet machine
+    monkeypatch.setattr(run_figure, "HELPER_PANELS", range(2, 8))
+    run_figure.start_helper()  # a helper that draws panels 2 and 3 too
+    monkeypatch.setattr(run_figure, "HELPER_PANELS", range(4, 8))
+    assert run_figure.png(spec) == whole and len(whole_draws) == 1
+
+    def fail(rgba):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the helper fails")
+
+    monkeypatch.setattr(run_figure, "_drawn", fail)
+    run_figure.start_helper()
+    assert run_figure.png(spec) == whole and len(whole_draws) == 2
+    assert "the helper fails" in capfd.readouterr().err
