@@ -27,7 +27,7 @@ from mesa.datacollection import DataCollector
 
 from clusterpolicy.model.agents import IBN, KIND_CODE, SPEARHEAD, ClusterOrganisation, SunsetRecord
 from clusterpolicy.model.compiled import compiled
-from clusterpolicy.model.kernels import gini, pairwise_sum, split_sums
+from clusterpolicy.model.kernels import gini, pairwise_sum
 from clusterpolicy.model.phases.projects import envelope
 
 if TYPE_CHECKING:
@@ -236,16 +236,21 @@ def tally(
     # firms: the values each sum adds, in firm order. Written without branches (a firm's value goes to
     # the next position of the list it may belong to, and only if it belongs does the list's count
     # move on, so that the next firm of the list writes over it otherwise), because which firms belong
-    # is too irregular for the processor to guess.
+    # is too irregular for the processor to guess. A firm that is not a member goes to the next
+    # position of the non-members' lists, which is its own position less the members before it.
     sub_all = np.empty(n_firms)
+    own_mem, own_non = np.empty(n_firms), np.empty(n_firms)  # own R&D of the members, the others
+    sub_mem, sub_non = np.empty(n_firms), np.empty(n_firms)  # their subsidies
     know, sme_grants, granted = np.empty(n_firms), np.empty(n_firms), np.empty(n_firms)
     n_mem = n_multi = n_mem_sme = n_sme = n_eu = n_sp = n_sp_sme = n_ib = n_fol = n_pos = 0
     n_innov = 0
     for i in range(n_firms):
-        grant = project_grants[i]
+        grant, own, sub = project_grants[i], own_rd[i], subsidy_project[i] + subsidy_eu[i]
         mem, sme = int(member[i]), int(is_sme[i])
         sp, ib = int(in_group[i] & 1), int(in_group[i] >> 1)
-        sub_all[i] = subsidy_project[i] + subsidy_eu[i]
+        sub_all[i] = sub
+        own_mem[n_mem], sub_mem[n_mem] = own, sub
+        own_non[i - n_mem], sub_non[i - n_mem] = own, sub
         n_mem += mem
         n_multi += int(per_firm[i] > 1)
         n_mem_sme += mem & sme
@@ -260,8 +265,7 @@ def tally(
         granted[n_pos] = grant
         n_pos += int(grant > 0)
         n_innov += innovations[i]
-    own_in, own_out = split_sums(own_rd, member)
-    sub_in, sub_out = split_sums(sub_all, member)
+    n_non = n_firms - n_mem
     return Tally(
         n_alive,
         n_policy,
@@ -284,10 +288,10 @@ def tally(
         n_sp,
         n_sp_sme,
         n_ib,
-        own_in,
-        own_out,
-        sub_in,
-        sub_out,
+        pairwise_sum(own_mem[:n_mem]),
+        pairwise_sum(own_non[:n_non]),
+        pairwise_sum(sub_mem[:n_mem]),
+        pairwise_sum(sub_non[:n_non]),
         pairwise_sum(own_rd),
         pairwise_sum(sub_all),
         pairwise_sum(subsidy_project),
