@@ -20,12 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from clusterpolicy.model.agents import IBN, KIND_CODE, SPEARHEAD, ClusterOrganisation, SunsetRecord
+from clusterpolicy.model.agents import IBN, KIND_CODE, SPEARHEAD, SunsetRecord
 from clusterpolicy.model.compiled import compiled
 from clusterpolicy.model.kernels import gini, pairwise_sum
 from clusterpolicy.model.phases.projects import envelope
@@ -380,16 +381,12 @@ class Observation:
     @cached_property
     def sunset_followed(self) -> dict[int, list[SunsetRecord]]:
         """The sunset records followed for 4 and for 8 quarters (by lag), in the order of ``model.orgs``."""
-        orgs = sorted(self.past_sunset, key=_index)
-        records = [o.sunset for o in orgs if o.sunset is not None]
+        orgs = sorted(self.past_sunset, key=attrgetter("index"))
+        records = [r for o in orgs if (r := o.sunset) is not None]
         return {lag: [r for r in records if lag in r.followup] for lag in (4, 8)}
 
 
 Observed = Union["ClusterPolicyModel", Observation]
-
-
-def _index(org: ClusterOrganisation) -> int:
-    return org.index
 
 
 def observe(m: Observed) -> Observation:
@@ -524,7 +521,7 @@ def ibns_upgraded_total(m: Observed) -> int:
 
 def ibns_alive_after_support(m: Observed) -> int:
     """IBNs whose three (``support_years_ibn``) years of support are over and that still exist."""
-    return sum(1 for o in m.past_sunset if o.alive and o.kind == IBN)
+    return len([o for o in m.past_sunset if o.alive and o.kind == IBN])
 
 
 def grants_lapsed_total(m: Observed) -> int:
@@ -552,7 +549,11 @@ def clusters_self_sustaining(m: Observed) -> int:
 
 
 def _past_sunset(m: Observed, lag: int) -> list:
-    """The sunset records followed for ``lag`` quarters, in the order of ``model.orgs``."""
+    """The sunset records followed for ``lag`` quarters, in the order of ``model.orgs``.
+
+    The reporters below add lists made by comprehensions, which Python runs inline, rather than
+    generators, each of which is a frame of its own; the values and their order are the same.
+    """
     return observe(m).sunset_followed[lag]
 
 
@@ -564,25 +565,25 @@ def orgs_past_sunset_total(m: Observed) -> int:
 def sunset_survival_1y(m: Observed) -> float:
     """Share of the organisations past the sunset for a year or more that were alive a year after it."""
     recs = _past_sunset(m, 4)
-    return _ratio(sum(r.followup[4][0] for r in recs), len(recs))
+    return _ratio(sum([r.followup[4][0] for r in recs]), len(recs))
 
 
 def sunset_survival_2y(m: Observed) -> float:
     """Share of the organisations past the sunset for two years or more that were alive two years after."""
     recs = _past_sunset(m, 8)
-    return _ratio(sum(r.followup[8][0] for r in recs), len(recs))
+    return _ratio(sum([r.followup[8][0] for r in recs]), len(recs))
 
 
 def sunset_members_retained_1y(m: Observed) -> float:
     """Members a year after support ended by the sunset, over members when it ended (same organisations)."""
     recs = _past_sunset(m, 4)
-    return _ratio(sum(r.followup[4][1] for r in recs), sum(r.members for r in recs))
+    return _ratio(sum([r.followup[4][1] for r in recs]), sum([r.members for r in recs]))
 
 
 def sunset_members_retained_2y(m: Observed) -> float:
     """Members two years after support ended by the sunset, over members when it ended."""
     recs = _past_sunset(m, 8)
-    return _ratio(sum(r.followup[8][1] for r in recs), sum(r.members for r in recs))
+    return _ratio(sum([r.followup[8][1] for r in recs]), sum([r.members for r in recs]))
 
 
 def sunset_budget_replaced_1y(m: Observed) -> float:
@@ -591,7 +592,7 @@ def sunset_budget_replaced_1y(m: Observed) -> float:
     The share of the budget that members carry without public money.
     """
     recs = _past_sunset(m, 4)
-    return _ratio(sum(r.followup[4][2] for r in recs), sum(r.budget for r in recs))
+    return _ratio(sum([r.followup[4][2] for r in recs]), sum([r.budget for r in recs]))
 
 
 def mean_selected_quality(m: Observed) -> float:
