@@ -234,38 +234,41 @@ def tally(
         median = float(sizes[mid]) if n_spear % 2 else (sizes[mid - 1] + sizes[mid]) / 2
         largest = float(sizes[n_spear - 1])
 
-    # firms: the values each sum adds, in firm order. Written without branches (a firm's value goes to
-    # the next position of the list it may belong to, and only if it belongs does the list's count
-    # move on, so that the next firm of the list writes over it otherwise), because which firms belong
-    # is too irregular for the processor to guess. A firm that is not a member goes to the next
-    # position of the non-members' lists, which is its own position less the members before it.
+    # firms: first what is only counted, in a loop without stores that depend on earlier firms (so
+    # that the processor overlaps firms). Then the values each sum adds, in firm order, written without
+    # branches (a firm's value goes to the next position of the list it may belong to, and only if it
+    # belongs does the list's count move on, so that the next firm of the list writes over it
+    # otherwise), because which firms belong is too irregular for the processor to guess. A firm that
+    # is not a member goes to the next position of the non-members' lists: its own position less the
+    # members before it.
     sub_all = np.empty(n_firms)
-    own_mem, own_non = np.empty(n_firms), np.empty(n_firms)  # own R&D of the members, the others
-    sub_mem, sub_non = np.empty(n_firms), np.empty(n_firms)  # their subsidies
-    know, sme_grants, granted = np.empty(n_firms), np.empty(n_firms), np.empty(n_firms)
-    n_mem = n_multi = n_mem_sme = n_sme = n_eu = n_sp = n_sp_sme = n_ib = n_fol = n_pos = 0
-    n_innov = 0
+    n_multi = n_mem_sme = n_eu = n_sp = n_sp_sme = n_ib = n_innov = 0
     for i in range(n_firms):
-        grant, own, sub = project_grants[i], own_rd[i], subsidy_project[i] + subsidy_eu[i]
+        sub_all[i] = subsidy_project[i] + subsidy_eu[i]
         mem, sme = int(member[i]), int(is_sme[i])
         sp, ib = int(in_group[i] & 1), int(in_group[i] >> 1)
-        sub_all[i] = sub
-        own_mem[n_mem], sub_mem[n_mem] = own, sub
-        own_non[i - n_mem], sub_non[i - n_mem] = own, sub
-        n_mem += mem
         n_multi += int(per_firm[i] > 1)
         n_mem_sme += mem & sme
         n_eu += mem & int(subsidy_eu[i] > 0)
         n_sp += sp
         n_sp_sme += sp & sme
         n_ib += ib
+        n_innov += innovations[i]
+    own_mem, own_non = np.empty(n_firms), np.empty(n_firms)  # own R&D of the members, the others
+    sub_mem, sub_non = np.empty(n_firms), np.empty(n_firms)  # their subsidies
+    know, sme_grants, granted = np.empty(n_firms), np.empty(n_firms), np.empty(n_firms)
+    n_mem = n_sme = n_fol = n_pos = 0
+    for i in range(n_firms):
+        grant, own, sub = project_grants[i], own_rd[i], sub_all[i]
+        own_mem[n_mem], sub_mem[n_mem] = own, sub
+        own_non[i - n_mem], sub_non[i - n_mem] = own, sub
+        n_mem += int(member[i])
         sme_grants[n_sme] = grant
-        n_sme += sme
+        n_sme += int(is_sme[i])
         know[n_fol] = knowledge[i]
         n_fol += int(follower[i])
         granted[n_pos] = grant
         n_pos += int(grant > 0)
-        n_innov += innovations[i]
     n_non = n_firms - n_mem
     return Tally(
         n_alive,
