@@ -20,14 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from clusterpolicy.model.agents import IBN, KIND_CODE, SPEARHEAD, ClusterOrganisation, SunsetRecord
+from clusterpolicy.model.agents import IBN, KIND_CODE, SPEARHEAD, SunsetRecord
 from clusterpolicy.model.compiled import compiled
-from clusterpolicy.model.kernels import gini, pairwise_sum, split_sums
+from clusterpolicy.model.kernels import gini, pairwise_sum
 from clusterpolicy.model.phases.projects import envelope
 
 if TYPE_CHECKING:
@@ -233,35 +234,42 @@ def tally(
         median = float(sizes[mid]) if n_spear % 2 else (sizes[mid - 1] + sizes[mid]) / 2
         largest = float(sizes[n_spear - 1])
 
-    # firms: the values each sum adds, in firm order. Written without branches (a firm's value goes to
-    # the next position of the list it may belong to, and only if it belongs does the list's count
-    # move on, so that the next firm of the list writes over it otherwise), because which firms belong
-    # is too irregular for the processor to guess.
+    # firms: first what is only counted, in a loop without stores that depend on earlier firms (so
+    # that the processor overlaps firms). Then the values each sum adds, in firm order, written without
+    # branches (a firm's value goes to the next position of the list it may belong to, and only if it
+    # belongs does the list's count move on, so that the next firm of the list writes over it
+    # otherwise), because which firms belong is too irregular for the processor to guess. A firm that
+    # is not a member goes to the next position of the non-members' lists: its own position less the
+    # members before it.
     sub_all = np.empty(n_firms)
-    know, sme_grants, granted = np.empty(n_firms), np.empty(n_firms), np.empty(n_firms)
-    n_mem = n_multi = n_mem_sme = n_sme = n_eu = n_sp = n_sp_sme = n_ib = n_fol = n_pos = 0
-    n_innov = 0
+    n_multi = n_mem_sme = n_eu = n_sp = n_sp_sme = n_ib = n_innov = 0
     for i in range(n_firms):
-        grant = project_grants[i]
+        sub_all[i] = subsidy_project[i] + subsidy_eu[i]
         mem, sme = int(member[i]), int(is_sme[i])
         sp, ib = int(in_group[i] & 1), int(in_group[i] >> 1)
-        sub_all[i] = subsidy_project[i] + subsidy_eu[i]
-        n_mem += mem
         n_multi += int(per_firm[i] > 1)
         n_mem_sme += mem & sme
         n_eu += mem & int(subsidy_eu[i] > 0)
         n_sp += sp
         n_sp_sme += sp & sme
         n_ib += ib
+        n_innov += innovations[i]
+    own_mem, own_non = np.empty(n_firms), np.empty(n_firms)  # own R&D of the members, the others
+    sub_mem, sub_non = np.empty(n_firms), np.empty(n_firms)  # their subsidies
+    know, sme_grants, granted = np.empty(n_firms), np.empty(n_firms), np.empty(n_firms)
+    n_mem = n_sme = n_fol = n_pos = 0
+    for i in range(n_firms):
+        grant, own, sub = project_grants[i], own_rd[i], sub_all[i]
+        own_mem[n_mem], sub_mem[n_mem] = own, sub
+        own_non[i - n_mem], sub_non[i - n_mem] = own, sub
+        n_mem += int(member[i])
         sme_grants[n_sme] = grant
-        n_sme += sme
+        n_sme += int(is_sme[i])
         know[n_fol] = knowledge[i]
         n_fol += int(follower[i])
         granted[n_pos] = grant
         n_pos += int(grant > 0)
-        n_innov += innovations[i]
-    own_in, own_out = split_sums(own_rd, member)
-    sub_in, sub_out = split_sums(sub_all, member)
+    n_non = n_firms - n_mem
     return Tally(
         n_alive,
         n_policy,
@@ -284,10 +292,10 @@ def tally(
         n_sp,
         n_sp_sme,
         n_ib,
-        own_in,
-        own_out,
-        sub_in,
-        sub_out,
+        pairwise_sum(own_mem[:n_mem]),
+        pairwise_sum(own_non[:n_non]),
+        pairwise_sum(sub_mem[:n_mem]),
+        pairwise_sum(sub_non[:n_non]),
         pairwise_sum(own_rd),
         pairwise_sum(sub_all),
         pairwise_sum(subsidy_project),
@@ -376,16 +384,12 @@ class Observation:
     @cached_property
     def sunset_followed(self) -> dict[int, list[SunsetRecord]]:
         """The sunset records followed for 4 and for 8 quarters (by lag), in the order of ``model.orgs``."""
-        orgs = sorted(self.past_sunset, key=_index)
-        records = [o.sunset for o in orgs if o.sunset is not None]
+        orgs = sorted(self.past_sunset, key=attrgetter("index"))
+        records = [r for o in orgs if (r := o.sunset) is not None]
         return {lag: [r for r in records if lag in r.followup] for lag in (4, 8)}
 
 
 Observed = Union["ClusterPolicyModel", Observation]
-
-
-def _index(org: ClusterOrganisation) -> int:
-    return org.index
 
 
 def observe(m: Observed) -> Observation:
@@ -520,7 +524,7 @@ def ibns_upgraded_total(m: Observed) -> int:
 
 def ibns_alive_after_support(m: Observed) -> int:
     """IBNs whose three (``support_years_ibn``) years of support are over and that still exist."""
-    return sum(1 for o in m.past_sunset if o.alive and o.kind == IBN)
+    return len([o for o in m.past_sunset if o.alive and o.kind == IBN])
 
 
 def grants_lapsed_total(m: Observed) -> int:
@@ -548,7 +552,11 @@ def clusters_self_sustaining(m: Observed) -> int:
 
 
 def _past_sunset(m: Observed, lag: int) -> list:
-    """The sunset records followed for ``lag`` quarters, in the order of ``model.orgs``."""
+    """The sunset records followed for ``lag`` quarters, in the order of ``model.orgs``.
+
+    The reporters below add lists made by comprehensions, which Python runs inline, rather than
+    generators, each of which is a frame of its own; the values and their order are the same.
+    """
     return observe(m).sunset_followed[lag]
 
 
@@ -560,25 +568,25 @@ def orgs_past_sunset_total(m: Observed) -> int:
 def sunset_survival_1y(m: Observed) -> float:
     """Share of the organisations past the sunset for a year or more that were alive a year after it."""
     recs = _past_sunset(m, 4)
-    return _ratio(sum(r.followup[4][0] for r in recs), len(recs))
+    return _ratio(sum([r.followup[4][0] for r in recs]), len(recs))
 
 
 def sunset_survival_2y(m: Observed) -> float:
     """Share of the organisations past the sunset for two years or more that were alive two years after."""
     recs = _past_sunset(m, 8)
-    return _ratio(sum(r.followup[8][0] for r in recs), len(recs))
+    return _ratio(sum([r.followup[8][0] for r in recs]), len(recs))
 
 
 def sunset_members_retained_1y(m: Observed) -> float:
     """Members a year after support ended by the sunset, over members when it ended (same organisations)."""
     recs = _past_sunset(m, 4)
-    return _ratio(sum(r.followup[4][1] for r in recs), sum(r.members for r in recs))
+    return _ratio(sum([r.followup[4][1] for r in recs]), sum([r.members for r in recs]))
 
 
 def sunset_members_retained_2y(m: Observed) -> float:
     """Members two years after support ended by the sunset, over members when it ended."""
     recs = _past_sunset(m, 8)
-    return _ratio(sum(r.followup[8][1] for r in recs), sum(r.members for r in recs))
+    return _ratio(sum([r.followup[8][1] for r in recs]), sum([r.members for r in recs]))
 
 
 def sunset_budget_replaced_1y(m: Observed) -> float:
@@ -587,7 +595,7 @@ def sunset_budget_replaced_1y(m: Observed) -> float:
     The share of the budget that members carry without public money.
     """
     recs = _past_sunset(m, 4)
-    return _ratio(sum(r.followup[4][2] for r in recs), sum(r.budget for r in recs))
+    return _ratio(sum([r.followup[4][2] for r in recs]), sum([r.budget for r in recs]))
 
 
 def mean_selected_quality(m: Observed) -> float:
