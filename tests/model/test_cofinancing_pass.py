@@ -216,3 +216,25 @@ def test_organisation_attributes_read_and_write_their_table_row() -> None:
     t.activity[org.index] = 0.5
     t.recognised_at[org.index] = 3
     assert org.activity == 0.5 and isinstance(org.activity, float) and org.recognised_at == 3
+
+
+def test_firms_short_of_cash_pay_in_the_order_they_joined_as_numpy_orders_them() -> None:
+    """Firms short of cash, their memberships interleaved in the table: as a NumPy sort and cumsum."""
+    rng = np.random.default_rng(4)
+    n_firms, n = 40, 400
+    firm = rng.integers(0, n_firms, n)
+    dues = np.where(rng.random(n) < 0.7, rng.lognormal(3.0, 1.0, n), 0.0)
+    cash = rng.lognormal(3.5, 1.0, n_firms)
+    u, pay_probability = rng.random(n_firms), np.full(n_firms, 0.8)
+    due = np.where((dues > 0) & (u[firm] < pay_probability[firm]), dues, 0.0)
+    total = np.bincount(firm, weights=due, minlength=n_firms)
+    short = (due > 0) & (total[firm] > cash[firm] + cofinancing.CASH_SLACK)
+    want = (due > 0) & ~short
+    order = np.flatnonzero(short)[np.argsort(firm[short], kind="stable")]
+    running = np.cumsum(due[order])
+    first = np.r_[True, firm[order][1:] != firm[order][:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    before = np.where(start > 0, running[start - 1], 0.0)
+    want[order] = running - before <= cash[firm[order]] + cofinancing.CASH_SLACK
+    assert 0 < short.sum() < (due > 0).sum() and want[short].any() and not want[short].all()
+    assert np.array_equal(cofinancing.paying_in_order(firm, dues, cash, u, pay_probability), want)

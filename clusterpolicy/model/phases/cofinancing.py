@@ -284,10 +284,10 @@ def run(model: ClusterPolicyModel) -> None:
         if drop.any():
             ms.remove(drop)
     ms = model.memberships
-    pays = paying_in_order(ms.firm, ms.dues, f.cash, u, model.pay_probability)
     c = model.counters
-    private = collect_dues(
-        pays,
+    private_cash, private_in_kind, short = settle_quarter(
+        u,
+        model.pay_probability,
         ms.firm,
         ms.org,
         ms.dues,
@@ -303,12 +303,71 @@ def run(model: ClusterPolicyModel) -> None:
         t.year_member_money,
         c.private_cash_cofinancing,
         c.private_in_kind_cofinancing,
+        t.deposit_deadline[: t.n],
+        model.t,
+        t.reserves_at_year_start,
+        t.deposit_required,
+        deposit_factor(model),
     )
-    c.private_cash_cofinancing, c.private_in_kind_cofinancing = float(private[0]), float(private[1])
-    due = (t.alive[: t.n], t.deposit_deadline[: t.n], model.t)
-    cash = (t.reserves_at_year_start, t.year_cash_fees, t.deposit_required)
-    for j in deposits_checked(*due, *cash, deposit_factor(model)).tolist():
+    c.private_cash_cofinancing, c.private_in_kind_cofinancing = float(private_cash), float(private_in_kind)
+    for j in short.tolist():
         lapse(model, model.orgs[j])
+
+
+@compiled
+def settle_quarter(
+    u: np.ndarray,
+    pay_probability: np.ndarray,
+    firm: np.ndarray,
+    org: np.ndarray,
+    dues: np.ndarray,
+    dues_paid_year: np.ndarray,
+    fee_credit: np.ndarray,
+    firm_cash: np.ndarray,
+    alive: np.ndarray,
+    credit_plan: np.ndarray,
+    org_cash: np.ndarray,
+    ledger_cash_fees: np.ndarray,
+    ledger_in_kind: np.ndarray,
+    year_cash_fees: np.ndarray,
+    year_member_money: np.ndarray,
+    private_cash: float,
+    private_in_kind: float,
+    deadline: np.ndarray,
+    now: int,
+    reserves: np.ndarray,
+    required: np.ndarray,
+    factor: float,
+) -> tuple[float, float, np.ndarray]:
+    """The quarter's money after the project-year starts: dues paid and booked, deposits checked.
+
+    Members pay (:func:`paying_in_order`, with the draws ``u``), organisations book the dues and a
+    quarter of the in-kind credit (:func:`collect_dues`), and the deposits due now are checked
+    (:func:`deposits_checked`), in that order; one call instead of three. Arguments as those
+    functions name them. Returns the private cash and in-kind co-financing so far and the
+    organisations whose deposit is short.
+    """
+    pays = paying_in_order(firm, dues, firm_cash, u, pay_probability)
+    private_cash, private_in_kind = collect_dues(
+        pays,
+        firm,
+        org,
+        dues,
+        dues_paid_year,
+        fee_credit,
+        firm_cash,
+        alive,
+        credit_plan,
+        org_cash,
+        ledger_cash_fees,
+        ledger_in_kind,
+        year_cash_fees,
+        year_member_money,
+        private_cash,
+        private_in_kind,
+    )
+    short = deposits_checked(alive, deadline, now, reserves, year_cash_fees, required, factor)
+    return private_cash, private_in_kind, short
 
 
 @compiled
@@ -376,25 +435,22 @@ def paying_in_order(
     for i in range(n):
         if dues[i] > 0 and u[firm[i]] < pay_probability[firm[i]]:
             due[i] = dues[i]
-        total[firm[i]] += due[i]
+            total[firm[i]] += dues[i]
     ok = np.zeros(n, dtype=np.bool_)
-    # the firms short of cash: their dues in order of firm, then of joining, with running totals
-    # (one running total over all of them, less its value where the firm's dues start)
-    count = np.zeros(len(cash) + 1, dtype=np.int64)
+    # the dues of the firms short of cash, in order of firm, then of joining (a stable sort of the
+    # rows, which are in that order), with running totals (one running total over all of them, less its
+    # value where the firm's dues start)
+    short = np.empty(n, dtype=np.int64)
+    n_short = 0
     for i in range(n):
         if due[i] > 0:
             if total[firm[i]] <= cash[firm[i]] + CASH_SLACK:
                 ok[i] = True
             else:
-                count[firm[i] + 1] += 1
-    for j in range(len(cash)):
-        count[j + 1] += count[j]
-    order = np.empty(count[-1], dtype=np.int64)
-    fill = count[:-1].copy()
-    for i in range(n):
-        if not ok[i] and due[i] > 0:
-            order[fill[firm[i]]] = i
-            fill[firm[i]] += 1
+                short[n_short] = i
+                n_short += 1
+    short = short[:n_short]
+    order = short[np.argsort(firm[short], kind="mergesort")]
     running = 0.0
     start_value = 0.0
     for k in range(len(order)):

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clusterpolicy.model.agents import IBN, SPEARHEAD, ClusterOrganisation
+import numpy as np
+
+from clusterpolicy.model.agents import IBN, KIND_CODE, NEVER, SPEARHEAD, ClusterOrganisation
+from clusterpolicy.model.compiled import compiled
+
+SPEARHEAD_CODE = KIND_CODE[SPEARHEAD]
+IBN_CODE = KIND_CODE[IBN]
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
@@ -35,28 +41,58 @@ def score(model: ClusterPolicyModel, org: ClusterOrganisation, noise: float) -> 
 
 
 def run(model: ClusterPolicyModel) -> None:
-    """Evaluate the organisations whose turn it is."""
+    """Evaluate the organisations whose turn it is (:func:`evaluations_due`), in their order."""
     pol = model.p.policy
     if not model.policy_active:
         return
     rng = model.streams["evaluation"]
-    for org in model.orgs:
-        if not (org.alive and org.supported and org.kind in (SPEARHEAD, IBN)):
-            continue
-        age = model.t - (org.recognised_at or 0)
-        if age <= 0:
-            continue
-        if org.kind == IBN:
-            if age % 4 == 0:
-                org.last_score = score(model, org, rng.standard_normal())
-            continue
-        if pol.evaluation_interval_years == 0 or age % (4 * pol.evaluation_interval_years):
-            continue
+    t = model.org_table
+    n = t.n
+    due = evaluations_due(
+        t.alive[:n], t.supported[:n], t.kind[:n], t.recognised_at[:n], model.t, pol.evaluation_interval_years
+    )
+    for j in due.tolist():
+        org = model.orgs[j]
         s = score(model, org, rng.standard_normal())
         org.last_score = s
-        if s < pol.evaluation_threshold:
+        if org.kind == SPEARHEAD and s < pol.evaluation_threshold:
             org.supported = org.recognised = False
             org.stopped_by_evaluation = True
             org.grant_annual = 0.0
             model.counters.clusters_stopped_evaluation += 1
             org.note(f"support stopped at evaluation (score {s:.2f})")
+
+
+@compiled
+def evaluations_due(
+    alive: np.ndarray,
+    supported: np.ndarray,
+    kind: np.ndarray,
+    recognised_at: np.ndarray,
+    now: int,
+    interval_years: int,
+) -> np.ndarray:
+    """The organisations scored in quarter ``now``, in their order.
+
+    Alive, supported spearheads and IBNs, ``age`` quarters after their recognition (``recognised_at``,
+    :data:`NEVER` counting as quarter 0), ``age`` > 0: an IBN on each anniversary; a spearhead every
+    ``interval_years`` (never when it is 0).
+    """
+    out = np.empty(len(alive), dtype=np.int64)
+    k = 0
+    for j in range(len(alive)):
+        if not (alive[j] and supported[j]):
+            continue
+        age = now - (0 if recognised_at[j] == NEVER else recognised_at[j])
+        if age <= 0:
+            continue
+        if kind[j] == IBN_CODE:
+            turn = age % 4 == 0
+        elif kind[j] == SPEARHEAD_CODE:
+            turn = interval_years != 0 and age % (4 * interval_years) == 0
+        else:
+            turn = False
+        if turn:
+            out[k] = j
+            k += 1
+    return out[:k]

@@ -31,13 +31,14 @@ def run(model: ClusterPolicyModel) -> None:
     t = model.org_table
     n = t.n
     members = model.memberships.per_org(n)
+    now = model.t
     for org in model.past_sunset:
         record = org.sunset
         assert record is not None
-        for lag in FOLLOW_UP_QUARTERS:
-            if model.t == record.ended + lag:
-                up = org.alive
-                record.followup[lag] = (up, int(members[org.index]) if up else 0, org.member_money_plan)
+        lag = now - record.ended
+        if lag in FOLLOW_UP_QUARTERS:
+            up = org.alive
+            record.followup[lag] = (up, int(members[org.index]) if up else 0, org.member_money_plan)
     alive = t.alive[:n]
     for j in sunset_due(alive, t.supported, t.support_until, model.t, NEVER):
         sunset(model, model.orgs[int(j)])
@@ -72,7 +73,7 @@ def sunset_due(
         if alive[j] and supported[j] and support_until[j] != never and now >= support_until[j]:
             due[k] = j
             k += 1
-    return due[:k].copy()
+    return due[:k]
 
 
 @compiled
@@ -94,7 +95,7 @@ def grants_due(
             amounts[k] = grant_annual[j] / 4.0
             legacy[k] = kind[j] == legacy_code
             k += 1
-    return orgs[:k].copy(), amounts[:k].copy(), legacy[:k].copy()
+    return orgs[:k], amounts[:k], legacy[:k]
 
 
 @compiled
