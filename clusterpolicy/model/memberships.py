@@ -13,9 +13,6 @@ import numpy as np
 
 from clusterpolicy.model.compiled import compiled
 
-# firm and organisation packed into one int64 code (firm << ORG_BITS | org), to find repeated pairs
-ORG_BITS = 24
-
 
 class Memberships:
     """Column store of memberships (COO form of the firm x organisation table).
@@ -101,7 +98,7 @@ class Memberships:
                 grown = np.empty((old.shape[0], size), dtype=old.dtype)
                 grown[:, :start] = old[:, :start]
                 setattr(self, name, grown)
-        self._fit(int(orgs.max()) + 1, int(firms.max()) + 1)
+        self._fit(firms, orgs)
         append(
             self._ints,
             self._floats,
@@ -123,8 +120,10 @@ class Memberships:
         self._n = compact(self._ints, self._floats, self._slot, drop, self._n)
         self._views()
 
-    def _fit(self, n_orgs: int, n_firms: int) -> None:
+    def _fit(self, firms: np.ndarray, orgs: np.ndarray) -> None:
+        """Grow the index ``slot`` to cover the pairs ``(firms[i], orgs[i])``."""
         rows, cols = self._slot.shape
+        n_orgs, n_firms = extent(firms, orgs)
         if n_orgs <= rows and n_firms <= cols:
             return
         grown = np.full((max(n_orgs, 2 * rows, 16), max(n_firms, cols)), -1, dtype=np.int32)
@@ -167,9 +166,47 @@ class Memberships:
         out[inside] = self._slot[orgs[inside], firms[inside]]
         return out
 
+    def new_pairs(self, firms: np.ndarray, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The (firm, organisation) pairs that are not memberships, each once, in the order they first occur.
+
+        ``firms`` and ``orgs`` are int64 arrays of one length, one pair per element.
+        """
+        self._fit(firms, orgs)
+        keep = first_new_pairs(self._slot, firms, orgs)
+        return firms[keep], orgs[keep]
+
     def contains(self, firms: np.ndarray, orgs: np.ndarray) -> np.ndarray:
         """Whether each (firm, organisation) pair (broadcast) is a membership."""
         return self.index_of(firms, orgs) >= 0
+
+
+@compiled
+def extent(firms: np.ndarray, orgs: np.ndarray) -> tuple[int, int]:
+    """``(orgs.max() + 1, firms.max() + 1)``: the index rows and columns the pairs need (0 for none)."""
+    n_orgs, n_firms = 0, 0
+    for i in range(len(firms)):
+        n_orgs = max(n_orgs, orgs[i] + 1)
+        n_firms = max(n_firms, firms[i] + 1)
+    return n_orgs, n_firms
+
+
+@compiled
+def first_new_pairs(slot: np.ndarray, firms: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+    """Positions of the pairs ``(firms[i], orgs[i])`` with no membership (``slot`` -1), each pair's first.
+
+    ``slot`` (the index, which covers the pairs) marks a pair taken while the pairs are read and is as
+    before on return. The positions are increasing.
+    """
+    keep = np.empty(len(firms), dtype=np.int64)
+    k = 0
+    for i in range(len(firms)):
+        if slot[orgs[i], firms[i]] == -1:
+            slot[orgs[i], firms[i]] = -2
+            keep[k] = i
+            k += 1
+    for j in range(k):
+        slot[orgs[keep[j]], firms[keep[j]]] = -1
+    return keep[:k]
 
 
 @compiled

@@ -111,6 +111,21 @@ def test_the_membership_table_grows_and_keeps_its_index_when_rows_move_up():
     assert ms.dues[0] == 9.0 and len(ms) == len(kept) + 1
 
 
+def test_the_membership_table_lists_new_pairs_once_in_their_first_order():
+    ms = Memberships(n_firms=10)
+    ms.add(np.array([1, 2]), np.array([0, 3]), 0, *np.zeros((4, 2)))
+    # a pair already a membership is left out, a repeated pair counts once, where it first occurs, and
+    # pairs beyond the index so far (organisation 20, firm 12) are new
+    firms = np.array([4, 1, 4, 2, 12, 3, 12, 4, 2], dtype=np.int64)
+    orgs = np.array([3, 0, 3, 0, 20, 3, 20, 0, 3], dtype=np.int64)
+    new_firms, new_orgs = ms.new_pairs(firms, orgs)
+    assert new_firms.tolist() == [4, 2, 12, 3, 4] and new_orgs.tolist() == [3, 0, 20, 3, 0]
+    # the index is as it was: the two memberships, nothing else
+    assert ms.index_of(firms, orgs).tolist() == [-1, 0, -1, -1, -1, -1, -1, -1, 1]
+    empty = np.zeros(0, dtype=np.int64)
+    assert [len(a) for a in ms.new_pairs(empty, empty)] == [0, 0]
+
+
 def test_the_baseline_has_firms_with_several_memberships():
     m = run_model(small(), seed=1)
     per = m.memberships.per_firm(m.firms.n)

@@ -20,7 +20,6 @@ import numpy as np
 from clusterpolicy.model import kernels
 from clusterpolicy.model.agents import ClusterOrganisation
 from clusterpolicy.model.compiled import compiled
-from clusterpolicy.model.memberships import ORG_BITS
 from clusterpolicy.model.phases import projects
 
 if TYPE_CHECKING:
@@ -37,14 +36,12 @@ def join(model: ClusterPolicyModel, rows: np.ndarray, org: ClusterOrganisation |
     rows = np.asarray(rows, dtype=np.int64)
     if len(rows) == 0:
         return
-    targets = np.full(len(rows), org.index) if isinstance(org, ClusterOrganisation) else np.asarray(org)
-    ms = model.memberships
-    new = ~ms.contains(rows, targets)
-    rows, targets = rows[new], targets[new]
+    if isinstance(org, ClusterOrganisation):
+        targets = np.full(len(rows), org.index, dtype=np.int64)
+    else:
+        targets = np.asarray(org, dtype=np.int64)
     # one membership per pair even if a pair is asked twice
-    _, first = np.unique((rows << ORG_BITS) | targets, return_index=True)
-    first.sort()
-    rows, targets = rows[first], targets[first]
+    rows, targets = model.memberships.new_pairs(rows, targets)
     if len(rows) == 0:
         return
     t = model.org_table
