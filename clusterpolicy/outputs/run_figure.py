@@ -211,6 +211,22 @@ def encode(rgba: np.ndarray) -> bytes:
     return b"".join(out)
 
 
+#: the cores this process must be allowed to run on for a helper (:func:`start_helper`) to pay: one for
+#: each part. (A gate on the machine's load was tried: the last minute's load average counts the
+#: command's own processes and lags, and it turned the helper off on a quiet 2-core machine while a
+#: benchmark ran; the own overhead of ``clusterpolicy run`` measured 1.27 s gated against 1.03 s not.
+#: On a machine busy with other work the two parts came later than one: 1.28 s against 1.02 s, submit
+#: to answer, at a load of 4 on 2 cores.)
+HELPER_MIN_CORES = 2
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def start_helper() -> None:
     """Fork a helper that waits for the overview and draws its :data:`HELPER_PANELS` (for :func:`png`).
 
@@ -218,7 +234,7 @@ def start_helper() -> None:
     so the helper starts with both, at no cost; nothing happens where Python cannot fork. The helper
     ends when it has answered, or when this process closes the pipe to it (it ends, or never asks).
     """
-    if not hasattr(os, "fork"):
+    if not hasattr(os, "fork") or _cores() < HELPER_MIN_CORES:
         return
     ask_read, ask_write = os.pipe()
     answer_read, answer_write = os.pipe()
@@ -257,32 +273,11 @@ def _serve(ask: int, answer: int) -> NoReturn:
         os._exit(status)
 
 
-#: the load of the machine (runnable processes, the last minute's average) below which it has a core to
-#: spare for the helper, as a number of cores fewer than it has: this process needs one. Drawing in two
-#: parts pays only where the helper gets a core of its own: on a busy machine the two parts, which take
-#: more time than the whole together, came later (submit to answer, medians: 1.28 s against 1.02 s at a
-#: load of 4 on 2 cores)
-BUSY_CORES = 1
-
-
-def _spare_core() -> bool:
-    """Whether the machine has had a core to spare for the helper (:data:`BUSY_CORES`)."""
-    return os.getloadavg()[0] < (os.cpu_count() or 1) - BUSY_CORES
-
-
 def _ask_helper(overview: Overview) -> tuple[int, int] | None:
-    """Send the overview to the helper :func:`start_helper` forked (if any, and if it has a core to spare).
-
-    Its id and answer pipe; a helper without a spare core is ended.
-    """
+    """Send the overview to the helper :func:`start_helper` forked (if any): its id and answer pipe."""
     if not _HELPERS:
         return None
     pid, ask, answer = _HELPERS.pop()
-    if not _spare_core():
-        os.close(ask)  # the helper reads the end of its input and ends
-        os.close(answer)
-        os.waitpid(pid, 0)
-        return None
     try:
         with os.fdopen(ask, "wb") as requests:
             pickle.dump(overview, requests, protocol=pickle.HIGHEST_PROTOCOL)
@@ -325,11 +320,11 @@ def _whole(overview: Overview) -> bytes:
 def png(overview: Overview) -> bytes:
     """The overview figure as PNG bytes (:func:`encode`): the pixels that ``savefig`` writes.
 
-    With a helper (:func:`start_helper`) and a core to spare for it, drawn in two parts at once and
-    joined: this process draws the panels before :data:`HELPER_PANELS` and the title, the helper those
-    panels, and every pixel the helper drew on takes the place of this process's. Where the helper
-    gives no answer, or drew on a pixel that this process drew on too (the parts overlap), the whole
-    figure is drawn here.
+    With a helper (:func:`start_helper`, where the process may run on two cores), drawn in two parts at
+    once and joined: this process draws the panels before :data:`HELPER_PANELS` and the title, the
+    helper those panels, and every pixel the helper drew on takes the place of this process's. Where
+    the helper gives no answer, or drew on a pixel that this process drew on too (the parts overlap),
+    the whole figure is drawn here.
     """
     import numpy as np
 
