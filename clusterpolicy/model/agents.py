@@ -85,6 +85,8 @@ class FirmTable:
 
 KINDS = (SPEARHEAD, IBN, LEGACY)  # an organisation's kind code is its position here
 KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
+# the codes of the kinds that compiled loops compare OrgTable.kind with
+SPEARHEAD_CODE, IBN_CODE, LEGACY_CODE = KIND_CODE[SPEARHEAD], KIND_CODE[IBN], KIND_CODE[LEGACY]
 NEVER = np.iinfo(np.int64).min  # "no quarter" in the quarter columns of OrgTable (None on the agent)
 LEDGER_FIELDS = ("opening_cash", "grants", "cash_fees", "in_kind", "spent", "refunded", "returned")
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Union
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from clusterpolicy.model.agents import IBN, KIND_CODE, SPEARHEAD, SunsetRecord
+from clusterpolicy.model.agents import IBN, IBN_CODE, SPEARHEAD_CODE, SunsetRecord
 from clusterpolicy.model.compiled import compiled
 from clusterpolicy.model.kernels import gini, pairwise_sum
 from clusterpolicy.model.phases.projects import envelope
@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
 
 NAN = float("nan")
-SPEARHEAD_CODE = KIND_CODE[SPEARHEAD]
-IBN_CODE = KIND_CODE[IBN]
 
 
 def _ratio(num: float, den: float) -> float:

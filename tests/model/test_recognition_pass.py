@@ -12,10 +12,18 @@ import pytest
 from helpers import fee_weights, small
 
 from clusterpolicy.model import ClusterPolicyModel, compiled, kernels
-from clusterpolicy.model.agents import IBN, LEGACY, SPEARHEAD, Application, ClusterOrganisation
+from clusterpolicy.model.agents import (
+    IBN,
+    IBN_CODE,
+    LEGACY,
+    LEGACY_CODE,
+    SPEARHEAD,
+    SPEARHEAD_CODE,
+    Application,
+    ClusterOrganisation,
+)
 from clusterpolicy.model.phases import recognition
 from clusterpolicy.model.phases.cofinancing import kind_terms, plan_budget
-from clusterpolicy.model.phases.recognition import IBN_CODE, LEGACY_CODE, SPEARHEAD_CODE
 
 
 def one_application(

@@ -31,8 +31,10 @@ from clusterpolicy.model.agents import (
     KIND_CODE,
     KINDS,
     LEGACY,
+    LEGACY_CODE,
     NEVER,
     SPEARHEAD,
+    SPEARHEAD_CODE,
     ClusterOrganisation,
     SunsetRecord,
     core_cost_of,
@@ -44,8 +46,6 @@ CASH_SLACK = 1e-9
 #: EUR: rounding slack when a deposit is compared with the deposit required (numerical, not behaviour)
 DEPOSIT_SLACK = 1e-6
 
-SPEARHEAD_CODE = KIND_CODE[SPEARHEAD]
-LEGACY_CODE = KIND_CODE[LEGACY]
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from clusterpolicy.model.agents import IBN, KIND_CODE, NEVER, SPEARHEAD, ClusterOrganisation
+from clusterpolicy.model.agents import (
+    IBN_CODE,
+    NEVER,
+    SPEARHEAD,
+    SPEARHEAD_CODE,
+    ClusterOrganisation,
+)
 from clusterpolicy.model.compiled import compiled
-
-SPEARHEAD_CODE = KIND_CODE[SPEARHEAD]
-IBN_CODE = KIND_CODE[IBN]
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel

@@ -32,10 +32,12 @@ from clusterpolicy.model import kernels
 from clusterpolicy.model.agency import select
 from clusterpolicy.model.agents import (
     IBN,
-    KIND_CODE,
+    IBN_CODE,
     LEGACY,
+    LEGACY_CODE,
     NO_ORG,
     SPEARHEAD,
+    SPEARHEAD_CODE,
     Application,
     ClusterOrganisation,
 )
@@ -45,10 +47,6 @@ from clusterpolicy.model.phases.membership import join
 
 if TYPE_CHECKING:
     from clusterpolicy.model.model import ClusterPolicyModel
-
-SPEARHEAD_CODE = KIND_CODE[SPEARHEAD]
-IBN_CODE = KIND_CODE[IBN]
-LEGACY_CODE = KIND_CODE[LEGACY]
 
 
 @dataclass
