@@ -116,8 +116,12 @@ def test_page_loads_a_lever_changes_a_step_updates_the_plot_with_no_console_erro
     before = overlay.get_attribute("src")
     page.get_by_role("button", name="Step").click()
     page.get_by_text("quarter 1 of 40").wait_for(timeout=30_000)
+    # the image is replaced when the page redraws, so for a moment there may be none
     page.wait_for_function(
-        "s => document.querySelector('.headline-overlay img').src !== s", arg=before, timeout=30_000
+        "s => { const img = document.querySelector('.headline-overlay img');"
+        " return img !== null && img.src !== s; }",
+        arg=before,
+        timeout=30_000,
     )
     for i in (2, 3, 4):
         page.get_by_role("button", name="Step").click()
